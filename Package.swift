@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Release builds specialise the generic models across module boundaries (Float for profiling,
+/// Double for gradient checks), so hot loops never go through witness tables.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SAMKit",
+    products: [
+        .executable(name: "samkit", targets: ["samkit"]),
+        .library(name: "MemoryModels", targets: ["MemoryModels"]),
+        .library(name: "NearestNeighbours", targets: ["NearestNeighbours"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C modules (Debian: libopenblas-dev, libgsl-dev, libflann-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CFLANN", path: "Sources/CFLANN",
+                       providers: [.apt(["libflann-dev"])]),
+
+        // Scalars, BLAS dispatch, seeded random numbers.
+        .target(name: "SAMNumerics",
+                dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+                swiftSettings: optimise),
+        // The nearest-neighbour index protocol and its implementations.
+        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN"],
+                swiftSettings: optimise),
+        // SAM and DAM: controller, memory access, journal, hand-written backward passes.
+        .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"],
+                swiftSettings: optimise),
+
+        // Asymptotic-class fits of scaling measurements (GSL regression).
+        .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
+
+        .executableTarget(name: "samkit",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: optimise),
+
+        .testTarget(name: "MemoryModelsTests",
+                    dependencies: ["MemoryModels", "SAMNumerics",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "NearestNeighboursTests",
+                    dependencies: ["NearestNeighbours", "SAMNumerics",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ComplexityFitTests",
+                    dependencies: ["ComplexityFit",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+    ]
+)

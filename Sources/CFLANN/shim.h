@@ -1,0 +1,2 @@
+// FLANN's C API (Debian: libflann-dev): randomized k-d forests.
+#include <flann/flann.h>
