@@ -1,13 +1,20 @@
 import SAMNumerics
 
 /// Builds the index of the given kind; the one switch every command and model goes through.
+///
+/// For `.kdtree` and `.lsh` the settings are validated first (`k` is the number of neighbours
+/// that will be queried), and a bad field throws `IndexSettingsError.outOfRange` naming it.
+/// The exact index has no settings. The returned index must be built (`build(from:)`) before use.
 public func makeIndex<Scalar: ModelScalar>(kind: IndexKind, settings: IndexSettings, epsilon: Scalar,
                                            k: Int) throws(IndexSettingsError) -> any NearestNeighbourIndex<Scalar> {
     switch kind {
     case .exact:
         return ExactIndex<Scalar>(epsilon: epsilon)
-    case .kdtree, .lsh:
+    case .kdtree:
         try settings.validate(k: k)
-        throw .outOfRange(field: "index", value: kind.rawValue, valid: "exact (kdtree and lsh are not built yet)")
+        return KDForestIndex<Scalar>(settings: settings, epsilon: epsilon)
+    case .lsh:
+        try settings.validate(k: k)
+        return LSHIndex<Scalar>(settings: settings, epsilon: epsilon)
     }
 }

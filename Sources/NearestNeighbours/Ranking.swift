@@ -1,0 +1,57 @@
+import SAMNumerics
+
+/// The best `k` (similarity, row) pairs offered so far, best first, with SPEC's tie rule:
+/// of two equal similarities the lower row index ranks higher.
+///
+/// Rows may be offered in any order (the approximate indexes see candidates in bucket or
+/// tree order), so the tie rule is applied in every comparison rather than relying on ascending
+/// offers. Holds at most `k + 1` entries; `reset` keeps the capacity so ranking allocates nothing
+/// in steady state. Offering costs O(k) in the worst case, O(1) for a row that does not make it.
+struct TopK<Scalar: ModelScalar> {
+    private(set) var entries: [(score: Scalar, row: Int)] = []
+    private(set) var k = 0
+
+    /// Empties the list and sets how many entries it keeps.
+    mutating func reset(k: Int) {
+        self.k = k
+        entries.removeAll(keepingCapacity: true)
+        entries.reserveCapacity(k + 1)
+    }
+
+    /// True when `k` entries are held.
+    var isFull: Bool { entries.count >= k }
+
+    /// Whether `(a, rowA)` ranks strictly above `(b, rowB)`.
+    @inline(__always)
+    static func ranksAbove(_ a: Scalar, _ rowA: Int, _ b: Scalar, _ rowB: Int) -> Bool {
+        a > b || (a == b && rowA < rowB)
+    }
+
+    /// Offers one candidate; it is kept if it ranks among the best `k`.
+    @inline(__always)
+    mutating func offer(_ score: Scalar, row: Int) {
+        guard k > 0 else { return }
+        if entries.count == k {
+            let worst = entries[k - 1]
+            guard Self.ranksAbove(score, row, worst.score, worst.row) else { return }
+            entries.removeLast()
+        }
+        var at = entries.count
+        while at > 0, Self.ranksAbove(score, row, entries[at - 1].score, entries[at - 1].row) { at -= 1 }
+        entries.insert((score, row), at: at)
+    }
+
+    /// Writes the kept rows, best first, into `result` (reusing its capacity).
+    func write(into result: inout [Int]) {
+        result.removeAll(keepingCapacity: true)
+        for entry in entries { result.append(entry.row) }
+    }
+}
+
+/// SPEC's cosine similarity of a query and one row, given both stabilised norms:
+/// `s = (q·m) / (‖q‖_ε ‖m‖_ε)`, over `width` contiguous scalars.
+@inline(__always)
+func cosineSimilarity<Scalar: ModelScalar>(_ q: UnsafePointer<Scalar>, queryNorm: Scalar,
+                                           _ row: UnsafePointer<Scalar>, rowNorm: Scalar, width: Int) -> Scalar {
+    Scalar.dot(width, q, row) / (queryNorm * rowNorm)
+}
