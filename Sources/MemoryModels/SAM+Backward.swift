@@ -1,0 +1,126 @@
+import SAMNumerics
+
+extension SAM {
+    /// The hand-written backward pass (Proofs/), t = T..1, on the memory itself:
+    /// at step t memory is M_t; the step's gradients are computed from the rows it needs; then the
+    /// journal rolls the touched rows back to M_{t-1}. At the end the journal is re-applied, so memory
+    /// is at M_T again bit for bit. The memory gradient (N x W) is allocated once; only rows read at
+    /// some step are ever non-zero, and those are cleared at the end.
+    /// Time per step O(R*K*W + H*(X + R*W + H) + X*Y); extra space O(H + R*K + R*W).
+    public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
+        let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
+        guard let episode, tape.steps == episode.steps else {
+            throw .outOfRange(field: "backward", value: "no training forward recorded",
+                              valid: "call forward(_:mode: .training) first")
+        }
+        if let upstream, upstream.count != episode.steps * c.outputSize {
+            throw .outOfRange(field: "outputGradient", value: "\(upstream.count) values",
+                              valid: "T x Y = \(episode.steps * c.outputSize)")
+        }
+        parameters.zeroGradients()
+        let p = ParameterPointers(parameters, gradients: false), g = ParameterPointers(parameters, gradients: true)
+        let dM = gradientMemory
+        var inputGradient = [Scalar](repeating: 0, count: episode.steps * c.inputSize)
+        let v = backwardScratch
+        // Gradients flowing into step t from step t+1: dh, dcell, dc (whose tail is dr_t), dwNext.
+        let (dhr, dxi, dw) = (v.dhr, v.dxi, v.dw)
+        var (dwNext, dwPrevious) = (v.dwNext, v.dwPrevious)
+        for (pointer, count) in [(v.dh, h), (v.dcell, h), (v.dc, c.controllerInputSize), (dwNext, heads * k)] {
+            pointer.zero(count)
+        }
+
+        for t in stride(from: episode.steps - 1, through: 0, by: -1) {
+            let record = tape.scalars(t), indices = tape.indices(t)
+            onBackwardStep?(t)
+            controller.beginBackwardStep(p, g, record: record, step: t, configuration: c, episode: episode,
+                                         upstream: upstream, v)
+
+            // Read (SPEC step 5) backward.
+            for j in 0..<heads {
+                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+                let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
+                let s = record + similarityOffset + j * k, weights = record + weightOffset + j * k
+                let dr = dhr + h + j * w, dq = dxi + j * c.interfacePerHead
+                for q in 0..<k {
+                    let row = memory.row(Int(indices[heads + j * k + q]))
+                    dw[q] = Scalar.dot(w, dr, row) + dwNext[j * k + q]
+                    Scalar.axpy(w, alpha: weights[q], dr, dM.row(Int(indices[heads + j * k + q])))
+                }
+                let dBeta = ContentAddressing.softmaxBackward(strength: head.strength, similarities: s,
+                                                              weights: weights, count: k, gradient: dw)
+                if fault != .dropSimilarityPath {
+                    for q in 0..<k {
+                        let i = Int(indices[heads + j * k + q])
+                        let rowNorm = stabilisedNorm(memory.row(i), count: w, epsilon: epsilon)
+                        ContentAddressing.cosineBackward(head.query, queryNorm: queryNorm, memory.row(i), rowNorm: rowNorm,
+                                                         similarity: s[q], gradient: dw[q], width: w,
+                                                         dq: dq, dm: dM.row(i))
+                    }
+                }
+                dq[w] = dBeta * Activation.sigmoid(head.rawStrength)   // β = 1 + softplus(β̂)
+            }
+
+            // Write (SPEC step 4) backward: dM now holds dL/dM_t.
+            let previousRecord: UnsafePointer<Scalar>?, previousIndices: UnsafePointer<Int32>?
+            if t > 0 {
+                previousRecord = UnsafePointer(tape.scalars(t - 1) + weightOffset)
+                previousIndices = UnsafePointer(tape.indices(t - 1) + heads)
+            } else {
+                previousRecord = segmentStart.previousWeights.isEmpty ? nil
+                    : segmentStart.previousWeights.withUnsafeBufferPointer { $0.baseAddress! }
+                previousIndices = segmentStart.previousRows.isEmpty ? nil
+                    : segmentStart.previousRows.withUnsafeBufferPointer { $0.baseAddress! }
+            }
+            dwPrevious.zero(heads * k)
+            for j in 0..<heads {
+                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+                let alpha = head.writeGate, gamma = head.interpolation
+                let base = dxi + j * c.interfacePerHead
+                let da = base + w + 1
+                var dAlpha: Scalar = 0, dGamma: Scalar = 0
+                if let previousRecord, let previousIndices {
+                    for q in 0..<k {
+                        let row = dM.row(Int(previousIndices[j * k + q])), wPrevious = previousRecord[j * k + q]
+                        let dWrite = Scalar.dot(w, row, head.addition)   // dL/dwW_j(i)
+                        Scalar.axpy(w, alpha: alpha * gamma * wPrevious, row, da)
+                        dAlpha += dWrite * gamma * wPrevious
+                        dGamma += dWrite * alpha * wPrevious
+                        dwPrevious[j * k + q] = alpha * gamma * dWrite
+                    }
+                }
+                let u = dM.row(Int(indices[j]))
+                let dWrite = Scalar.dot(w, u, head.addition)
+                Scalar.axpy(w, alpha: alpha * (1 - gamma), u, da)
+                dAlpha += dWrite * (1 - gamma)
+                dGamma -= dWrite * alpha
+                base[2 * w + 1] = fault == .dropWriteGateTerm ? 0 : dAlpha * alpha * (1 - alpha)
+                base[2 * w + 2] = dGamma * gamma * (1 - gamma)
+            }
+            for j in 0..<heads { dM.row(Int(indices[j])).update(repeating: 0, count: w) }   // erased rows
+            swap(&dwNext, &dwPrevious)
+
+            // Interface and LSTM backward.
+            let previous = t > 0 ? UnsafePointer(tape.scalars(t - 1)) : nil
+            segmentStart.h.withUnsafeBufferPointer { h0 in
+                segmentStart.cell.withUnsafeBufferPointer { cell0 in
+                    controller.endBackwardStep(p, g, record: record,
+                                               hPrevious: previous.map { $0 + layout.hidden } ?? h0.baseAddress!,
+                                               cellPrevious: previous.map { $0 + layout.cell } ?? cell0.baseAddress!,
+                                               step: t, v, inputGradient: &inputGradient, fault: fault)
+                }
+            }
+
+            // Roll the touched rows back to M_{t-1}.
+            journal.exchange(step: t, with: memory,
+                             skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
+        }
+        // Re-apply the journal: memory is at M_T again. Clear the rows of dM that reads touched.
+        for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        for t in 0..<episode.steps {
+            let indices = tape.indices(t)
+            for e in 0..<(heads * k) { dM.row(Int(indices[heads + e])).update(repeating: 0, count: w) }
+        }
+        fault?.applyAfterBackward(to: parameters)
+        return inputGradient
+    }
+}

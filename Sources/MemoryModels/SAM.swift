@@ -1,0 +1,247 @@
+import NearestNeighbours
+import SAMNumerics
+
+/// Sparse Access Memory (SPEC "One time step", sparse variant): each head reads the K rows its
+/// index returns and writes to at most K+1 rows. Memory is modified in place and journaled
+/// (`Journal`), so a training step records O(R*K*W + H) values, independent of N.
+///
+/// Per-step record, after the controller's fields (`ControllerLayout`):
+/// similarities s_j(k) (R*K), read weights wR_j(k) (R*K); indices: u_j (R), S_j (R*K).
+public final class SAM<Scalar: ModelScalar>: MemoryModel {
+    public let configuration: ModelConfiguration
+    public let parameters: ParameterStore<Scalar>
+    public let memory: MemoryMatrix<Scalar>
+    /// The nearest-neighbour index the reads go through; it follows every write, and never rolls back.
+    public let index: any NearestNeighbourIndex<Scalar>
+    public var fault: GradientFault?
+    /// Test-only: called at the start of step t's backward (t from T-1 down to 0), when memory must be M_t.
+    public var onBackwardStep: ((Int) -> Void)?
+
+    let layout: ControllerLayout
+    let controller: Controller<Scalar>
+    let k: Int
+    let epsilon: Scalar
+    /// Offsets past the controller's fields: similarities, then read weights.
+    let similarityOffset: Int, weightOffset: Int
+    let tape: Tape<Scalar>
+    let journal: Journal<Scalar>
+    var recording = false
+    var episode: Episode<Scalar>?
+
+    // Recurrent state, and a copy of it as it stood at the start of the segment.
+    var state: RecurrentState
+    var segmentStart: RecurrentState
+    /// Usage: the ring of rows by last access, and the time of last access of each row.
+    public private(set) var ring: LeastRecentlyUsedRing
+    public private(set) var lastAccess: [Int]
+    var time = 0
+
+    // Scratch, allocated once.
+    let scratchRecord: UnsafeMutablePointer<Scalar>
+    let scratchIndices: UnsafeMutablePointer<Int32>
+    var accessWeight: [Scalar]
+    var stamp: [Int]
+    var stampValue = 0
+    var accessed: [Int] = []
+    var written: [Int] = []
+    var leastUsed: [Int] = []
+    var selection: [Int] = []
+    lazy var gradientMemory = MemoryMatrix<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
+    lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: configuration.neighbours)
+
+    /// h, cell, r (the previous step's outputs) and the previous read weights (rows and values).
+    struct RecurrentState {
+        var h: [Scalar], cell: [Scalar], read: [Scalar]
+        /// S_{t-1,j} and wR_{t-1,j}, R*K each; empty before the first step (wR_0 = 0).
+        var previousRows: [Int32], previousWeights: [Scalar]
+        init(_ c: ModelConfiguration) {
+            h = Array(repeating: 0, count: c.hidden)
+            cell = Array(repeating: 0, count: c.hidden)
+            read = Array(repeating: 0, count: c.heads * c.wordSize)
+            previousRows = []
+            previousWeights = []
+        }
+    }
+
+    public init(configuration c: ModelConfiguration) throws(ConfigurationError) {
+        configuration = c
+        parameters = ParameterStore(configuration: c)
+        memory = MemoryMatrix(rows: c.memoryWords, width: c.wordSize)
+        do {
+            index = try makeIndex(kind: c.index, settings: c.indexSettings, epsilon: Scalar(c.epsilon), k: c.neighbours)
+        } catch {
+            throw .outOfRange(field: "index", value: "\(c.index): \(error)", valid: "a buildable index")
+        }
+        layout = ControllerLayout(c)
+        controller = Controller(layout: layout)
+        k = c.neighbours
+        epsilon = Scalar(c.epsilon)
+        similarityOffset = layout.count
+        weightOffset = layout.count + c.heads * k
+        tape = Tape(scalarsPerStep: layout.count + 2 * c.heads * k, indicesPerStep: c.heads * (1 + k))
+        journal = Journal(width: c.wordSize)
+        state = RecurrentState(c)
+        segmentStart = state
+        ring = LeastRecentlyUsedRing(count: c.memoryWords)
+        lastAccess = Array(repeating: 0, count: c.memoryWords)
+        scratchRecord = .allocate(capacity: tape.scalarsPerStep)
+        scratchIndices = .allocate(capacity: tape.indicesPerStep)
+        accessWeight = Array(repeating: 0, count: c.memoryWords)
+        stamp = Array(repeating: 0, count: c.memoryWords)
+        reset()
+    }
+
+    deinit {
+        scratchRecord.deallocate()
+        scratchIndices.deallocate()
+    }
+
+    public func reset() {
+        initialise(memory, configuration)
+        index.build(from: memory)
+        state = RecurrentState(configuration)
+        segmentStart = state
+        ring = LeastRecentlyUsedRing(count: configuration.memoryWords)
+        lastAccess = Array(repeating: 0, count: configuration.memoryWords)
+        time = 0
+        tape.removeAll()
+        journal.removeAll()
+        episode = nil
+    }
+
+    public var backwardRecordBytes: Int { tape.byteSize + journal.byteSize }
+
+    public var decisions: RecordedDecisions {
+        let c = configuration
+        return RecordedDecisions(steps: (0..<tape.steps).map { t in
+            let ints = tape.indices(t)
+            return StepDecisions(leastUsed: (0..<c.heads).map { Int(ints[$0]) },
+                                 selected: (0..<c.heads).map { j in (0..<k).map { Int(ints[c.heads + j * k + $0]) } })
+        })
+    }
+
+    public func forward(_ episode: Episode<Scalar>, mode: ForwardMode = .training,
+                        replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
+        let c = configuration
+        if let replay { try validate(replay: replay, steps: episode.steps, c, sparse: true) }
+        if episode.inputs.count != episode.steps * c.inputSize || episode.targets.count != episode.steps * c.outputSize {
+            throw .outOfRange(field: "episode", value: "\(episode.inputs.count) inputs, \(episode.targets.count) targets",
+                              valid: "T x X and T x Y for X = \(c.inputSize), Y = \(c.outputSize)")
+        }
+        recording = mode == .training
+        tape.removeAll()
+        journal.removeAll()
+        segmentStart = state
+        self.episode = recording ? episode : nil
+        let p = ParameterPointers(parameters, gradients: false)
+        var outputs = [Scalar](repeating: 0, count: episode.steps * c.outputSize)
+        var loss: Scalar = 0
+        for t in 0..<episode.steps {
+            let (record, indices) = recording ? tape.appendStep() : (scratchRecord, scratchIndices)
+            episode.inputs.withUnsafeBufferPointer { x in
+                controller.beginStep(p, record: record, input: x.baseAddress! + t * c.inputSize,
+                                     h: state.h, cell: state.cell, read: state.read)
+            }
+            time += 1
+            stampValue += 1
+            accessed.removeAll(keepingCapacity: true)
+            write(record: record, indices: indices, replay: replay?.steps[t])
+            read(record: record, indices: indices, replay: replay?.steps[t])
+            loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
+            updateUsage()
+            // Carry the recurrent state to the next step.
+            state.h.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.hidden, count: c.hidden) }
+            state.cell.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.cell, count: c.hidden) }
+            state.read.withUnsafeMutableBufferPointer {
+                $0.baseAddress!.update(from: record + layout.read, count: c.heads * c.wordSize)
+            }
+            state.previousRows.removeAll(keepingCapacity: true)
+            state.previousRows.append(contentsOf: UnsafeBufferPointer(start: indices + c.heads, count: c.heads * k))
+            state.previousWeights.removeAll(keepingCapacity: true)
+            state.previousWeights.append(contentsOf: UnsafeBufferPointer(start: record + weightOffset, count: c.heads * k))
+        }
+        return ForwardResult(outputs: outputs, loss: loss)
+    }
+
+    /// Marks `row` as a candidate for this step's usage update (once per step).
+    private func touch(_ row: Int) {
+        if stamp[row] != stampValue {
+            stamp[row] = stampValue
+            accessWeight[row] = 0
+            accessed.append(row)
+        }
+    }
+
+    /// SPEC step 4 on M_{t-1}: erase the R least recently used rows, then add
+    /// wW_j a_jᵀ with wW_j = α_j (γ_j wR_{t-1,j} + (1 − γ_j) e_{u_j}). Touches at most R*(K+1) rows,
+    /// journals their old contents, and updates the index for them.
+    private func write(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
+        let c = configuration, w = c.wordSize
+        if let replay { leastUsed = replay.leastUsed } else { ring.leastRecentlyUsed(c.heads, into: &leastUsed) }
+        for j in 0..<c.heads { indices[j] = Int32(leastUsed[j]) }
+        for u in leastUsed { touch(u) }
+        for i in state.previousRows { touch(Int(i)) }
+        written.removeAll(keepingCapacity: true)
+        written.append(contentsOf: accessed)
+        if recording {
+            journal.beginStep()
+            for i in written { journal.save(row: i, of: memory) }
+        }
+        for u in leastUsed { memory.row(u).update(repeating: 0, count: w) }
+        let previousCount = state.previousRows.count / c.heads
+        for j in 0..<c.heads {
+            let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+            let alpha = head.writeGate, gamma = head.interpolation
+            for q in 0..<previousCount {
+                let i = Int(state.previousRows[j * previousCount + q])
+                let weight = alpha * gamma * state.previousWeights[j * previousCount + q]
+                Scalar.axpy(w, alpha: weight, head.addition, memory.row(i))
+                accessWeight[i] += weight
+            }
+            let weight = alpha * (1 - gamma)
+            Scalar.axpy(w, alpha: weight, head.addition, memory.row(leastUsed[j]))
+            accessWeight[leastUsed[j]] += weight
+        }
+        index.update(rows: written, in: memory)
+    }
+
+    /// SPEC step 5 on M_t: per head, S_j from the index (or the replay), cosine similarities on those
+    /// rows, a softmax of β_j s_j over them, and r_j = Σ wR_j(i) M_t(i).
+    private func read(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
+        let c = configuration, w = c.wordSize
+        for j in 0..<c.heads {
+            let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+            if let replay { selection = replay.selected[j] } else {
+                index.query(head.query, k: k, in: memory, into: &selection)
+            }
+            let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
+            let s = record + similarityOffset + j * k, weights = record + weightOffset + j * k
+            for q in 0..<k {
+                let i = selection[q]
+                indices[c.heads + j * k + q] = Int32(i)
+                s[q] = ContentAddressing.cosine(head.query, queryNorm: queryNorm, memory.row(i), width: w,
+                                                epsilon: epsilon).similarity
+            }
+            ContentAddressing.softmax(strength: head.strength, similarities: s, count: k, weights: weights)
+            let r = record + layout.read + j * w
+            r.update(repeating: 0, count: w)
+            for q in 0..<k {
+                let i = selection[q]
+                Scalar.axpy(w, alpha: weights[q], memory.row(i), r)
+                touch(i)
+                accessWeight[i] += weights[q]
+            }
+        }
+    }
+
+    /// SPEC step 7: rows whose summed read and write weight exceeds δ move to the back of the ring,
+    /// in ascending row order, and their time of last access becomes t.
+    private func updateUsage() {
+        let threshold = Scalar(configuration.accessThreshold)
+        accessed.sort()
+        for i in accessed where accessWeight[i] > threshold {
+            ring.moveToBack(i)
+            lastAccess[i] = time
+        }
+    }
+}
