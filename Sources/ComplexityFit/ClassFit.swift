@@ -49,7 +49,8 @@ public struct ClassFit: Codable, Sendable, Equatable {
     public let bic: Double
     /// One-sided p-value of H₀: b ≤ 0 from the t statistic b/SE(b); `nil` for O(1).
     public let growthPValue: Double?
-    /// Whether the class may be chosen: O(1) always; otherwise b > 0 with `growthPValue` below the significance level.
+    /// Whether the class may be chosen: O(1) always; otherwise b > 0 with `growthPValue` below the
+    /// per-class significance level (`FitOptions.significanceLevel` / number of growth classes).
     public let admissible: Bool
 
     /// The weighted fit's value a + b·g(N).
@@ -74,6 +75,7 @@ struct ClassFitter {
 
     let series: ScalingSeries
     let spread: ReplicateSpread
+    /// Per-class one-sided level (already Bonferroni-divided).
     let significanceLevel: Double
 
     func fit(_ cls: ComplexityClass) throws -> ClassFit {

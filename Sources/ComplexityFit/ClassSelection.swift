@@ -10,11 +10,11 @@ public enum InformationCriterion: String, Codable, Sendable {
 /// The chosen class, the runner-up and how far behind it is.
 ///
 /// Rule: a class with a growth term is *admissible* only if its growth coefficient b is positive
-/// and significantly so (one-sided t-test, p < `FitOptions.significanceLevel`, default 0.01);
-/// O(1) is always admissible. Admissible classes are ranked by the criterion (smaller is better,
+/// and significantly so (one-sided t-test with k − 2 degrees of freedom, p < 0.01 / 4 by default:
+/// `FitOptions.significanceLevel` shared by the growth classes); O(1) is always admissible. Admissible classes are ranked by the criterion (smaller is better,
 /// ties to the simpler class), followed by the inadmissible ones. The first is chosen.
 /// So a constant series plus noise is called O(log N) only if its log-N slope is significant at
-/// 1% *and* log N beats O(1) on the criterion — never merely because an extra parameter soaks up noise.
+/// 0.25% *and* log N beats O(1) on the criterion — never merely because an extra parameter soaks up noise.
 public struct ClassSelection: Codable, Sendable, Equatable {
     public let criterion: InformationCriterion
     public let chosen: ComplexityClass

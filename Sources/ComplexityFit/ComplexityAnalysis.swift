@@ -2,8 +2,10 @@
 public struct FitOptions: Codable, Sendable, Equatable {
     /// How classes are ranked. Default BIC.
     public var criterion: InformationCriterion = .bic
-    /// One-sided level at which a growth coefficient must be significantly positive for its class
-    /// to be admissible. Default 0.01. Valid range (0, 0.5).
+    /// Family-wise one-sided level at which a growth coefficient must be significantly positive for
+    /// its class to be admissible. Each growth class is tested at this level divided by the number of
+    /// growth classes among the candidates (Bonferroni), so a constant series passes *any* of the
+    /// tests with probability at most this level. Default 0.01. Valid range (0, 0.5).
     public var significanceLevel: Double = 0.01
     /// Level of the slope confidence interval and of prediction intervals. Default 0.95. Valid range (0, 1).
     public var confidenceLevel: Double = 0.95
@@ -71,7 +73,9 @@ public struct ComplexityFitter: Sendable {
         try options.validate()
         let spread = ReplicateSpread(series: series, priorDegreesOfFreedom: options.priorDegreesOfFreedom,
                                      relativeFloor: options.relativeSpreadFloor)
-        let fitter = ClassFitter(series: series, spread: spread, significanceLevel: options.significanceLevel)
+        let growthClasses = max(1, options.candidates.filter { $0 != .constant }.count)
+        let fitter = ClassFitter(series: series, spread: spread,
+                                 significanceLevel: options.significanceLevel / Double(growthClasses))
         let fits = try options.candidates.map(fitter.fit)
         let partial = ComplexityAnalysis(options: options, summaries: spread.summaries,
                                          pooledRelativeSpread: spread.pooledRelativeSpread,
