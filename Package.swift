@@ -21,7 +21,7 @@ let package = Package(
         // C modules (Debian: libopenblas-dev, libgsl-dev, libflann-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL",
                        providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CFLANN", path: "Sources/CFLANN",
                        providers: [.apt(["libflann-dev"])]),

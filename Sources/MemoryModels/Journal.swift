@@ -51,5 +51,5 @@ final class Journal<Scalar: ModelScalar> {
     }
 
     /// Bytes of the rows, the saved contents and the step offsets.
-    var byteSize: Int { rows.byteSize + saved.byteSize + stepStart.count * MemoryLayout<Int>.stride }
+    var byteSize: Int { rows.byteSize + saved.byteSize + steps * MemoryLayout<Int>.stride }
 }

@@ -245,3 +245,16 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         }
     }
 }
+
+extension SAM {
+    /// What head j read at step t of the last training forward: the rows S_j (best first), their
+    /// similarities s_j and read weights wR_j (for tests and case files).
+    public func readRecord(step t: Int) -> [(rows: [Int], similarities: [Scalar], weights: [Scalar])] {
+        let c = configuration, record = tape.scalars(t), indices = tape.indices(t)
+        return (0..<c.heads).map { j in
+            ((0..<k).map { Int(indices[c.heads + j * k + $0]) },
+             (0..<k).map { record[similarityOffset + j * k + $0] },
+             (0..<k).map { record[weightOffset + j * k + $0] })
+        }
+    }
+}

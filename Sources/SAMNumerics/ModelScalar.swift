@@ -17,7 +17,8 @@ where RawSignificand: FixedWidthInteger {
     /// `A ← A + α·x·yᵀ`, with `A` of shape `rows x cols` (row-major), `x` of `rows`, `y` of `cols`.
     static func ger(rows: Int, cols: Int, alpha: Self,
                     _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ a: UnsafeMutablePointer<Self>)
-    /// `x · y` over `n` contiguous entries.
+    /// `x · y` over `n` contiguous entries, summed in a fixed order (`orderedDot`): equal rows give
+    /// bit-identical similarities wherever they sit in memory, so ties are seen as ties.
     static func dot(_ n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
     /// `y ← α·x + y` over `n` contiguous entries.
     static func axpy(_ n: Int, alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
@@ -40,11 +41,11 @@ extension Float: ModelScalar {
     }
     @inlinable
     public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
-        n > 0 ? cblas_sdot(Int32(n), x, 1, y, 1) : 0
+        orderedDot(n, x, y)
     }
     @inlinable
     public static func axpy(_ n: Int, alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        if n > 0 { cblas_saxpy(Int32(n), alpha, x, 1, y, 1) }
+        for i in 0..<n { y[i] += alpha * x[i] }
     }
 }
 
@@ -65,10 +66,27 @@ extension Double: ModelScalar {
     }
     @inlinable
     public static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
-        n > 0 ? cblas_ddot(Int32(n), x, 1, y, 1) : 0
+        orderedDot(n, x, y)
     }
     @inlinable
     public static func axpy(_ n: Int, alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        if n > 0 { cblas_daxpy(Int32(n), alpha, x, 1, y, 1) }
+        for i in 0..<n { y[i] += alpha * x[i] }
     }
+}
+
+/// `x · y` with eight interleaved partial sums combined in a fixed order. The result depends only on
+/// the values, never on alignment or on the BLAS kernel chosen, and the eight independent
+/// accumulators let the compiler use SIMD lanes.
+@inlinable
+public func orderedDot<S: BinaryFloatingPoint>(_ n: Int, _ x: UnsafePointer<S>, _ y: UnsafePointer<S>) -> S {
+    var a0: S = 0, a1: S = 0, a2: S = 0, a3: S = 0, a4: S = 0, a5: S = 0, a6: S = 0, a7: S = 0
+    var i = 0
+    while i + 8 <= n {
+        a0 += x[i] * y[i]; a1 += x[i + 1] * y[i + 1]; a2 += x[i + 2] * y[i + 2]; a3 += x[i + 3] * y[i + 3]
+        a4 += x[i + 4] * y[i + 4]; a5 += x[i + 5] * y[i + 5]; a6 += x[i + 6] * y[i + 6]; a7 += x[i + 7] * y[i + 7]
+        i += 8
+    }
+    var tail: S = 0
+    while i < n { tail += x[i] * y[i]; i += 1 }
+    return (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) + tail
 }
