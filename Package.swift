@@ -40,8 +40,15 @@ let package = Package(
         // Asymptotic-class fits of scaling measurements (GSL regression).
         .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
 
+        // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
+        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL"],
+                swiftSettings: optimise),
+        // Profiling drivers and scaling reports.
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit"],
+                swiftSettings: optimise),
+
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
@@ -51,6 +58,11 @@ let package = Package(
         .testTarget(name: "NearestNeighboursTests",
                     dependencies: ["NearestNeighbours", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "VerificationTests",
+                    dependencies: ["Verification", "MemoryModels", "SAMNumerics",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ProfilingTests",
+                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics"]),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -1,0 +1,1 @@
+// Profiling drivers (issue 5).

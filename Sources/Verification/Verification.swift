@@ -1,0 +1,1 @@
+// Verification harness (issue 3).
