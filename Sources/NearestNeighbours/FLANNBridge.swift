@@ -6,9 +6,6 @@ import Synchronization
 /// seeded build is reproducible even when several indexes are built on different threads.
 let flannBuildLock = Mutex<Void>(())
 
-/// FLANN's "search exhaustively" value of `checks` (`FLANN_CHECKS_UNLIMITED` in flann/defines.h).
-let flannChecksUnlimited: Int32 = -1
-
 /// The precision-specific entry points of FLANN's C API (`flann_*_float` or `flann_*_double`),
 /// chosen once per index from its scalar type. Points, queries and distances are passed as raw
 /// pointers to `Scalar`; indices as `Int32`.

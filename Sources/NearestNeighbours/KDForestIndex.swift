@@ -22,14 +22,18 @@ import SAMNumerics
 /// **Queries.** FLANN returns the `min(N, 2K)` nearest candidates; they are re-ranked by SPEC's
 /// exact cosine computed from the current memory rows, ties to the lower row, and the best K kept.
 /// Candidates whose FLANN id is not the live id of its row are dropped, so a stale point can never
-/// be returned. With `checks ≥ N` the search is exhaustive (`FLANN_CHECKS_UNLIMITED`), which makes
-/// the result equal to the exact index's whenever no ties straddle the candidate boundary.
-/// If FLANN yields fewer than K usable candidates (never seen in practice) the query falls back to a
-/// scan of all rows, so it always returns `min(k, N)` distinct rows.
+/// be returned. With `checks ≥ N` the search is exhaustive: it is answered by an exact scan of
+/// all rows, so it returns exactly the exact index's result. FLANN is not used for it because its
+/// "exact" k-d search (`FLANN_CHECKS_UNLIMITED`) is not exact (it adds a bound per split along a
+/// path even when a dimension is split twice, and can prune the true neighbour; observed in the
+/// property tests), prints a warning to stderr on every query with more than one tree, and its
+/// best-bin-first search bounds its branch heap. If FLANN yields fewer than K usable candidates
+/// (never seen in practice) the query also falls back to the scan, so it always returns
+/// `min(k, N)` distinct rows.
 ///
 /// **Counters.** FLANN does not expose how many distances it evaluated. Its `checks` budget counts
-/// distinct leaves over all trees together, so `distanceEvaluations` adds the estimate `min(checks, N)`
-/// per query (N when exhaustive), plus the candidates re-ranked exactly.
+/// distinct leaves over all trees together, so `distanceEvaluations` adds the estimate `checks`
+/// per FLANN query, plus the candidates re-ranked exactly (N for a scan).
 ///
 /// **Allocation.** The index's own buffers are reused across queries; FLANN itself allocates per
 /// search (an id buffer, a branch heap and an N-bit "checked" set), which the C API cannot avoid.
@@ -131,18 +135,19 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             candidateIDs = Array(repeating: -1, count: wanted)
             candidateDistances = Array(repeating: 0, count: wanted)
         }
-        let exhaustive = settings.checks >= n
-        searchParameters.checks = exhaustive ? flannChecksUnlimited : Int32(clamping: settings.checks)
-        let status = queryPoint.withUnsafeMutableBytes { qp in
-            candidateIDs.withUnsafeMutableBufferPointer { ids in
-                candidateDistances.withUnsafeMutableBytes { d in
-                    ops.search(flann, qp.baseAddress!, 1, ids.baseAddress!, d.baseAddress!, Int32(wanted),
-                               &searchParameters)
+        var status: Int32 = -1
+        if settings.checks < n {
+            searchParameters.checks = Int32(clamping: settings.checks)
+            status = queryPoint.withUnsafeMutableBytes { qp in
+                candidateIDs.withUnsafeMutableBufferPointer { ids in
+                    candidateDistances.withUnsafeMutableBytes { d in
+                        ops.search(flann, qp.baseAddress!, 1, ids.baseAddress!, d.baseAddress!, Int32(wanted),
+                                   &searchParameters)
+                    }
                 }
             }
+            counters.distanceEvaluations += settings.checks
         }
-        counters.distanceEvaluations += exhaustive ? n : min(settings.checks, n)
-
         if status == 0 {
             for j in 0..<wanted {
                 let id = Int(candidateIDs[j])
