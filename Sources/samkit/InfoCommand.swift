@@ -12,8 +12,19 @@ struct InfoCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the configuration as JSON.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also measure backward-record bytes per step of SAM and DAM at these memory sizes (comma-separated N).",
+        discussion: "Runs a short training forward (T = 4, Float) of each model at each N with the default W, R, K, H.",
+        valueName: "N1,N2,..."))
+    var recordBytes: String?
+
     func run() throws {
         let c = try ModelConfiguration()
+        if let recordBytes {
+            let sizes = try parseSizes(recordBytes, option: "--record-bytes")
+            try printRecordBytes(c, sizes: sizes)
+            return
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -33,5 +44,36 @@ struct InfoCommand: ParsableCommand {
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (name, value) in rows { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+    }
+}
+
+/// Parses a comma-separated list of positive sizes, naming the bad entry.
+func parseSizes(_ text: String, option: String) throws -> [Int] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    return try parts.map { part in
+        guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
+            throw ValidationError("\(option): '\(part)' is not a valid size (valid: whole numbers >= 1, comma-separated)")
+        }
+        return n
+    }
+}
+
+extension InfoCommand {
+    /// Backward-record bytes per step of SAM and DAM (tape + journal, exactly as the models count them).
+    func printRecordBytes(_ base: ModelConfiguration, sizes: [Int]) throws {
+        let steps = 4
+        print("backward-record bytes per step (Float, W=\(base.wordSize) R=\(base.heads) K=\(base.neighbours) H=\(base.hidden), T=\(steps))")
+        print("N".padding(toLength: 10, withPad: " ", startingAt: 0) + "SAM".padding(toLength: 14, withPad: " ", startingAt: 0) + "DAM")
+        for n in sizes {
+            let c = try base.with(memoryWords: n, neighbours: min(base.neighbours, n))
+            let episode = try Episode<Float>.random(configuration: c, steps: steps, seed: 1)
+            let sam = try SAM<Float>(configuration: c)
+            _ = try sam.forward(episode)
+            let dam = DAM<Float>(configuration: c)
+            _ = try dam.forward(episode)
+            print("\(n)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "\(sam.backwardRecordBytes / steps)".padding(toLength: 14, withPad: " ", startingAt: 0)
+                + "\(dam.backwardRecordBytes / steps)")
+        }
     }
 }

@@ -1,0 +1,36 @@
+# SAMKit: verification and complexity analysis of Sparse Access Memory.
+#   make deps    install the Debian packages the build needs (root, or through sudo)
+#   make test    build and run every test (debug build)
+#   make report  release build, then the default scaling sweep into reports/
+SHELL := /bin/bash
+SWIFT ?= swift
+DEBIAN_PACKAGES := libopenblas-dev libgsl-dev libflann-dev gnuplot-nox pkg-config
+# Single-threaded BLAS everywhere: measurements and tests are single-threaded.
+export OPENBLAS_NUM_THREADS := 1
+
+.PHONY: deps test build release report clean
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all present ($(DEBIAN_PACKAGES))"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "deps: missing$$missing and not root (no sudo): install them as root" >&2; exit 1; fi; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq$$missing
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) test
+
+release: deps
+	$(SWIFT) build -c release
+
+report: release
+	.build/release/samkit report --out reports
+
+clean:
+	rm -rf .build
