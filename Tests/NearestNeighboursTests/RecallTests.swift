@@ -31,21 +31,21 @@ import Testing
     }
 
     @Test func kdForestRecallAtDefaultSettings() throws {
-        let recall = try Self.measure(kind: .kdtree, settings: IndexSettings(), rows: 1 << 14, queries: 1000)
+        let recall = try Self.measure(kind: .kdtree, settings: IndexSettings(), rows: 1 << 14, queries: 600)
         // Measured 0.135; floor with margin.
         #expect(recall > 0.10, "recall@4 = \(recall)")
     }
 
     @Test func kdForestRecallAtLeastNinetyPercentWithMoreChecks() throws {
         let recall = try Self.measure(kind: .kdtree, settings: IndexSettings(checks: 4096), rows: 1 << 14,
-                                      queries: 500)
+                                      queries: 300)
         // Measured 0.9755 (1000 queries); the floor.
         #expect(recall >= 0.9, "recall@4 = \(recall)")
     }
 
     @Test func lshRecallWithManyTables() throws {
         let recall = try Self.measure(kind: .lsh, settings: IndexSettings(lshTables: 32, lshBits: 8),
-                                      rows: 1 << 14, queries: 300)
+                                      rows: 1 << 14, queries: 200)
         // Measured 0.854 (1000 queries).
         #expect(recall > 0.75, "recall@4 = \(recall)")
     }
