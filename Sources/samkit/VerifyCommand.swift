@@ -1,7 +1,148 @@
 import ArgumentParser
+import Foundation
+import MemoryModels
+import NearestNeighbours
+import Verification
 
-/// `samkit verify`.
-struct VerifyCommand: NotBuiltYet {
-    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check hand-written gradients against finite differences and the dense model. (not built yet)")
-    static let issue = 3
+/// `samkit verify`: gradient checks of SAM and DAM against finite differences and the dense model,
+/// plus case files for independent implementations (`--dump-case`, `--check-case`).
+/// Exit 0: every check holds; 1: a check failed; 2: a usage error (the message names the value and the valid range).
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check hand-written gradients against finite differences and the dense model.",
+        discussion: """
+            Modes: replay (every coordinate, decisions held fixed), free (plain finite differences; decision \
+            flips reported as kinks), fast (random directions), dense (SAM K=N vs DAM, SAM vs masked DAM), \
+            structural (backward twice, zero upstream gradient, memory restored, finite), all. \
+            Exit 0 when every check holds, 1 on a failed check, 2 on a usage error.
+            """)
+
+    @Option(help: "sam, dam or all.") var model = "all"
+    @Option(help: "Random cases per model, 1...100000.") var cases = "20"
+    @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
+    @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
+    @Option(help: "replay, free, fast, dense, structural or all.") var mode = "all"
+    @Option(help: "Nearest-neighbour index of SAM: exact, kdtree or lsh.") var index = "exact"
+    @Option(help: "Central-difference step h, in (0, 0.01].") var step = "1e-6"
+    @Option(help: "Random directions in fast mode, 1...1000.") var directions = "4"
+    @Option(help: "Also write the report as JSON to this file (atomically).") var json: String?
+    @Option(help: "Write one case (configuration, parameters, episode, outputs, loss, gradients, decisions) to DIR/case.json.")
+    var dumpCase: String?
+    @Option(help: "Read DIR/case.json (or the file given), recompute it and report agreement.") var checkCase: String?
+    @Flag(help: "Print a report for every check, not only failures.") var verbose = false
+
+    func run() throws {
+        let options: Options
+        do { options = try Options(self) } catch let error as UsageError {
+            FileHandle.standardError.write(Data("samkit verify: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let directory = dumpCase { try dump(options, to: directory) }
+        else if let path = checkCase { try check(path) }
+        else { try verify(options) }
+    }
+
+    private func verify(_ o: Options) throws {
+        let start = Date()
+        let generator = CaseGenerator(seed: o.seed, index: o.index)
+        let settings = VerificationSettings(step: o.step, directions: o.directions)
+        let progress = Progress(total: o.caseSeed == nil ? o.cases * o.models.count : o.models.count)
+        var results: [CheckResult] = []
+        for number in 0..<(o.caseSeed == nil ? o.cases : 1) {
+            for model in o.models {
+                let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index) }
+                    ?? generator.makeCase(number, model: model)
+                let found = Verifier.run(c, checks: o.mode.checks, settings: settings)
+                results += found
+                progress.step(failed: results.contains { !$0.passed })
+            }
+        }
+        progress.finish()
+        let report = VerificationReport(results: results)
+        print(report.table)
+        print("")
+        for r in results where verbose || !r.passed { print(FailureReport.text(r) + "\n") }
+        print(report.figures)
+        print("time: \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        if let json = o.json { try AtomicFile.writeJSON(report, to: json) }
+        if !report.passed { throw ExitCode(1) }
+    }
+
+    private func dump(_ o: Options, to directory: String) throws {
+        guard o.models.count == 1 else {
+            FileHandle.standardError.write(Data("samkit verify: --dump-case needs --model sam or --model dam\n".utf8))
+            throw ExitCode(2)
+        }
+        let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index) }
+            ?? CaseGenerator(seed: o.seed, index: o.index).makeCase(0, model: o.models[0])
+        let path = try CaseFile.dump(c, to: directory)
+        print("wrote \(path): \(c.model) \(c)")
+    }
+
+    private func check(_ path: String) throws {
+        let outcome: CaseCheck
+        do { outcome = try CaseCheck.run(path: path) } catch let error as CaseFileError {
+            FileHandle.standardError.write(Data("samkit verify: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(outcome.text)
+        if !outcome.agrees { throw ExitCode(1) }
+    }
+}
+
+/// A bad option value: exit 2.
+struct UsageError: Error { let message: String }
+
+/// The validated options of `samkit verify`.
+struct Options {
+    let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, mode: VerificationMode
+    let index: IndexKind, step: Double, directions: Int, json: String?
+
+    init(_ v: VerifyCommand) throws {
+        func choice<T>(_ option: String, _ value: String, _ valid: [String: T]) throws -> T {
+            guard let r = valid[value] else {
+                throw UsageError(message: "--\(option) \(value) is not valid (valid: \(valid.keys.sorted().joined(separator: ", ")))")
+            }
+            return r
+        }
+        func integer<T: FixedWidthInteger>(_ option: String, _ value: String, _ range: ClosedRange<T>) throws -> T {
+            guard let n = T(value), range.contains(n) else {
+                throw UsageError(message: "--\(option) \(value) is out of range (valid: \(range.lowerBound)...\(range.upperBound))")
+            }
+            return n
+        }
+        models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "all": [.sam, .dam]])
+        cases = try integer("cases", v.cases, 1...100_000)
+        seed = try integer("seed", v.seed, 0...UInt64.max)
+        caseSeed = try v.caseSeed.map { try integer("case-seed", $0, 0...UInt64.max) }
+        mode = try choice("mode", v.mode, Dictionary(uniqueKeysWithValues: VerificationMode.allCases.map { ($0.rawValue, $0) }))
+        index = try choice("index", v.index, Dictionary(uniqueKeysWithValues: IndexKind.allCases.map { ($0.rawValue, $0) }))
+        guard let h = Double(v.step), h > 0, h <= 0.01 else {
+            throw UsageError(message: "--step \(v.step) is out of range (valid: a number in (0, 0.01])")
+        }
+        step = h
+        directions = try integer("directions", v.directions, 1...1000)
+        json = v.json
+        if v.dumpCase != nil && v.checkCase != nil {
+            throw UsageError(message: "--dump-case and --check-case exclude each other (give one)")
+        }
+        if v.dumpCase != nil && models.count != 1 {
+            throw UsageError(message: "--dump-case needs --model sam or --model dam (got \(v.model))")
+        }
+    }
+}
+
+/// "verify: 37/400 cases" on stderr, rewritten in place, only when stderr is a terminal.
+final class Progress {
+    let total: Int
+    var done = 0
+    let terminal = isatty(2) != 0
+    init(total: Int) { self.total = total }
+    func step(failed: Bool) {
+        done += 1
+        guard terminal else { return }
+        FileHandle.standardError.write(Data("\rverify: \(done)/\(total) cases\(failed ? " (failures so far)" : "")".utf8))
+    }
+    func finish() { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 }

@@ -1,0 +1,122 @@
+import Foundation
+import MemoryModels
+
+/// A malformed or inconsistent case file; the message names the field.
+public struct CaseFileError: Error, CustomStringConvertible {
+    public let field: String
+    public let problem: String
+    public var description: String { "case file: \(field): \(problem)" }
+}
+
+extension CaseFile {
+    /// Reads DIR/case.json, or the file itself when `path` is a file, and validates it.
+    public static func read(path: String) throws -> CaseFile {
+        var isDirectory: ObjCBool = false
+        let file = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? (path as NSString).appendingPathComponent(fileName) : path
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CaseFileError(field: file, problem: "cannot read the file")
+        }
+        let decoded: CaseFile
+        do { decoded = try JSONDecoder().decode(CaseFile.self, from: data) } catch let error as DecodingError {
+            throw CaseFileError(decoding: error)
+        } catch let error as ConfigurationError {
+            throw CaseFileError(field: "configuration", problem: error.description)
+        } catch {
+            throw CaseFileError(field: file, problem: "not valid JSON: \(error)")
+        }
+        try decoded.validate()
+        return decoded
+    }
+
+    /// Shapes against the configuration, finite numbers, mask in {0, 1}, decisions in range.
+    public func validate() throws {
+        let c = configuration, t = steps
+        guard format == Self.formatName else { throw CaseFileError(field: "format", problem: "\"\(format)\", expected \"\(Self.formatName)\"") }
+        guard version == 1 else { throw CaseFileError(field: "version", problem: "\(version), expected 1") }
+        guard t >= 1 else { throw CaseFileError(field: "steps", problem: "\(t), expected 1 or more") }
+        try Self.check("initialMemory", initialMemory, [c.memoryWords, c.wordSize])
+        try Self.check("inputs", inputs, [t, c.inputSize])
+        try Self.check("targets", targets, [t, c.outputSize])
+        try Self.check("mask", mask, [t])
+        if let i = mask.values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw CaseFileError(field: "mask.values[\(i)]", problem: "\(mask.values[i]), expected 0 or 1")
+        }
+        try Self.check("outputs", outputs, [t, c.outputSize])
+        guard loss.isFinite else { throw CaseFileError(field: "loss", problem: "\(loss) is not finite") }
+        try Self.check("inputGradient", inputGradient, [t, c.inputSize])
+        let layout = ParameterStore<Double>.layout(c)
+        for (group, tensors) in [("parameters", parameters), ("gradients", gradients)] {
+            for (name, shape) in layout {
+                guard let tensor = tensors[name] else { throw CaseFileError(field: "\(group).\(name)", problem: "missing") }
+                try Self.check("\(group).\(name)", tensor, shape)
+            }
+            if let extra = tensors.keys.sorted().first(where: { name in !layout.contains { $0.0 == name } }) {
+                throw CaseFileError(field: "\(group).\(extra)", problem: "not a SPEC parameter name (\(layout.map(\.0).joined(separator: ", ")))")
+            }
+        }
+        guard decisions.count == t else {
+            throw CaseFileError(field: "decisions", problem: "\(decisions.count) steps, expected T = \(t)")
+        }
+        try RecordedDecisions(steps: decisions).validate(c, sparse: model == .sam)
+    }
+
+    /// A tensor's shape must be `shape`, its values product(shape) finite numbers.
+    static func check(_ field: String, _ tensor: Tensor, _ shape: [Int]) throws {
+        guard tensor.shape == shape else {
+            throw CaseFileError(field: "\(field).shape", problem: "\(tensor.shape), expected \(shape)")
+        }
+        let count = shape.reduce(1, *)
+        guard tensor.values.count == count else {
+            throw CaseFileError(field: "\(field).values", problem: "\(tensor.values.count) numbers, expected \(count) for shape \(shape)")
+        }
+        if let i = tensor.values.firstIndex(where: { !$0.isFinite }) {
+            throw CaseFileError(field: "\(field).values[\(i)]", problem: "\(tensor.values[i]) is not finite")
+        }
+    }
+}
+
+extension RecordedDecisions {
+    /// Each step: R distinct least-used rows in 0..<N; selected: R lists of K distinct rows (SAM) or empty (DAM).
+    func validate(_ c: ModelConfiguration, sparse: Bool) throws {
+        let rows = 0..<c.memoryWords
+        for (t, d) in steps.enumerated() {
+            let field = "decisions[\(t)]"
+            if d.leastUsed.count != c.heads || Set(d.leastUsed).count != c.heads || !d.leastUsed.allSatisfy(rows.contains) {
+                throw CaseFileError(field: "\(field).leastUsed", problem: "\(d.leastUsed), expected R = \(c.heads) distinct rows in 0..<\(c.memoryWords)")
+            }
+            if !sparse {
+                if !d.selected.isEmpty { throw CaseFileError(field: "\(field).selected", problem: "expected [] for DAM (it reads every row)") }
+                continue
+            }
+            if d.selected.count != c.heads {
+                throw CaseFileError(field: "\(field).selected", problem: "\(d.selected.count) lists, expected R = \(c.heads)")
+            }
+            for (j, s) in d.selected.enumerated() where s.count != c.neighbours || Set(s).count != s.count || !s.allSatisfy(rows.contains) {
+                throw CaseFileError(field: "\(field).selected[\(j)]", problem: "\(s), expected K = \(c.neighbours) distinct rows in 0..<\(c.memoryWords)")
+            }
+        }
+    }
+}
+
+extension CaseFileError {
+    /// Names the field a JSON decoding error is about (its coding path).
+    init(decoding error: DecodingError) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            self.init(field: path(context.codingPath + [key]), problem: "missing")
+        case let .typeMismatch(type, context):
+            self.init(field: path(context.codingPath), problem: "expected \(type): \(context.debugDescription)")
+        case let .valueNotFound(type, context):
+            self.init(field: path(context.codingPath), problem: "expected \(type), found null")
+        case let .dataCorrupted(context):
+            self.init(field: context.codingPath.isEmpty ? "(file)" : path(context.codingPath),
+                      problem: "\(context.debugDescription)\(context.underlyingError.map { ": \($0)" } ?? "")")
+        @unknown default:
+            self.init(field: "(file)", problem: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import MemoryModels
+
+/// Dense equivalence (SPEC: "DAM is exactly SAM with K = N and an exact index").
+///
+/// - `denseEquivalence`: SAM with K = N and an exact index against DAM on the same configuration,
+///   parameters and episode: loss, outputs (T x Y), every parameter gradient and dL/dx (T x X), plus
+///   the least-used rows of every step.
+/// - `maskedEquivalence`: SAM with the case's K (and index) against a masked DAM that replays SAM's
+///   decisions (softmax restricted to S_j, the same u_j), every gradient compared row by row.
+///
+/// The model of the case's kind is the one under test (and gets the fault); the other is the reference.
+/// Tolerance: `Tolerance.denseRelative` norm-wise per block.
+public enum DenseEquivalenceCheck {
+    public static func run(_ c: VerificationCase, masked: Bool, fault: GradientFault? = nil) throws -> CheckResult {
+        let configuration = masked ? c.configuration
+            : try c.configuration.with(neighbours: c.configuration.memoryWords, index: .exact)
+        let sam = try SAM<Double>(configuration: configuration), dam = DAM<Double>(configuration: configuration)
+        dam.parameters.copyValues(from: sam.parameters)
+        (c.model == .sam ? sam as any MemoryModel<Double> : dam).fault = fault
+        let episode = try c.episode()
+        let a = try sam.forward(episode, mode: .training, replay: nil)
+        let b = try dam.forward(episode, mode: .training, replay: masked ? sam.decisions : nil)
+        let dxSAM = try sam.backward(outputGradient: nil), dxDAM = try dam.backward(outputGradient: nil)
+
+        var comparison = BlockComparison(relative: Tolerance.denseRelative,
+                                         source: "summation-order rounding between SAM and \(masked ? "masked " : "")DAM")
+        let underTestIsSAM = c.model == .sam
+        func add(_ name: String, _ shape: [Int], _ s: some Collection<Double>, _ d: some Collection<Double>) {
+            if underTestIsSAM { comparison.add(name, shape: shape, s, d) } else { comparison.add(name, shape: shape, d, s) }
+        }
+        let cf = configuration
+        add("loss", [1], [a.loss], [b.loss])
+        add("outputs", [episode.steps, cf.outputSize], a.outputs, b.outputs)
+        for slice in sam.parameters.slices {
+            add(slice.name, slice.shape, sam.parameters.gradient(slice.name), dam.parameters.gradient(slice.name))
+        }
+        add("inputs", [episode.steps, cf.inputSize], dxSAM, dxDAM)
+        var notes: [String] = []
+        let leastUsedSAM = sam.decisions.steps.map(\.leastUsed), leastUsedDAM = dam.decisions.steps.map(\.leastUsed)
+        if let t = leastUsedSAM.indices.first(where: { $0 >= leastUsedDAM.count || leastUsedSAM[$0] != leastUsedDAM[$0] }) {
+            notes.append("step \(t + 1) least-used rows: SAM \(leastUsedSAM[t]) vs DAM \(leastUsedDAM[t])")
+        }
+        return CheckResult(check: masked ? .maskedEquivalence : .denseEquivalence,
+                           verificationCase: c.with(configuration: configuration),
+                           passed: !comparison.tracker.failed && notes.isEmpty, worst: comparison.tracker.worst,
+                           compared: comparison.tracker.compared, notes: notes,
+                           normwiseRelativeError: comparison.normwise)
+    }
+}

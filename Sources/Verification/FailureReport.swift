@@ -1,0 +1,30 @@
+/// A failure a person can act on: model, configuration, seed, worst coordinate, both values, errors,
+/// tolerance and its source, kink counts, and how to replay it.
+public enum FailureReport {
+    public static func text(_ r: CheckResult) -> String {
+        let c = r.verificationCase
+        var lines = ["\(r.passed ? "PASS" : "FAIL") \(r.check.rawValue) on \(c.model)",
+                     "  configuration: \(c)",
+                     "  replay with: samkit verify --model \(c.model.rawValue) --case-seed \(c.seed) --index \(c.configuration.index) --mode \(mode(r.check))"]
+        if let w = r.worst {
+            lines.append("  worst coordinate: \(w.coordinate) (flat index \(w.coordinate.index))")
+            lines.append("  analytic \(w.analytic)  numeric/reference \(w.numeric)")
+            lines.append("  abs error \(format(w.absoluteError))  rel error \(format(w.relativeError))  "
+                         + "tolerance \(format(w.tolerance.value)) from \(w.tolerance.source)")
+        }
+        lines.append("  compared \(r.compared) coordinates; kinks \(r.kinkCount)")
+        for k in r.kinks { lines.append("  kink at \(k.coordinate): \(k.decision)") }
+        for n in r.notes { lines.append("  \(n)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func mode(_ check: CheckKind) -> String {
+        switch check {
+        case .replay: "replay"
+        case .free: "free"
+        case .fast: "fast"
+        case .denseEquivalence, .maskedEquivalence: "dense"
+        case .structural: "structural"
+        }
+    }
+}

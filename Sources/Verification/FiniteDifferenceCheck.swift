@@ -1,0 +1,58 @@
+import MemoryModels
+
+/// Slow mode: every coordinate of every parameter and input against `gsl_deriv_central`.
+///
+/// - replay (`replay: true`): the recorded decisions are held fixed in every evaluation, so f is the
+///   smooth function the backward differentiates; every coordinate must be within its tolerance.
+/// - free (`replay: false`): plain finite differences; a coordinate whose perturbation changes any
+///   decision at any evaluation point is a kink: counted, named, and neither passed nor failed.
+///
+/// Each coordinate's tolerance: `Tolerance.finiteDifference` from that coordinate's `abserr`.
+public enum FiniteDifferenceCheck {
+    /// Kinks named in a result (all are counted).
+    static let namedKinks = 5
+
+    public static func run(_ c: VerificationCase, replay: Bool, step: Double = CentralDifference.defaultStep,
+                           fault: GradientFault? = nil) throws -> CheckResult {
+        let probe = try Probe(c, fault: fault)
+        var tracker = WorstTracker()
+        var kinks: [Kink] = [], kinkCount = 0
+        var numeric = [Double](repeating: .nan, count: probe.coordinateCount)
+        for i in 0..<probe.coordinateCount {
+            let x0 = probe.value(i)
+            var flipped: String?
+            let d = try CentralDifference.derivative(at: x0, step: step) { x in
+                try probe.set(i, x)
+                let (loss, flip) = try probe.evaluate(replay: replay)
+                if flipped == nil { flipped = flip }
+                return loss
+            }
+            try probe.set(i, x0)
+            if let flipped {
+                kinkCount += 1
+                if kinks.count < namedKinks { kinks.append(Kink(coordinate: probe.coordinate(i), decision: flipped)) }
+                continue
+            }
+            numeric[i] = d.value
+            tracker.add(Discrepancy(coordinate: probe.coordinate(i), analytic: probe.analytic[i], numeric: d.value,
+                                    tolerance: .finiteDifference(abserr: d.abserr, gradientScale: probe.gradientScale)))
+        }
+        return CheckResult(check: replay ? .replay : .free, verificationCase: c, passed: !tracker.failed,
+                           worst: tracker.worst, compared: tracker.compared, kinkCount: kinkCount, kinks: kinks,
+                           normwiseRelativeError: normwise(probe, numeric))
+    }
+
+    /// max over blocks of max_i |a_i − n_i| / max_i |n_i| (coordinates that kinked are skipped).
+    static func normwise(_ probe: Probe, _ numeric: [Double]) -> Double {
+        var worst = 0.0
+        for (_, range) in probe.blocks {
+            var difference = 0.0, scale = 0.0
+            for i in range where !numeric[i].isNaN {
+                difference = max(difference, abs(probe.analytic[i] - numeric[i]))
+                scale = max(scale, abs(numeric[i]), abs(probe.analytic[i]))
+            }
+            if scale > 0 { worst = max(worst, difference / scale) }
+        }
+        return worst
+    }
+}

@@ -1,0 +1,91 @@
+import MemoryModels
+import SAMNumerics
+
+/// A model, an episode and one training forward + backward, with the means to perturb any coordinate
+/// (a parameter entry or an input entry) and re-run the loss from M_0.
+///
+/// Coordinates are numbered parameters first (P = `parameters.totalCount`, SPEC order), then the
+/// inputs (T x X); `analytic` holds the hand-written gradient in that order (P + T*X).
+final class Probe {
+    let model: any MemoryModel<Double>
+    let verificationCase: VerificationCase
+    let baseEpisode: Episode<Double>
+    var episode: Episode<Double>
+    /// Decisions of the unperturbed training forward.
+    let decisions: RecordedDecisions
+    /// dL/dθ then dL/dx, P + T*X.
+    let analytic: [Double]
+    let loss: Double
+    let parameterCount: Int
+
+    init(_ c: VerificationCase, fault: GradientFault? = nil) throws {
+        verificationCase = c
+        model = try c.makeModel()
+        model.fault = fault
+        baseEpisode = try c.episode()
+        episode = baseEpisode
+        model.reset()
+        loss = try model.forward(episode, mode: .training, replay: nil).loss
+        decisions = model.decisions
+        let dx = try model.backward(outputGradient: nil)
+        analytic = Array(model.parameters.gradients) + dx
+        parameterCount = model.parameters.totalCount
+    }
+
+    var coordinateCount: Int { analytic.count }
+
+    /// Name, flat index and shape of coordinate `i`.
+    func coordinate(_ i: Int) -> Coordinate {
+        if i >= parameterCount {
+            return Coordinate(name: "inputs", index: i - parameterCount,
+                              shape: [episode.steps, verificationCase.configuration.inputSize])
+        }
+        let slice = model.parameters.slices.last { $0.offset <= i }!
+        return Coordinate(name: slice.name, index: i - slice.offset, shape: slice.shape)
+    }
+
+    /// The blocks of coordinates: each parameter, then `inputs`, as (name, range).
+    var blocks: [(String, Range<Int>)] {
+        model.parameters.slices.map { ($0.name, $0.offset..<($0.offset + $0.count)) }
+            + [("inputs", parameterCount..<coordinateCount)]
+    }
+
+    func value(_ i: Int) -> Double {
+        i < parameterCount ? model.parameters.values[i] : episode.inputs[i - parameterCount]
+    }
+
+    func set(_ i: Int, _ v: Double) throws {
+        if i < parameterCount { model.parameters.values[i] = v; return }
+        var x = episode.inputs
+        x[i - parameterCount] = v
+        episode = try Episode(configuration: verificationCase.configuration, inputs: x,
+                              targets: episode.targets, mask: episode.mask)
+    }
+
+    /// Sets every coordinate to `base + t·direction` (both P + T*X long).
+    func set(base: [Double], direction: [Double], t: Double) throws {
+        let p = parameterCount
+        for i in 0..<p { model.parameters.values[i] = base[i] + t * direction[i] }
+        let x = (p..<base.count).map { base[$0] + t * direction[$0] }
+        episode = try Episode(configuration: verificationCase.configuration, inputs: x,
+                              targets: episode.targets, mask: episode.mask)
+    }
+
+    /// Current values of every coordinate.
+    func values() -> [Double] { Array(model.parameters.values) + episode.inputs }
+
+    /// The loss from M_0 at the current coordinates. With `replay`, the recorded decisions are held
+    /// fixed; without, they are recomputed and the first one that differs is returned.
+    func evaluate(replay: Bool) throws -> (loss: Double, flipped: String?) {
+        model.reset()
+        if replay {
+            return (try model.forward(episode, mode: .inference, replay: decisions).loss, nil)
+        }
+        // A training forward, because SAM records its decisions on the tape.
+        let l = try model.forward(episode, mode: .training, replay: nil).loss
+        return (l, model.decisions.firstDifference(from: decisions))
+    }
+
+    /// Largest |analytic| entry (the scale of the analytic side's rounding).
+    lazy var gradientScale: Double = analytic.reduce(0) { max($0, abs($1)) }
+}

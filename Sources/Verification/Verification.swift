@@ -1,1 +1,0 @@
-// Verification harness (issue 3).

@@ -1,0 +1,73 @@
+import MemoryModels
+import NearestNeighbours
+import SAMNumerics
+
+/// One thing to verify: a model kind, a configuration, and a seeded episode of T steps.
+/// Replays exactly from its fields (the configuration carries the parameter and memory seeds).
+public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConvertible {
+    public let model: ModelKind
+    public let configuration: ModelConfiguration
+    /// Sequence length T.
+    public let steps: Int
+    /// Seed of `Episode.random` (inputs in [-1, 1], binary targets).
+    public let episodeSeed: UInt64
+    /// The seed the case was generated from (`CaseGenerator`), printed so a failure replays.
+    public let seed: UInt64
+
+    public init(model: ModelKind, configuration: ModelConfiguration, steps: Int, episodeSeed: UInt64, seed: UInt64) {
+        self.model = model
+        self.configuration = configuration
+        self.steps = steps
+        self.episodeSeed = episodeSeed
+        self.seed = seed
+    }
+
+    /// Builds a case from raw sizes; K and R are clamped to N (K ≤ N, R ≤ N). Used by the seeded
+    /// generator and by the property-based tests (whose shrinker works on these integers).
+    /// `memoryScale` 0 means M_0 = 0 (ties everywhere), otherwise a uniform fill in ±memoryScale.
+    public static func make(model: ModelKind, n: Int, w: Int, r: Int, k: Int, h: Int, x: Int, y: Int, t: Int,
+                            threshold: Double = 0.005, memoryScale: Double = 0.5, parameterScale: Double = 1,
+                            loss: LossKind = .sigmoidCrossEntropy, index: IndexKind = .exact,
+                            seed: UInt64) throws(ConfigurationError) -> VerificationCase {
+        let memory: MemoryInitialisation = memoryScale > 0 ? .uniform(scale: memoryScale, seed: seed &+ 1) : .zeros
+        let c = try ModelConfiguration(
+            memoryWords: n, wordSize: w, heads: min(r, n), neighbours: min(k, n), hidden: h, inputSize: x,
+            outputSize: y, accessThreshold: threshold, memoryInitialisation: memory, index: index,
+            loss: loss, parameterSeed: seed &+ 2, parameterScale: parameterScale)
+        return VerificationCase(model: model, configuration: c, steps: t, episodeSeed: seed &+ 3, seed: seed)
+    }
+
+    /// The same case on another model kind, or another configuration.
+    public func with(model: ModelKind? = nil, configuration: ModelConfiguration? = nil) -> VerificationCase {
+        VerificationCase(model: model ?? self.model, configuration: configuration ?? self.configuration,
+                         steps: steps, episodeSeed: episodeSeed, seed: seed)
+    }
+
+    public func episode() throws(ConfigurationError) -> Episode<Double> {
+        try Episode<Double>.random(configuration: configuration, steps: steps, seed: episodeSeed)
+    }
+
+    /// A fresh model of this case's kind.
+    public func makeModel() throws -> any MemoryModel<Double> { try model.make(configuration) }
+
+    /// Compact: "N=6 W=3 R=2 K=2 H=4 X=3 Y=2 T=4 δ=0.005 M0=±0.5 scale=1 sce exact seed=7".
+    public var description: String {
+        let c = configuration
+        let memory: String = switch c.memoryInitialisation {
+        case .zeros: "M0=0"
+        case let .uniform(scale, _): "M0=±\(format(scale, digits: 2))"
+        }
+        let loss = c.loss == .sigmoidCrossEntropy ? "sce" : "mse"
+        return "N=\(c.memoryWords) W=\(c.wordSize) R=\(c.heads) K=\(c.neighbours) H=\(c.hidden) X=\(c.inputSize) "
+            + "Y=\(c.outputSize) T=\(steps) δ=\(c.accessThreshold) \(memory) scale=\(format(c.parameterScale, digits: 2)) "
+            + "\(loss) \(c.index) seed=\(seed)"
+    }
+}
+
+/// `x` with at most `digits` decimals, trailing zeros dropped.
+func format(_ x: Double, digits: Int) -> String {
+    var p = 1.0
+    for _ in 0..<digits { p *= 10 }
+    let r = (x * p).rounded() / p
+    return r == r.rounded() ? "\(Int(r))" : "\(r)"
+}
