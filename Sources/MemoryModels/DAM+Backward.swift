@@ -2,7 +2,7 @@ import SAMNumerics
 
 extension DAM {
     /// The hand-written dense backward pass (Proofs/), t = T..1, reading M_t from the step's record.
-    /// Time per step O(R*N*W + H*(X + R*W + H)); the memory gradient is a dense N x W matrix.
+    /// Time per step O(R*N*W + H*(X + R*W + H) + Y*(H + R*W)); the memory gradient is a dense N x W matrix.
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
         guard let episode, tape.steps == episode.steps else {

@@ -6,7 +6,7 @@ extension SAM {
     /// journal rolls the touched rows back to M_{t-1}. At the end the journal is re-applied, so memory
     /// is at M_T again bit for bit. The memory gradient (N x W) is allocated once; only rows read at
     /// some step are ever non-zero, and those are cleared at the end.
-    /// Time per step O(R*K*W + H*(X + R*W + H) + X*Y); extra space O(H + R*K + R*W).
+    /// Time per step O(R*K*W + H*(X + R*W + H) + Y*(H + R*W)); extra space O(H + R*K + R*W).
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
         guard let episode, tape.steps == episode.steps else {
@@ -65,11 +65,9 @@ extension SAM {
             if t > 0 {
                 previousRecord = UnsafePointer(tape.scalars(t - 1) + weightOffset)
                 previousIndices = UnsafePointer(tape.indices(t - 1) + heads)
-            } else {
-                previousRecord = segmentStart.previousWeights.isEmpty ? nil
-                    : segmentStart.previousWeights.withUnsafeBufferPointer { $0.baseAddress! }
-                previousIndices = segmentStart.previousRows.isEmpty ? nil
-                    : segmentStart.previousRows.withUnsafeBufferPointer { $0.baseAddress! }
+            } else {   // the read carried in from the previous segment, if any
+                previousRecord = segmentStartHasRead ? UnsafePointer(segmentStartWeights) : nil
+                previousIndices = segmentStartHasRead ? UnsafePointer(segmentStartRows) : nil
             }
             dwPrevious.zero(heads * k)
             for j in 0..<heads {

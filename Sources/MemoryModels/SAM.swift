@@ -39,6 +39,10 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     // Scratch, allocated once.
     let scratchRecord: UnsafeMutablePointer<Scalar>
     let scratchIndices: UnsafeMutablePointer<Int32>
+    /// The previous read carried into this segment (S and wR of the step before it, R*K each).
+    let segmentStartRows: UnsafeMutablePointer<Int32>
+    let segmentStartWeights: UnsafeMutablePointer<Scalar>
+    var segmentStartHasRead = false
     var accessWeight: [Scalar]
     var stamp: [Int]
     var stampValue = 0
@@ -86,6 +90,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         lastAccess = Array(repeating: 0, count: c.memoryWords)
         scratchRecord = .allocate(capacity: tape.scalarsPerStep)
         scratchIndices = .allocate(capacity: tape.indicesPerStep)
+        segmentStartRows = .allocate(capacity: c.heads * c.neighbours)
+        segmentStartWeights = .allocate(capacity: c.heads * c.neighbours)
         accessWeight = Array(repeating: 0, count: c.memoryWords)
         stamp = Array(repeating: 0, count: c.memoryWords)
         reset()
@@ -94,6 +100,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     deinit {
         scratchRecord.deallocate()
         scratchIndices.deallocate()
+        segmentStartRows.deallocate()
+        segmentStartWeights.deallocate()
     }
 
     public func reset() {
@@ -132,6 +140,11 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         tape.removeAll()
         journal.removeAll()
         segmentStart = state
+        segmentStartHasRead = !state.previousRows.isEmpty
+        if segmentStartHasRead {
+            segmentStartRows.update(from: state.previousRows, count: c.heads * k)
+            segmentStartWeights.update(from: state.previousWeights, count: c.heads * k)
+        }
         self.episode = recording ? episode : nil
         let p = ParameterPointers(parameters, gradients: false)
         var outputs = [Scalar](repeating: 0, count: episode.steps * c.outputSize)

@@ -9,27 +9,43 @@ import SAMNumerics
         (6, 3, 2, 2, 4, 1, .sigmoidCrossEntropy), (5, 2, 1, 3, 3, 2, .meanSquaredError), (8, 4, 3, 2, 5, 3, .sigmoidCrossEntropy),
     ]
 
-    func check(_ model: some MemoryModel<Double>, _ episode: Episode<Double>) throws {
-        model.reset()
-        _ = try model.forward(episode, mode: .training)
-        let decisions = model.decisions
-        let inputGradient = try model.backward()
+    /// Checks `model`'s gradient on `episode` against central differences of the loss (or, with
+    /// `upstream`, of Σ upstream·y). With `prefix`, a first segment runs before, unperturbed, so the
+    /// checked segment starts from carried-in state (truncated BPTT: no gradient into the prefix).
+    func check(_ model: some MemoryModel<Double>, _ episode: Episode<Double>, prefix: Episode<Double>? = nil,
+               upstream: [Double]? = nil, replayOverride: RecordedDecisions? = nil) throws {
+        func start() throws {
+            model.reset()
+            if let prefix { _ = try model.forward(prefix, mode: .inference) }
+        }
+        func objective(_ result: ForwardResult<Double>) -> Double {
+            guard let upstream else { return result.loss }
+            return zip(upstream, result.outputs).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        try start()
+        _ = try model.forward(episode, mode: .training, replay: replayOverride)
+        let decisions = replayOverride ?? model.decisions
+        let inputGradient = try model.backward(outputGradient: upstream)
         let analytic = Array(model.parameters.gradients)
+        let original = Array(model.parameters.values)
+        /// The objective of the checked segment with the prefix run on the original parameters.
+        func evaluate(_ e: Episode<Double>, change: (() -> Void)? = nil) throws -> Double {
+            for i in original.indices { model.parameters.values[i] = original[i] }
+            try start()
+            change?()
+            return objective(try model.forward(e, mode: .inference, replay: decisions))
+        }
         let h = 1e-6
-        let loss = try Fixture.loss(model, episode, replay: decisions)
+        let value = try evaluate(episode)
         // Tolerance: 1e-6 relative, plus the rounding error of a central difference, ~ε·|L|/h (times 20).
         func excess(_ analytic: Double, _ numeric: Double) -> Double {
-            abs(analytic - numeric) / (1e-6 * abs(numeric) + 20 * Double.ulpOfOne * max(1, abs(loss)) / h)
+            abs(analytic - numeric) / (1e-6 * abs(numeric) + 20 * Double.ulpOfOne * max(1, abs(value)) / h)
         }
         var worst = (error: 0.0, name: "")
         for slice in model.parameters.slices {
             for i in slice.offset..<(slice.offset + slice.count) {
-                let saved = model.parameters.values[i]
-                model.parameters.values[i] = saved + h
-                let plus = try Fixture.loss(model, episode, replay: decisions)
-                model.parameters.values[i] = saved - h
-                let minus = try Fixture.loss(model, episode, replay: decisions)
-                model.parameters.values[i] = saved
+                let plus = try evaluate(episode) { model.parameters.values[i] = original[i] + h }
+                let minus = try evaluate(episode) { model.parameters.values[i] = original[i] - h }
                 let numeric = (plus - minus) / (2 * h)
                 let error = excess(analytic[i], numeric)
                 if error > worst.error { worst = (error, "\(slice.name)[\(i - slice.offset)] analytic \(analytic[i]) numeric \(numeric)") }
@@ -41,11 +57,11 @@ import SAMNumerics
                 x[i] += d
                 return try Episode(configuration: model.configuration, inputs: x, targets: episode.targets, mask: episode.mask)
             }
-            let numeric = (try Fixture.loss(model, try shifted(h), replay: decisions)
-                - (try Fixture.loss(model, try shifted(-h), replay: decisions))) / (2 * h)
+            let numeric = (try evaluate(try shifted(h)) - (try evaluate(try shifted(-h)))) / (2 * h)
             let error = excess(inputGradient[i], numeric)
             if error > worst.error { worst = (error, "x[\(i)] analytic \(inputGradient[i]) numeric \(numeric)") }
         }
+        for i in original.indices { model.parameters.values[i] = original[i] }
         print("finite differences: worst error / tolerance \(worst.error) at \(worst.name)")
         #expect(worst.error < 1, "worst coordinate: \(worst.name)")
     }
@@ -66,5 +82,42 @@ import SAMNumerics
     @Test func samFromZeroMemoryMatchesFiniteDifferences() throws {
         let cf = try Fixture.configuration(n: 6, w: 3, r: 2, k: 2, seed: 4, memory: .zeros)
         try check(try SAM<Double>(configuration: cf), try .random(configuration: cf, steps: 4, seed: 4))
+    }
+
+    /// A second segment starts from carried-in h, cell, r and previous read weights (the t = 0 paths),
+    /// and some steps are masked out of the loss.
+    @Test(arguments: [false, true]) func secondSegmentWithMaskedStepsMatchesFiniteDifferences(_ dense: Bool) throws {
+        let cf = try Fixture.configuration(n: 7, w: 3, r: 2, k: 3, seed: 11)
+        let prefix = try Episode<Double>.random(configuration: cf, steps: 3, seed: 12)
+        let random = try Episode<Double>.random(configuration: cf, steps: 4, seed: 13)
+        let episode = try Episode<Double>(configuration: cf, inputs: random.inputs, targets: random.targets, mask: [1, 0, 1, 0])
+        if dense { try check(DAM<Double>(configuration: cf), episode, prefix: prefix) }
+        else { try check(try SAM<Double>(configuration: cf), episode, prefix: prefix) }
+    }
+
+    /// A caller-supplied upstream gradient dL/dy replaces the loss's.
+    @Test(arguments: [false, true]) func upstreamGradientMatchesFiniteDifferences(_ dense: Bool) throws {
+        let cf = try Fixture.configuration(n: 6, w: 2, r: 2, k: 2, seed: 21)
+        let episode = try Episode<Double>.random(configuration: cf, steps: 3, seed: 22)
+        var rng = SeededGenerator(seed: 23)
+        let upstream: [Double] = (0..<(3 * cf.outputSize)).map { _ in rng.uniform(1) }
+        if dense { try check(DAM<Double>(configuration: cf), episode, upstream: upstream) }
+        else { try check(try SAM<Double>(configuration: cf), episode, upstream: upstream) }
+    }
+
+    /// A masked DAM (softmax restricted to SAM's selected rows) matches finite differences too.
+    @Test func maskedDAMMatchesFiniteDifferences() throws {
+        let cf = try Fixture.configuration(n: 8, w: 3, r: 2, k: 3, seed: 31)
+        let episode = try Episode<Double>.random(configuration: cf, steps: 4, seed: 31)
+        let sam = try SAM<Double>(configuration: cf)
+        _ = try sam.forward(episode)
+        let dam = DAM<Double>(configuration: cf)
+        let decisions = sam.decisions
+        // Check the masked DAM with SAM's decisions as its replay: wrap forward so decisions stay fixed.
+        dam.reset()
+        let masked = try dam.forward(episode, mode: .training, replay: decisions)
+        _ = try dam.backward()
+        #expect(abs(masked.loss - (try Fixture.loss(sam, episode, replay: decisions))) < 1e-12 * abs(masked.loss))
+        try check(dam, episode, replayOverride: decisions)
     }
 }
