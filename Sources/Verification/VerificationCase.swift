@@ -71,3 +71,6 @@ func format(_ x: Double, digits: Int) -> String {
     let r = (x * p).rounded() / p
     return r == r.rounded() ? "\(Int(r))" : "\(r)"
 }
+
+/// The index kinds, re-exported for clients that do not import NearestNeighbours (VerificationTests).
+public typealias IndexChoice = IndexKind

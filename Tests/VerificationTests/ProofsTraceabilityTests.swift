@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Every file in Proofs/ names the checks that test its claims; each named check must exist as a
+/// `func NAME` in Tests/, and every differentiable operation must have a proof.
+///
+/// Named checks are the backticked identifiers that open a list item of a "## Checked by" section
+/// ("- `samMatchesFiniteDifferences`: ...") and those on a "*Tests:*" line (complexity-fit.md).
+@Suite struct ProofsTraceabilityTests {
+    static let operations = ["lstm-cell", "interface-activations", "cosine-similarity", "sparse-softmax",
+                             "dense-softmax", "read", "write", "output-layer", "losses"]
+
+    /// The package root: three levels up from this file (Tests/VerificationTests/<file>).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func proofFiles() throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("Proofs"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "md" && $0.lastPathComponent != "README.md" }
+    }
+
+    /// Backticked identifiers in `line`.
+    static func identifiers(_ line: Substring) -> [String] {
+        line.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            .filter { $0.first.map { $0.isLetter || $0 == "_" } == true && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }
+    }
+
+    /// The checks a proof names.
+    static func namedChecks(_ text: String) -> [String] {
+        var names: [String] = [], inCheckedBy = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("#") { inCheckedBy = line.lowercased().contains("checked by") }
+            if inCheckedBy, line.hasPrefix("- `") { names += identifiers(line).prefix(1) }
+            if line.hasPrefix("*Tests:*") { names += identifiers(line) }
+        }
+        return names
+    }
+
+    /// Concatenated Swift sources under Tests/.
+    static func testSources() throws -> String {
+        let tests = root.appendingPathComponent("Tests")
+        var text = ""
+        for case let url as URL in FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)!
+        where url.pathExtension == "swift" {
+            text += try String(contentsOf: url, encoding: .utf8) + "\n"
+        }
+        return text
+    }
+
+    @Test func everyNamedCheckExists() throws {
+        let sources = try Self.testSources()
+        var total = 0
+        for file in try Self.proofFiles() {
+            let names = Self.namedChecks(try String(contentsOf: file, encoding: .utf8))
+            #expect(!names.isEmpty, "\(file.lastPathComponent) names no checks (expected a \"## Checked by\" section)")
+            for name in names {
+                total += 1
+                let exists = sources.range(of: "func \(name)(") != nil || sources.range(of: "func \(name)<") != nil
+                #expect(exists, "\(file.lastPathComponent) names `\(name)`, but no `func \(name)` exists in Tests/")
+            }
+        }
+        print("proofs traceability: \(total) named checks, all found")
+    }
+
+    @Test func everyDifferentiableOperationHasAProof() throws {
+        let present = Set(try Self.proofFiles().map { $0.deletingPathExtension().lastPathComponent })
+        for operation in Self.operations {
+            #expect(present.contains(operation), "differentiable operation \(operation) has no Proofs/\(operation).md")
+        }
+    }
+
+    @Test func extractionFindsListedAndInlineChecks() {
+        let text = "# X\n## Checked by\n\n- `aCheck`: text with `notACheck`.\n- `bCheck`: more\n## Next\n- `notEither`\n*Tests:* `c1`, `c2`.\n"
+        #expect(Self.namedChecks(text) == ["aCheck", "bCheck", "c1", "c2"])
+    }
+}
