@@ -1,7 +1,110 @@
 import ArgumentParser
+import Foundation
+import Profiling
 
-/// `samkit profile`.
-struct ProfileCommand: NotBuiltYet {
-    static let configuration = CommandConfiguration(commandName: "profile", abstract: "Measure time and memory per step over memory sizes. (not built yet)")
-    static let issue = 5
+/// `samkit profile`: measure time and memory per step over N, one child process per (model, N).
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile", abstract: "Measure time and memory per step over memory sizes N.",
+        discussion: """
+            Each (model, N) runs in a fresh child process (this executable, re-invoked), single-threaded: \
+            warm-up segments, then timed segments of T steps, forward and backward timed separately. \
+            Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal.
+            """)
+
+    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh.")
+    var models = "dam,sam-exact,sam-kdtree,sam-lsh"
+
+    @Option(help: "Comma-separated memory sizes N (integers or 2^k), at least 4 distinct, each in 4...16777216. Default: DAM 2^8...2^16, SAM 2^10...2^20.")
+    var sizes: String?
+
+    @Option(help: "Steps T per timed segment (1...1000).")
+    var steps = 8
+
+    @Option(help: "Timed segments per (model, N), the replicates (1...1000).")
+    var repeats = 7
+
+    @Option(help: "Untimed warm-up segments per (model, N) (0...100).")
+    var warmup = 2
+
+    @Option(help: "Output folder.")
+    var out = "reports"
+
+    @Option(help: "Seconds after which one (model, N) worker is killed and recorded as failed.")
+    var timeout: Double = 300
+
+    @Flag(help: .hidden)
+    var worker = false
+
+    @Option(help: .hidden)
+    var workerLabel: String?
+
+    func plan() throws(ProfilingError) -> SweepPlan {
+        let list = try ProfiledModel.parseList(models)
+        if !(1...86_400).contains(timeout) {
+            throw .optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
+        }
+        if let sizes {
+            return try SweepPlan(models: list, sizes: SweepPlan.parseSizes(sizes), steps: steps, repeats: repeats, warmup: warmup)
+        }
+        let standard = SweepPlan.standard()
+        return try SweepPlan(sizes: Dictionary(uniqueKeysWithValues: list.map { ($0, standard.sizes[$0]!) }),
+                             steps: steps, repeats: repeats, warmup: warmup)
+    }
+
+    func run() throws {
+        if worker { return runWorker() }
+        let plan: SweepPlan
+        do { plan = try self.plan() } catch { fail("profile", error) }
+        let folder = URL(fileURLWithPath: out)
+        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run()
+        do {
+            try AtomicFile.write(set.encoded(), to: folder.appendingPathComponent("measurements.json"))
+        } catch { fail("profile", error) }
+        summarise(set)
+        if set.measurements.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Worker mode: one model at one size, in this process; the result as JSON on stdout.
+    func runWorker() {
+        let progress = ProgressLine(enabled: workerLabel != nil && ProgressLine().enabled)
+        let output: WorkerOutput
+        do {
+            let parsed = try SweepPlan.parseSizes(sizes ?? "", requireFitSizes: false)
+            let plan = try SweepPlan(models: ProfiledModel.parseList(models), sizes: parsed, steps: steps, repeats: repeats,
+                                     warmup: warmup, requireFitSizes: false)
+            guard plan.models.count == 1, let model = plan.models.first, parsed.count == 1, let size = parsed.first else {
+                throw ProfilingError.badModelList(value: models, reason: "a worker measures exactly one model at one size")
+            }
+            let m = try Driver(plan: plan).measure(model, size: size) { segment, total in
+                progress.show("\(workerLabel ?? "") segment \(segment)/\(total) (T = \(steps))")
+            }
+            output = WorkerOutput(measurement: m, error: nil)
+        } catch {
+            output = WorkerOutput(measurement: nil, error: "\(error)")
+        }
+        let encoder = JSONEncoder()
+        let data = (try? encoder.encode(output)) ?? Data(#"{"error":"cannot encode the measurement"}"#.utf8)
+        FileHandle.standardOutput.write(data)
+        if output.measurement == nil { Foundation.exit(1) }
+    }
+}
+
+/// The runner that re-invokes this executable as `samkit profile --worker ...` per (model, N).
+func workerRunner(timeout: Double) throws -> MeasurementRunner {
+    let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    return .childProcess(executable: URL(fileURLWithPath: path), arguments: ["profile", "--worker"], timeout: timeout)
+}
+
+/// Prints a profiling error to stderr and exits with status 2, before any file is written.
+func fail(_ command: String, _ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("samkit \(command): error: \(error)\n".utf8))
+    Foundation.exit(2)
+}
+
+/// A short account of a sweep on stderr.
+func summarise(_ set: MeasurementSet) {
+    var text = "samkit: measured \(set.measurements.count) (model, N) pairs in \(ProgressLine.duration(set.sweepSeconds)), single-threaded"
+    if !set.failures.isEmpty { text += "; \(set.failures.count) failed or skipped (listed in the report)" }
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -1,0 +1,96 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The machine and build a sweep ran on.
+public struct MachineInfo: Codable, Sendable, Equatable {
+    public let cpuModel: String
+    public let logicalCPUs: Int
+    /// Threads the measurements use: always 1 (OPENBLAS_NUM_THREADS=1, FLANN with one core).
+    public let threadsUsed: Int
+    /// The value of OPENBLAS_NUM_THREADS the workers ran with.
+    public let openBLASThreads: String
+    /// `debug` or `release`.
+    public let buildConfiguration: String
+    public let swiftVersion: String
+    public let kernel: String
+    /// `git rev-parse HEAD` of the working directory, with `-dirty` if it has uncommitted changes; nil outside a repository.
+    public let gitCommit: String?
+    /// ISO 8601 time the sweep started.
+    public let date: String
+
+    public init(cpuModel: String, logicalCPUs: Int, threadsUsed: Int, openBLASThreads: String,
+                buildConfiguration: String, swiftVersion: String, kernel: String, gitCommit: String?, date: String) {
+        self.cpuModel = cpuModel
+        self.logicalCPUs = logicalCPUs
+        self.threadsUsed = threadsUsed
+        self.openBLASThreads = openBLASThreads
+        self.buildConfiguration = buildConfiguration
+        self.swiftVersion = swiftVersion
+        self.kernel = kernel
+        self.gitCommit = gitCommit
+        self.date = date
+    }
+
+    public static var buildConfiguration: String {
+        #if DEBUG
+        "debug"
+        #else
+        "release"
+        #endif
+    }
+
+    /// The compiler that built this binary (compile-time check, so no toolchain is needed at run time).
+    public static var compilerVersion: String {
+        #if compiler(>=6.4)
+        "6.4 or later"
+        #elseif compiler(>=6.3)
+        "6.3"
+        #elseif compiler(>=6.2)
+        "6.2"
+        #elseif compiler(>=6.1)
+        "6.1"
+        #else
+        "6.0 or earlier"
+        #endif
+    }
+
+    /// Reads /proc/cpuinfo, uname and git.
+    public static func current(openBLASThreads: String = "1") -> MachineInfo {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        var name = utsname()
+        uname(&name)
+        func field<T>(_ value: T) -> String {
+            withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        let kernel = "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))"
+        var commit = run(["git", "rev-parse", "--short=12", "HEAD"])
+        if let c = commit, let status = run(["git", "status", "--porcelain", "--untracked-files=no"]), !status.isEmpty {
+            commit = c + "-dirty"
+        }
+        let formatter = ISO8601DateFormatter()
+        return MachineInfo(cpuModel: model, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount, threadsUsed: 1,
+                           openBLASThreads: openBLASThreads, buildConfiguration: buildConfiguration,
+                           swiftVersion: "Swift \(compilerVersion) (compiler of this binary)", kernel: kernel,
+                           gitCommit: commit, date: formatter.string(from: Date()))
+    }
+
+    /// Runs a command found on PATH; its trimmed stdout, or nil if it fails.
+    static func run(_ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Everything measured for one model at one N, in one process. Per-step values are per segment
+/// of T steps divided by T; one replicate per timed segment.
+public struct SizeMeasurement: Codable, Sendable, Equatable {
+    public let model: ProfiledModel
+    public let size: Int
+    /// T, steps per segment.
+    public let steps: Int
+    public let warmupSegments: Int
+    /// Seconds to construct the model: M_0 fill plus the index build (the k-d forest at N = 2^20).
+    /// Outside every timed step.
+    public let setupSeconds: Double
+    /// Wall seconds per step of the forward pass, one per timed segment (monotonic clock).
+    public let forwardSeconds: [Double]
+    /// Wall seconds per step of the backward pass, one per timed segment.
+    public let backwardSeconds: [Double]
+    /// Thread CPU seconds per step, forward plus backward (CLOCK_THREAD_CPUTIME_ID); for judging
+    /// how much of the wall time was lost to other processes.
+    public let cpuSeconds: [Double]
+    /// Exact bytes the model held for its backward pass after each timed forward, divided by T.
+    public let recordBytesPerStep: [Double]
+    /// Peak resident set (VmHWM) over the timed segments, after resetting it when setup ended;
+    /// nil where /proc does not provide it.
+    public let peakResidentBytes: Int?
+    /// VmHWM at the end of setup (before the reset).
+    public let setupPeakResidentBytes: Int?
+    /// Whether the measurement ran in a fresh child process (so no earlier size's pages count).
+    public let isolated: Bool
+
+    /// Forward plus backward, per step, segment by segment.
+    public var stepSeconds: [Double] { zip(forwardSeconds, backwardSeconds).map { $0 + $1 } }
+
+    public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
+                forwardSeconds: [Double], backwardSeconds: [Double], cpuSeconds: [Double],
+                recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool) {
+        self.model = model
+        self.size = size
+        self.steps = steps
+        self.warmupSegments = warmupSegments
+        self.setupSeconds = setupSeconds
+        self.forwardSeconds = forwardSeconds
+        self.backwardSeconds = backwardSeconds
+        self.cpuSeconds = cpuSeconds
+        self.recordBytesPerStep = recordBytesPerStep
+        self.peakResidentBytes = peakResidentBytes
+        self.setupPeakResidentBytes = setupPeakResidentBytes
+        self.isolated = isolated
+    }
+
+    func with(isolated: Bool) -> SizeMeasurement {
+        SizeMeasurement(model: model, size: size, steps: steps, warmupSegments: warmupSegments,
+                        setupSeconds: setupSeconds, forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds,
+                        cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
+                        peakResidentBytes: peakResidentBytes, setupPeakResidentBytes: setupPeakResidentBytes,
+                        isolated: isolated)
+    }
+}
+
+/// A (model, N) that could not be measured, and why.
+public struct MeasurementFailure: Codable, Sendable, Equatable {
+    public let model: ProfiledModel
+    public let size: Int
+    public let reason: String
+}
+
+/// The output of `samkit profile`: the plan, the machine, every measurement and every failure.
+public struct MeasurementSet: Codable, Sendable, Equatable {
+    /// Format version of this file.
+    public var formatVersion = 1
+    public let plan: SweepPlan
+    public let machine: MachineInfo
+    public let measurements: [SizeMeasurement]
+    public let failures: [MeasurementFailure]
+    /// Wall seconds the whole sweep took.
+    public let sweepSeconds: Double
+
+    public init(plan: SweepPlan, machine: MachineInfo, measurements: [SizeMeasurement],
+                failures: [MeasurementFailure], sweepSeconds: Double) {
+        self.plan = plan
+        self.machine = machine
+        self.measurements = measurements
+        self.failures = failures
+        self.sweepSeconds = sweepSeconds
+    }
+
+    public func measurements(of model: ProfiledModel) -> [SizeMeasurement] {
+        measurements.filter { $0.model == model }.sorted { $0.size < $1.size }
+    }
+
+    public static func load(from url: URL) throws(ProfilingError) -> MeasurementSet {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .unreadableMeasurements(path: url.path, reason: error.localizedDescription)
+        }
+        do { return try JSONCoding.decoder.decode(MeasurementSet.self, from: data) } catch {
+            throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file (\(error))")
+        }
+    }
+
+    public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }
+}
+
+enum JSONCoding {
+    static var encoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+    static var decoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+}

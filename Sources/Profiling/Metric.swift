@@ -1,0 +1,65 @@
+import Foundation
+import ComplexityFit
+
+/// A per-step quantity fitted against N.
+public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable {
+    /// Forward plus backward wall time per step.
+    case stepTime = "step-time"
+    case forwardTime = "forward-time"
+    case backwardTime = "backward-time"
+    /// Exact bytes held for the backward pass, per step.
+    case recordBytes = "record-bytes"
+    /// Peak resident memory over the timed steps (model included).
+    case peakResident = "peak-resident"
+
+    public var label: String {
+        switch self {
+        case .stepTime: "time per step (forward + backward)"
+        case .forwardTime: "forward time per step"
+        case .backwardTime: "backward time per step"
+        case .recordBytes: "backward-record bytes per step"
+        case .peakResident: "peak resident memory"
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .stepTime, .forwardTime, .backwardTime: "s"
+        case .recordBytes, .peakResident: "B"
+        }
+    }
+
+    public var isTime: Bool { unit == "s" }
+
+    /// Replicates of this metric in one measurement (nil if it was not available).
+    public func replicates(_ m: SizeMeasurement) -> [Double]? {
+        switch self {
+        case .stepTime: m.stepSeconds
+        case .forwardTime: m.forwardSeconds
+        case .backwardTime: m.backwardSeconds
+        case .recordBytes: m.recordBytesPerStep
+        case .peakResident: m.peakResidentBytes.map { [Double($0)] }
+        }
+    }
+
+    /// Formats a value of this metric with a readable unit.
+    public func format(_ value: Double) -> String {
+        if isTime {
+            let a = abs(value)
+            if a >= 1 { return String(format: "%.3g s", value) }
+            if a >= 1e-3 { return String(format: "%.3g ms", value * 1e3) }
+            return String(format: "%.3g µs", value * 1e6)
+        }
+        let a = abs(value)
+        let kib = 1024.0, mib = kib * kib, gib = mib * kib
+        if a >= gib { return String(format: "%.3g GiB", value / gib) }
+        if a >= mib { return String(format: "%.3g MiB", value / mib) }
+        if a >= kib { return String(format: "%.3g KiB", value / kib) }
+        return String(format: "%.4g B", value)
+    }
+}
+
+extension ComplexityClass {
+    /// "O(N log N)" etc.
+    var bigO: String { "\(self)" }
+}

@@ -1,0 +1,121 @@
+import ComplexityFit
+import Foundation
+
+/// Draws the scaling plots with gnuplot (Debian `gnuplot-nox`): one PNG per metric, log-log, every
+/// model: per-size medians with their interquartile range as error bars, the chosen class's fitted
+/// curve, and its 95% prediction band over the extrapolated sizes (beyond the last measured N).
+public struct GnuplotPlotter: Sendable {
+    public let executable: String
+
+    public init(executable: String = "gnuplot") { self.executable = executable }
+
+    /// Whether gnuplot can be run.
+    public var isAvailable: Bool { MachineInfo.run([executable, "--version"]) != nil }
+
+    static let colours: [ProfiledModel: String] = [
+        .dam: "#d62728", .samExact: "#1f77b4", .samKDTree: "#2ca02c", .samLSH: "#9467bd",
+    ]
+
+    /// The file name of a metric's plot, relative to the report folder.
+    public static func fileName(_ metric: Metric) -> String { "plots/\(metric.rawValue).png" }
+
+    /// Draws every metric's plot into `folder/plots/`, each PNG written under a temporary name and
+    /// renamed into place. Returns the relative paths written.
+    public func draw(_ report: ScalingReport, into folder: URL) throws(ProfilingError) -> [Metric: String] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("samkit-plots-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
+            throw .plotFailed(reason: "cannot create \(work.path): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: work) }
+        var written: [Metric: String] = [:]
+        for metric in Metric.allCases {
+            let series = report.fits.filter { $0.metric == metric && !$0.sizes.isEmpty }
+            guard !series.isEmpty else { continue }
+            let target = folder.appendingPathComponent(Self.fileName(metric))
+            do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+                throw .plotFailed(reason: "cannot create \(target.deletingLastPathComponent().path)")
+            }
+            let temporary = AtomicFile.temporaryURL(for: target)
+            let script = try self.script(metric, series, report: report, work: work, output: temporary)
+            let scriptURL = work.appendingPathComponent("\(metric.rawValue).gp")
+            do { try script.write(to: scriptURL, atomically: true, encoding: .utf8) } catch {
+                throw .plotFailed(reason: "cannot write \(scriptURL.path)")
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [executable, scriptURL.path]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            do { try process.run() } catch {
+                throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
+            }
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
+                try? FileManager.default.removeItem(at: temporary)
+                throw .plotFailed(reason: "status \(process.terminationStatus) for \(metric.rawValue): \(message.prefix(500))")
+            }
+            try AtomicFile.move(temporary, to: target)
+            written[metric] = Self.fileName(metric)
+        }
+        return written
+    }
+
+    func script(_ metric: Metric, _ series: [SeriesFit], report: ScalingReport, work: URL,
+                output: URL) throws(ProfilingError) -> String {
+        var plots: [String] = []
+        for s in series {
+            let colour = Self.colours[s.model] ?? "#000000"
+            let name = "\(s.model.rawValue)-\(metric.rawValue)"
+            // Points: N, median, first and third quartile.
+            let measured = report.measurements.measurements(of: s.model)
+            var points = "# N median q1 q3\n"
+            for m in measured {
+                guard let v = metric.replicates(m) else { continue }
+                points += "\(m.size) \(ReplicateStatistics.median(v)) \(ReplicateStatistics.quantile(v, 0.25)) \(ReplicateStatistics.quantile(v, 0.75))\n"
+            }
+            let pointsURL = work.appendingPathComponent("\(name).points")
+            try save(points, pointsURL)
+            if let analysis = s.analysis, !s.curve.isEmpty {
+                var curve = "# N value lower upper\n", band = "# N value lower upper (extrapolated)\n"
+                let lastMeasured = s.sizes.max() ?? 0
+                for p in s.curve {
+                    guard p.value > 0 else { continue }
+                    let lower = max(p.lower, p.value * 0.01)
+                    curve += "\(p.size) \(p.value) \(lower) \(p.upper)\n"
+                    if p.size >= lastMeasured { band += "\(p.size) \(p.value) \(lower) \(p.upper)\n" }
+                }
+                let curveURL = work.appendingPathComponent("\(name).curve")
+                let bandURL = work.appendingPathComponent("\(name).band")
+                try save(curve, curveURL)
+                try save(band, bandURL)
+                plots.append("'\(bandURL.path)' using 1:3:4 with filledcurves lc rgb '\(colour)' fs transparent solid 0.15 noborder notitle")
+                plots.append("'\(curveURL.path)' using 1:2 with lines lc rgb '\(colour)' lw 2 title '\(s.model.label) fit: \(analysis.selection.chosen)'")
+            }
+            plots.append("'\(pointsURL.path)' using 1:2:3:4 with yerrorbars pt 7 ps 0.7 lc rgb '\(colour)' title '\(s.model.label) median (IQR)'")
+        }
+        let ylabel = metric.isTime ? "\(metric.label) (s)" : "\(metric.label) (bytes)"
+        return """
+            set terminal pngcairo size 960,640 enhanced font 'DejaVu Sans,10'
+            set output '\(output.path)'
+            set title '\(metric.label) (log-log, single-threaded); band: 95% prediction interval where extrapolated'
+            set logscale x 2
+            set logscale y 10
+            set format x '2^{%L}'
+            set format y '10^{%L}'
+            set xlabel 'memory words N'
+            set ylabel '\(ylabel)'
+            set key outside right top box
+            set grid xtics ytics mytics
+            plot \(plots.joined(separator: ", \\\n     "))
+
+            """
+    }
+
+    private func save(_ text: String, _ url: URL) throws(ProfilingError) {
+        do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
+            throw .plotFailed(reason: "cannot write \(url.path)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import MemoryModels
+import NearestNeighbours
+import SAMNumerics
+
+/// The models a sweep can profile, by their command-line names.
+public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable, Comparable {
+    /// Dense Access Memory: reads and writes all N rows.
+    case dam
+    /// SAM reading through the exact (linear-scan) index.
+    case samExact = "sam-exact"
+    /// SAM reading through the FLANN randomized k-d forest (4 trees, 32 checks).
+    case samKDTree = "sam-kdtree"
+    /// SAM reading through locality-sensitive hashing.
+    case samLSH = "sam-lsh"
+
+    public var isSparse: Bool { self != .dam }
+
+    /// The index SAM reads through (the exact index for DAM, which does not use one).
+    public var index: IndexKind {
+        switch self {
+        case .dam, .samExact: .exact
+        case .samKDTree: .kdtree
+        case .samLSH: .lsh
+        }
+    }
+
+    /// A human label for tables and plots.
+    public var label: String {
+        switch self {
+        case .dam: "DAM"
+        case .samExact: "SAM (exact)"
+        case .samKDTree: "SAM (k-d forest)"
+        case .samLSH: "SAM (LSH)"
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// Parses a comma-separated list such as `dam,sam-exact`.
+    /// - Throws: `ProfilingError.unknownModel` naming the bad entry and the valid names.
+    public static func parseList(_ text: String) throws(ProfilingError) -> [ProfiledModel] {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var models: [ProfiledModel] = []
+        for name in names {
+            guard let model = ProfiledModel(rawValue: name) else {
+                throw .unknownModel(name: name, valid: allCases.map(\.rawValue))
+            }
+            if models.contains(model) { throw .badModelList(value: text, reason: "'\(name)' is listed twice") }
+            models.append(model)
+        }
+        return models
+    }
+}
+
+/// The fixed shape of every profiled model: the paper's W = 32, R = 4, K = 4, H = 100, with a
+/// seeded uniform M_0 so that reads are not all ties.
+public struct ModelShape: Codable, Sendable, Equatable {
+    public var wordSize = 32
+    public var heads = 4
+    public var neighbours = 4
+    public var hidden = 100
+    public var inputSize = 8
+    public var outputSize = 8
+    /// M_0 entries uniform in [-scale, scale].
+    public var memoryScale = 0.5
+    public var memorySeed: UInt64 = 7
+    public var parameterSeed: UInt64 = 1
+    public var episodeSeed: UInt64 = 11
+    public var indexSettings = IndexSettings()
+
+    public init() {}
+
+    public func configuration(for model: ProfiledModel, memoryWords: Int) throws(ConfigurationError) -> ModelConfiguration {
+        try ModelConfiguration(memoryWords: memoryWords, wordSize: wordSize, heads: heads, neighbours: neighbours,
+                               hidden: hidden, inputSize: inputSize, outputSize: outputSize,
+                               memoryInitialisation: .uniform(scale: memoryScale, seed: memorySeed),
+                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed)
+    }
+}
+
+/// Type-erased construction so the driver can hold either model.
+func makeModel(_ model: ProfiledModel, _ c: ModelConfiguration) throws(ConfigurationError) -> any MemoryModel<Float> {
+    switch model {
+    case .dam: DAM<Float>(configuration: c)
+    case .samExact, .samKDTree, .samLSH: try SAM<Float>(configuration: c)
+    }
+}

@@ -1,1 +1,0 @@
-// Profiling drivers (issue 5).

@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How one (model, N) gets measured.
+public enum MeasurementRunner: Sendable {
+    /// In this process (tests; no isolation of resident memory between sizes).
+    case inProcess
+    /// In a fresh child process per (model, N): `executable arguments... --models M --sizes N ...`
+    /// must print one `WorkerOutput` as JSON on stdout. Killed after `timeout` seconds.
+    case childProcess(executable: URL, arguments: [String], timeout: Double)
+}
+
+/// What a worker prints on stdout: a measurement or an error message.
+public struct WorkerOutput: Codable, Sendable {
+    public let measurement: SizeMeasurement?
+    public let error: String?
+    public init(measurement: SizeMeasurement?, error: String?) {
+        self.measurement = measurement
+        self.error = error
+    }
+}
+
+/// Runs a sweep, job by job, with progress on stderr when it is a terminal.
+///
+/// A failing (model, N) is recorded as a `MeasurementFailure` and the model's larger sizes are
+/// skipped (they would fail the same way or worse); the other models continue.
+public struct Sweep {
+    public let plan: SweepPlan
+    public let runner: MeasurementRunner
+    public let progress: ProgressLine
+
+    public init(plan: SweepPlan, runner: MeasurementRunner, progress: ProgressLine = ProgressLine()) {
+        self.plan = plan
+        self.runner = runner
+        self.progress = progress
+    }
+
+    public func run(machine: MachineInfo = .current()) -> MeasurementSet {
+        let start = Clock.monotonic()
+        let jobs = plan.jobs
+        var measurements: [SizeMeasurement] = [], failures: [MeasurementFailure] = []
+        var failed = Set<ProfiledModel>()
+        var estimator = TimeLeftEstimator()
+        for (number, job) in jobs.enumerated() {
+            if failed.contains(job.model) {
+                failures.append(MeasurementFailure(model: job.model, size: job.size,
+                                                   reason: "skipped: a smaller size of this model failed"))
+                continue
+            }
+            let left = estimator.estimate(remaining: Array(jobs[number...]))
+            let prefix = "[\(number + 1)/\(jobs.count)] \(job.model.rawValue) N=\(job.size)"
+            let suffix = left.map { ", about \(ProgressLine.duration($0)) left" } ?? ""
+            progress.show("\(prefix)\(suffix)", force: true)
+            let jobStart = Clock.monotonic()
+            do {
+                let m = try measure(job, label: "\(prefix)\(suffix)") { segment, total in
+                    progress.show("\(prefix) segment \(segment)/\(total) (T=\(plan.steps) steps)\(suffix)")
+                }
+                measurements.append(m)
+            } catch {
+                failed.insert(job.model)
+                let reason = (error as? ProfilingError).map { "\($0)" } ?? "\(error)"
+                failures.append(MeasurementFailure(model: job.model, size: job.size, reason: reason))
+                progress.note("samkit: \(job.model.rawValue) at N = \(job.size) failed: \(reason)")
+            }
+            estimator.record(job, seconds: Clock.monotonic() - jobStart)
+        }
+        progress.finish()
+        return MeasurementSet(plan: plan, machine: machine, measurements: measurements, failures: failures,
+                              sweepSeconds: Clock.monotonic() - start)
+    }
+
+    func measure(_ job: SweepPlan.Job, label: String, progress: @escaping (Int, Int) -> Void) throws -> SizeMeasurement {
+        switch runner {
+        case .inProcess:
+            return try Driver(plan: plan).measure(job.model, size: job.size, progress: progress)
+        case let .childProcess(executable, arguments, timeout):
+            return try Self.runChild(job, plan: plan, executable: executable,
+                                     arguments: arguments + (self.progress.enabled ? ["--worker-label", label] : []),
+                                     timeout: timeout)
+        }
+    }
+
+    /// The worker's command-line arguments for one job (appended to the runner's arguments).
+    public static func workerArguments(_ job: SweepPlan.Job, plan: SweepPlan) -> [String] {
+        ["--models", job.model.rawValue, "--sizes", "\(job.size)", "--steps", "\(plan.steps)",
+         "--repeats", "\(plan.repeats)", "--warmup", "\(plan.warmup)"]
+    }
+
+    static func runChild(_ job: SweepPlan.Job, plan: SweepPlan, executable: URL, arguments: [String],
+                         timeout: Double) throws -> SizeMeasurement {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + workerArguments(job, plan: plan)
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_NUM_THREADS"] = "1"
+        environment["OMP_NUM_THREADS"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
+                                              reason: "cannot start \(executable.path): \(error.localizedDescription)")
+        }
+        let pid = process.processIdentifier
+        let timedOut = TimeoutFlag()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + timeout)
+        timer.setEventHandler {
+            timedOut.set()
+            kill(pid, SIGKILL)
+        }
+        timer.resume()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        timer.cancel()
+        if timedOut.value {
+            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
+                                              reason: "killed after the \(Int(timeout)) s time limit")
+        }
+        if let output = try? JSONCoding.decoder.decode(WorkerOutput.self, from: data) {
+            if let m = output.measurement, process.terminationStatus == 0 { return m.with(isolated: true) }
+            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
+                                              reason: output.error ?? "exit status \(process.terminationStatus)")
+        }
+        let how = process.terminationReason == .uncaughtSignal
+            ? "killed by signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
+        throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
+                                          reason: "\(how), no measurement on stdout")
+    }
+}
+
+private final class TimeoutFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.lock(); flag = true; lock.unlock() }
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}

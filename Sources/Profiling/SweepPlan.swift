@@ -1,0 +1,117 @@
+import Foundation
+
+/// What a sweep measures: which models, at which N, how many steps per segment, how many segments.
+///
+/// Validated on construction; every rejection names the value and the valid range.
+public struct SweepPlan: Codable, Sendable, Equatable {
+    /// Valid memory sizes: at least R = K = 4 rows, at most 2^24 (2 GiB of Float memory at W = 32).
+    public static let sizeRange = 4...(1 << 24)
+    public static let stepsRange = 1...1000
+    public static let repeatsRange = 1...1000
+    public static let warmupRange = 0...100
+    /// A complexity fit needs at least this many distinct sizes.
+    public static let minimumSizes = 4
+
+    /// Models and the sizes each one is measured at (ascending).
+    public let sizes: [ProfiledModel: [Int]]
+    /// T: steps per timed segment.
+    public let steps: Int
+    /// Timed segments per (model, N): the replicates of every metric.
+    public let repeats: Int
+    /// Untimed segments run first.
+    public let warmup: Int
+    public let shape: ModelShape
+
+    public var models: [ProfiledModel] { sizes.keys.sorted() }
+
+    /// - Parameter requireFitSizes: whether each model needs at least `minimumSizes` sizes (off only
+    ///   for a worker, which measures one size).
+    public init(sizes: [ProfiledModel: [Int]], steps: Int, repeats: Int, warmup: Int,
+                shape: ModelShape = ModelShape(), requireFitSizes: Bool = true) throws(ProfilingError) {
+        guard !sizes.isEmpty else { throw .badModelList(value: "", reason: "at least one model is needed") }
+        for (_, list) in sizes { try Self.validate(sizes: list, requireFitSizes: requireFitSizes) }
+        try Self.check("steps", steps, Self.stepsRange)
+        try Self.check("repeats", repeats, Self.repeatsRange)
+        try Self.check("warmup", warmup, Self.warmupRange)
+        self.sizes = sizes.mapValues { $0.sorted() }
+        self.steps = steps
+        self.repeats = repeats
+        self.warmup = warmup
+        self.shape = shape
+    }
+
+    /// The same sizes for every model.
+    public init(models: [ProfiledModel], sizes: [Int], steps: Int, repeats: Int, warmup: Int = 2,
+                shape: ModelShape = ModelShape(), requireFitSizes: Bool = true) throws(ProfilingError) {
+        guard !models.isEmpty else { throw .badModelList(value: "", reason: "at least one model is needed") }
+        try self.init(sizes: Dictionary(uniqueKeysWithValues: models.map { ($0, sizes) }),
+                      steps: steps, repeats: repeats, warmup: warmup, shape: shape, requireFitSizes: requireFitSizes)
+    }
+
+    static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws(ProfilingError) {
+        if !range.contains(value) {
+            throw .optionOutOfRange(name: name, value: "\(value)", valid: "\(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
+    static func validate(sizes: [Int], requireFitSizes: Bool = true) throws(ProfilingError) {
+        var seen = Set<Int>()
+        for n in sizes {
+            guard sizeRange.contains(n) else { throw .sizeOutOfRange(size: n, valid: sizeRange) }
+            guard seen.insert(n).inserted else { throw .duplicateSize(size: n) }
+        }
+        guard !requireFitSizes || sizes.count >= minimumSizes else {
+            throw .tooFewSizes(found: sizes.count, required: minimumSizes)
+        }
+    }
+
+    /// Parses `--sizes`: comma-separated integers, each either decimal or `2^k`.
+    /// - Throws: `ProfilingError` naming the first bad entry.
+    public static func parseSizes(_ text: String, requireFitSizes: Bool = true) throws(ProfilingError) -> [Int] {
+        var sizes: [Int] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let entry = raw.trimmingCharacters(in: .whitespaces)
+            let value: Int?
+            if let caret = entry.firstIndex(of: "^") {
+                let base = Int(entry[..<caret]), exponent = Int(entry[entry.index(after: caret)...])
+                if let base, let exponent, exponent >= 0, exponent < 63, base >= 1 {
+                    let (p, overflow) = (0..<exponent).reduce((1, false)) { acc, _ in
+                        let m = acc.0.multipliedReportingOverflow(by: base); return (m.partialValue, acc.1 || m.overflow)
+                    }
+                    value = overflow ? Int.max : p
+                } else { value = nil }
+            } else {
+                value = Int(entry)
+            }
+            guard let value else { throw .nonNumericSize(entry: entry) }
+            guard sizeRange.contains(value) else { throw .sizeOutOfRange(size: value, valid: sizeRange) }
+            sizes.append(value)
+        }
+        try validate(sizes: sizes, requireFitSizes: requireFitSizes)
+        return sizes
+    }
+
+    /// The default sweep of `samkit report`: DAM at N = 2^8...2^16, SAM with each index at
+    /// N = 2^10...2^20, factors of 2; T = 8, 7 timed segments after 2 warm-up segments.
+    public static func standard() -> SweepPlan {
+        let dam = (8...16).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
+        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
+                              steps: 8, repeats: 7, warmup: 2)
+    }
+
+    /// `--quick`: DAM at 2^8...2^13, SAM at 2^10...2^16, factors of 2; T = 4, 5 segments.
+    public static func quick() -> SweepPlan {
+        let dam = (8...13).map { 1 << $0 }, sam = (10...16).map { 1 << $0 }
+        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
+                              steps: 4, repeats: 5, warmup: 1)
+    }
+
+    /// One unit of work: a model at one size.
+    public struct Job: Codable, Sendable, Equatable {
+        public let model: ProfiledModel
+        public let size: Int
+    }
+
+    /// Every job, model by model in ascending N.
+    public var jobs: [Job] { models.flatMap { m in sizes[m]!.map { Job(model: m, size: $0) } } }
+}
