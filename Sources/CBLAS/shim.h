@@ -1,2 +1,4 @@
-// OpenBLAS's CBLAS (Debian: libopenblas-dev). Debian installs cblas.h under the multiarch include dir.
-#include <cblas.h>
+// CBLAS declarations. The implementation is OpenBLAS (Debian: libopenblas-dev, linked as "openblas").
+// GSL's gsl_cblas.h is the header: the CGSL module includes it too (through gsl_blas.h), and one
+// shared header keeps the two modules' CBLAS types identical when both are imported.
+#include <gsl/gsl_cblas.h>
