@@ -43,7 +43,15 @@ final class Journal<Scalar: ModelScalar> {
         }
     }
 
+    /// Test-only regression (`PerformanceFault.copyMemoryPerStep`): keeps a whole copy of memory,
+    /// O(N*W) per step, that rollback never needs.
+    func saveWholeMemory(_ memory: MemoryMatrix<Scalar>) {
+        wasted.append(memory.storage.count).update(from: memory.storage.baseAddress!, count: memory.storage.count)
+    }
+    private let wasted = GrowableBuffer<Scalar>()
+
     func removeAll() {
+        wasted.removeAll()
         rows.removeAll()
         saved.removeAll()
         stepStart.removeAll(keepingCapacity: true)
@@ -51,5 +59,5 @@ final class Journal<Scalar: ModelScalar> {
     }
 
     /// Bytes of the rows, the saved contents and the step offsets.
-    var byteSize: Int { rows.byteSize + saved.byteSize + steps * MemoryLayout<Int>.stride }
+    var byteSize: Int { rows.byteSize + saved.byteSize + steps * MemoryLayout<Int>.stride + wasted.byteSize }
 }

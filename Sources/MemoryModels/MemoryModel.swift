@@ -30,6 +30,18 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     case skipJournalRestore = "skip-journal-restore"
 }
 
+/// A deliberately injected performance regression of SAM, for proving the CI gate catches it (test-only switch).
+public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
+    /// Read through a linear scan (the exact index) whatever index the configuration names.
+    case linearScanIndex = "linear-scan-index"
+    /// Journal a full copy of memory every step, besides the touched rows.
+    case copyMemoryPerStep = "copy-memory-per-step"
+    /// Never update the index after writes (it goes stale).
+    case staleIndex = "stale-index"
+    /// Add one heap allocation to every step.
+    case allocatePerStep = "allocate-per-step"
+}
+
 /// What SAM and DAM both promise: a stateful memory model with a truncated-BPTT forward over an
 /// episode and a hand-written backward over the same episode.
 ///

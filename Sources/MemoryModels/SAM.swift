@@ -12,7 +12,18 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     public let parameters: ParameterStore<Scalar>
     public let memory: MemoryMatrix<Scalar>
     /// The nearest-neighbour index the reads go through; it follows every write, and never rolls back.
-    public let index: any NearestNeighbourIndex<Scalar>
+    public private(set) var index: any NearestNeighbourIndex<Scalar>
+    /// Test-only: a performance regression to inject (the CI gate must catch each one).
+    public var performanceFault: PerformanceFault? {
+        didSet {
+            if performanceFault == .linearScanIndex {
+                index = ExactIndex<Scalar>(epsilon: epsilon)
+                index.build(from: memory)
+            }
+        }
+    }
+    /// Where `PerformanceFault.allocatePerStep` keeps its per-step allocation (so it cannot be optimised away).
+    var allocationSink: [Scalar] = []
     public var fault: GradientFault?
     /// Test-only: called at the start of step t's backward (t from T-1 down to 0), when memory must be M_t.
     public var onBackwardStep: ((Int) -> Void)?
@@ -199,7 +210,9 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         if recording {
             journal.beginStep()
             for i in written { journal.save(row: i, of: memory) }
+            if performanceFault == .copyMemoryPerStep { journal.saveWholeMemory(memory) }
         }
+        if performanceFault == .allocatePerStep { allocationSink = [Scalar](repeating: Scalar(time), count: 8) }
         for u in leastUsed { memory.row(u).update(repeating: 0, count: w) }
         let previousCount = state.previousRows.count / c.heads
         for j in 0..<c.heads {
@@ -215,7 +228,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             Scalar.axpy(w, alpha: weight, head.addition, memory.row(leastUsed[j]))
             accessWeight[leastUsed[j]] += weight
         }
-        index.update(rows: written, in: memory)
+        if performanceFault != .staleIndex { index.update(rows: written, in: memory) }
     }
 
     /// SPEC step 5 on M_t: per head, S_j from the index (or the replay), cosine similarities on those
