@@ -12,6 +12,11 @@ import SAMNumerics
 public struct Driver: Sendable {
     public let plan: SweepPlan
 
+    /// A timed segment counts as clean if the thread ran for at least this fraction of its wall time.
+    public static let minimumBusyFraction = 0.85
+    /// At most this many times `repeats` timed segments are attempted.
+    public static let attemptFactor = 3
+
     public init(plan: SweepPlan) { self.plan = plan }
 
     /// - Parameter progress: called before each segment with (segment, total segments), warm-up included.
@@ -26,10 +31,8 @@ public struct Driver: Sendable {
         let canReset = ResidentMemory.resetPeak()
 
         let t = Double(plan.steps)
-        var forward: [Double] = [], backward: [Double] = [], cpu: [Double] = [], bytes: [Double] = []
-        let total = plan.warmup + plan.repeats
-        for segment in 0..<total {
-            progress(segment, total)
+        struct Segment { let forward, backward, cpu, bytes: Double; var busy: Double { cpu / (forward + backward) } }
+        func runSegment() throws -> Segment {
             let cpu0 = Clock.threadCPU()
             let t0 = Clock.monotonic()
             _ = try instance.forward(episode, mode: .training)
@@ -38,17 +41,38 @@ public struct Driver: Sendable {
             _ = try instance.backward()
             let t2 = Clock.monotonic()
             let cpu1 = Clock.threadCPU()
-            guard segment >= plan.warmup else { continue }
-            forward.append((t1 - t0) / t)
-            backward.append((t2 - t1) / t)
-            cpu.append((cpu1 - cpu0) / t)
-            bytes.append(Double(recordBytes) / t)
+            return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, cpu: (cpu1 - cpu0) / t,
+                           bytes: Double(recordBytes) / t)
         }
+        let maxAttempts = plan.repeats * Self.attemptFactor
+        let total = plan.warmup + plan.repeats
+        for segment in 0..<plan.warmup {
+            progress(segment, total)
+            _ = try runSegment()
+        }
+        // Timed segments. A segment during which this thread was on the CPU for less than
+        // `minimumBusyFraction` of the wall time was preempted by another process: it is set aside
+        // and re-run, up to `attemptFactor` × repeats attempts; if too few clean segments remain,
+        // the least preempted of the set-aside ones fill the gap.
+        var kept: [Segment] = [], setAside: [Segment] = []
+        var attempts = 0
+        while kept.count < plan.repeats && attempts < maxAttempts {
+            progress(plan.warmup + kept.count, total)
+            let s = try runSegment()
+            attempts += 1
+            if s.busy >= Self.minimumBusyFraction { kept.append(s) } else { setAside.append(s) }
+        }
+        let rejected = setAside.count
+        if kept.count < plan.repeats {
+            kept += setAside.sorted { $0.busy > $1.busy }.prefix(plan.repeats - kept.count)
+        }
+        let forward = kept.map(\.forward), backward = kept.map(\.backward)
+        let cpu = kept.map(\.cpu), bytes = kept.map(\.bytes)
         progress(total, total)
         return SizeMeasurement(model: model, size: size, steps: plan.steps, warmupSegments: plan.warmup,
                                setupSeconds: setupSeconds, forwardSeconds: forward, backwardSeconds: backward,
                                cpuSeconds: cpu, recordBytesPerStep: bytes,
                                peakResidentBytes: canReset ? ResidentMemory.peakBytes() : nil,
-                               setupPeakResidentBytes: setupPeak, isolated: false)
+                               setupPeakResidentBytes: setupPeak, isolated: false, preemptedSegments: rejected)
     }
 }

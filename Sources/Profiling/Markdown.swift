@@ -66,7 +66,10 @@ public struct MarkdownReport: Sendable {
             backward pass, divided by T; each timed segment gives one replicate. Backward-record bytes \
             are taken exactly from the model (tape plus journal) after each forward, divided by T. \
             Peak resident memory is VmHWM over the timed segments after resetting it \
-            (`/proc/self/clear_refs`) once the model was built. Index build time is excluded from every \
+            (`/proc/self/clear_refs`) once the model was built. A timed segment during which the \
+            thread had the CPU for less than \(Int(Driver.minimumBusyFraction * 100))% of the wall time \
+            (another process preempted it) is re-run, up to \(Driver.attemptFactor)× the repeats; the \
+            "re-run" column counts them and "CPU / wall" is the kept segments' ratio. Index build time is excluded from every \
             step and listed separately. Fits: weighted least squares of a + b·g(N) for each class, \
             chosen by BIC with a significance rule for the growth term (see Proofs/complexity-fit.md); \
             the log-log slope has a 95% Student-t interval.
@@ -185,14 +188,14 @@ public struct MarkdownReport: Sendable {
         for model in ProfiledModel.allCases {
             let ms = report.measurements.measurements(of: model)
             guard !ms.isEmpty else { continue }
-            md += "### \(model.label)\n\n| N | forward | backward | forward + backward | CPU / wall | record bytes per step | peak resident |\n"
-            md += "|---:|---:|---:|---:|---:|---:|---:|\n"
+            md += "### \(model.label)\n\n| N | forward | backward | forward + backward | CPU / wall | re-run | record bytes per step | peak resident |\n"
+            md += "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
             for m in ms {
                 func cell(_ v: [Double], _ metric: Metric) -> String {
                     "\(metric.format(ReplicateStatistics.median(v))) [\(metric.format(ReplicateStatistics.quantile(v, 0.25))), \(metric.format(ReplicateStatistics.quantile(v, 0.75)))]"
                 }
                 let busy = ReplicateStatistics.median(m.cpuSeconds) / ReplicateStatistics.median(m.stepSeconds)
-                md += "| \(m.size) | \(cell(m.forwardSeconds, .forwardTime)) | \(cell(m.backwardSeconds, .backwardTime)) | \(cell(m.stepSeconds, .stepTime)) | \(Self.f(busy, 2)) | \(Metric.recordBytes.format(ReplicateStatistics.median(m.recordBytesPerStep))) | \(m.peakResidentBytes.map { Metric.peakResident.format(Double($0)) } ?? "n/a") |\n"
+                md += "| \(m.size) | \(cell(m.forwardSeconds, .forwardTime)) | \(cell(m.backwardSeconds, .backwardTime)) | \(cell(m.stepSeconds, .stepTime)) | \(Self.f(busy, 2)) | \(m.preemptedSegments) | \(Metric.recordBytes.format(ReplicateStatistics.median(m.recordBytesPerStep))) | \(m.peakResidentBytes.map { Metric.peakResident.format(Double($0)) } ?? "n/a") |\n"
             }
             md += "\n"
         }

@@ -27,13 +27,17 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public let setupPeakResidentBytes: Int?
     /// Whether the measurement ran in a fresh child process (so no earlier size's pages count).
     public let isolated: Bool
+    /// Timed segments set aside and re-run because another process preempted this one (thread CPU
+    /// time below `Driver.minimumBusyFraction` of the wall time).
+    public let preemptedSegments: Int
 
     /// Forward plus backward, per step, segment by segment.
     public var stepSeconds: [Double] { zip(forwardSeconds, backwardSeconds).map { $0 + $1 } }
 
     public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
                 forwardSeconds: [Double], backwardSeconds: [Double], cpuSeconds: [Double],
-                recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool) {
+                recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool,
+                preemptedSegments: Int = 0) {
         self.model = model
         self.size = size
         self.steps = steps
@@ -46,6 +50,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
         self.peakResidentBytes = peakResidentBytes
         self.setupPeakResidentBytes = setupPeakResidentBytes
         self.isolated = isolated
+        self.preemptedSegments = preemptedSegments
     }
 
     func with(isolated: Bool) -> SizeMeasurement {
@@ -53,7 +58,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
                         setupSeconds: setupSeconds, forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds,
                         cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
                         peakResidentBytes: peakResidentBytes, setupPeakResidentBytes: setupPeakResidentBytes,
-                        isolated: isolated)
+                        isolated: isolated, preemptedSegments: preemptedSegments)
     }
 }
 

@@ -21,10 +21,10 @@ public final class ProgressLine: @unchecked Sendable {
         lastWidth = text.count
     }
 
-    /// A line that stays (the status line is cleared first).
+    /// A line that stays, printed whether or not stderr is a terminal (the status line is cleared first).
     public func note(_ text: String) {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if enabled { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     public func finish() {

@@ -92,11 +92,11 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     /// The default sweep of `samkit report`: DAM at N = 2^8...2^16, SAM with each index at
-    /// N = 2^10...2^20, factors of 2; T = 8, 7 timed segments after 2 warm-up segments.
+    /// N = 2^10...2^20, factors of 2; T = 8, 9 timed segments after 2 warm-up segments.
     public static func standard() -> SweepPlan {
         let dam = (8...16).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
         return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
-                              steps: 8, repeats: 7, warmup: 2)
+                              steps: 8, repeats: 9, warmup: 2)
     }
 
     /// `--quick`: DAM at 2^8...2^13, SAM at 2^10...2^16, factors of 2; T = 4, 5 segments.

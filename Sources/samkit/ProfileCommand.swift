@@ -22,7 +22,7 @@ struct ProfileCommand: ParsableCommand {
     var steps = 8
 
     @Option(help: "Timed segments per (model, N), the replicates (1...1000).")
-    var repeats = 7
+    var repeats = 9
 
     @Option(help: "Untimed warm-up segments per (model, N) (0...100).")
     var warmup = 2

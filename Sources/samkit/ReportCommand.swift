@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Default sweep: DAM at N = 2^8...2^16, SAM with each index (exact, k-d forest, LSH) at \
             N = 2^10...2^20, factors of 2; W = 32, R = 4, K = 4, H = 100; T = 8 steps per segment, \
-            2 warm-up and 7 timed segments; single-threaded, each (model, N) in a fresh process. \
+            2 warm-up and 9 timed segments; single-threaded, each (model, N) in a fresh process. \
             --quick: DAM to 2^13, SAM to 2^16, T = 4, 1 warm-up and 5 timed segments. \
             Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md.
             """)
