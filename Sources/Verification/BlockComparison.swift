@@ -12,12 +12,16 @@ struct BlockComparison {
         self.source = source
     }
 
-    /// `a` is the model under test, `b` the reference; `shape` names positions (rows first).
-    mutating func add(_ name: String, shape: [Int], _ a: some Collection<Double>, _ b: some Collection<Double>) {
+    /// `a` is the model under test, `b` the reference; `shape` names positions (rows first). The bound
+    /// is `relative` times the block's own max|entry|, or `scale` (named `scaleName`) when larger.
+    mutating func add(_ name: String, shape: [Int], _ a: some Collection<Double>, _ b: some Collection<Double>,
+                      scale given: Double = 0, scaleName: String? = nil) {
         let a = Array(a), b = Array(b)
         precondition(a.count == b.count, "BlockComparison: \(name) sizes differ")
-        let scale = zip(a, b).reduce(0.0) { max($0, abs($1.0), abs($1.1)) }
-        let tolerance = Tolerance(value: relative * scale, source: "\(format(relative)) x max|\(name)| (\(source))")
+        let own = zip(a, b).reduce(0.0) { max($0, abs($1.0), abs($1.1)) }
+        let scale = max(own, given)
+        let what = given > own ? (scaleName ?? "scale") : "max|\(name)|"
+        let tolerance = Tolerance(value: relative * scale, source: "\(format(relative)) x \(what) (\(source))")
         var difference = 0.0
         for i in a.indices {
             difference = max(difference, abs(a[i] - b[i]))

@@ -25,12 +25,17 @@ public enum DenseEquivalenceCheck {
         var comparison = BlockComparison(relative: Tolerance.denseRelative,
                                          source: "summation-order rounding between SAM and \(masked ? "masked " : "")DAM")
         let underTestIsSAM = c.model == .sam
-        func add(_ name: String, _ shape: [Int], _ s: some Collection<Double>, _ d: some Collection<Double>) {
-            if underTestIsSAM { comparison.add(name, shape: shape, s, d) } else { comparison.add(name, shape: shape, d, s) }
+        let gradientScale = (Array(sam.parameters.gradients) + Array(dam.parameters.gradients) + dxSAM + dxDAM)
+            .reduce(0.0) { max($0, abs($1)) }
+        let outputScale = (a.outputs + b.outputs).reduce(0.0) { max($0, abs($1)) }
+        func add(_ name: String, _ shape: [Int], _ s: some Collection<Double>, _ d: some Collection<Double>,
+                 scale: Double = gradientScale, scaleName: String = "max|any gradient|") {
+            if underTestIsSAM { comparison.add(name, shape: shape, s, d, scale: scale, scaleName: scaleName) }
+            else { comparison.add(name, shape: shape, d, s, scale: scale, scaleName: scaleName) }
         }
         let cf = configuration
-        add("loss", [1], [a.loss], [b.loss])
-        add("outputs", [episode.steps, cf.outputSize], a.outputs, b.outputs)
+        add("loss", [1], [a.loss], [b.loss], scale: outputScale, scaleName: "max|outputs|")
+        add("outputs", [episode.steps, cf.outputSize], a.outputs, b.outputs, scale: 0)
         for slice in sam.parameters.slices {
             add(slice.name, slice.shape, sam.parameters.gradient(slice.name), dam.parameters.gradient(slice.name))
         }

@@ -29,7 +29,7 @@ public enum DirectionalCheck {
             results.append((analytic, derivative.value))
             tracker.add(Discrepancy(coordinate: Coordinate(name: "direction", index: d, shape: [directions]),
                                     analytic: analytic, numeric: derivative.value,
-                                    tolerance: .finiteDifference(abserr: derivative.abserr, gradientScale: probe.gradientScale)))
+                                    tolerance: .finiteDifference(abserr: derivative.abserr, condition: probe.condition, step: step, gradientScale: probe.gradientScale)))
         }
         let difference = results.reduce(0) { max($0, abs($1.0 - $1.1)) }
         let scale = results.reduce(0) { max($0, abs($1.0), abs($1.1)) }

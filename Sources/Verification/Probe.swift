@@ -88,4 +88,7 @@ final class Probe {
 
     /// Largest |analytic| entry (the scale of the analytic side's rounding).
     lazy var gradientScale: Double = analytic.reduce(0) { max($0, abs($1)) }
+    /// κ = |L| + Σ_v |∂L/∂v · v| over every parameter and input at the unperturbed point: the loss's
+    /// condition, so ε·κ bounds its rounding error under backward-stable evaluation.
+    lazy var condition: Double = zip(analytic, values()).reduce(abs(loss)) { $0 + abs($1.0 * $1.1) }
 }

@@ -5,7 +5,8 @@ import Testing
 /// `func NAME` in Tests/, and every differentiable operation must have a proof.
 ///
 /// Named checks are the backticked identifiers that open a list item of a "## Checked by" section
-/// ("- `samMatchesFiniteDifferences`: ...") and those on a "*Tests:*" line (complexity-fit.md).
+/// ("- `samMatchesFiniteDifferences`: ..."), those on a "*Tests:*" line (complexity-fit.md), and any
+/// written right after the word "test" ("(test `tinySweepGivesPerSizeRecords`)", complexity-claims.md).
 @Suite struct ProofsTraceabilityTests {
     static let operations = ["lstm-cell", "interface-activations", "cosine-similarity", "sparse-softmax",
                              "dense-softmax", "read", "write", "output-layer", "losses"]
@@ -33,8 +34,14 @@ import Testing
             if line.hasPrefix("#") { inCheckedBy = line.lowercased().contains("checked by") }
             if inCheckedBy, line.hasPrefix("- `") { names += identifiers(line).prefix(1) }
             if line.hasPrefix("*Tests:*") { names += identifiers(line) }
+            var rest = line[...]
+            while let r = rest.range(of: "test `") {
+                names += identifiers(rest[rest.index(before: r.upperBound)...]).prefix(1)
+                rest = rest[r.upperBound...]
+            }
         }
-        return names
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 
     /// Concatenated Swift sources under Tests/.
@@ -71,7 +78,8 @@ import Testing
     }
 
     @Test func extractionFindsListedAndInlineChecks() {
-        let text = "# X\n## Checked by\n\n- `aCheck`: text with `notACheck`.\n- `bCheck`: more\n## Next\n- `notEither`\n*Tests:* `c1`, `c2`.\n"
-        #expect(Self.namedChecks(text) == ["aCheck", "bCheck", "c1", "c2"])
+        let text = "# X\n## Checked by\n\n- `aCheck`: text with `notACheck`.\n- `bCheck`: more\n## Next\n- `notEither`\n"
+            + "*Tests:* `c1`, `c2`.\nequal to the byte (test `d1`), see `notThis`.\n"
+        #expect(Self.namedChecks(text) == ["aCheck", "bCheck", "c1", "c2", "d1"])
     }
 }
