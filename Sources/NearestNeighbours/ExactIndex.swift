@@ -16,16 +16,22 @@ public final class ExactIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
 
     public init(epsilon: Scalar) { self.epsilon = epsilon }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func build(from memory: MemoryMatrix<Scalar>) {
         rowNorms = (0..<memory.rows).map { stabilisedNorm(memory.row($0), count: memory.width, epsilon: epsilon) }
         counters.rebuilds += 1
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
         for i in rows { rowNorms[i] = stabilisedNorm(memory.row(i), count: memory.width, epsilon: epsilon) }
         counters.rowsUpdated += rows.count
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let n = memory.rows, w = memory.width
         let queryNorm = stabilisedNorm(q, count: w, epsilon: epsilon)

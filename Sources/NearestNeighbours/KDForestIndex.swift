@@ -78,6 +78,8 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         points?.deallocate()
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func build(from memory: MemoryMatrix<Scalar>) {
         freeForest()
         if memory.rows != rowCount || memory.width != width || points == nil {
@@ -94,6 +96,8 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.rebuilds += 1
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
         guard !rows.isEmpty else { return }
         guard let flann, let points else { return build(from: memory) }
@@ -121,6 +125,8 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         insertionsSinceBuild += rows.count
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let n = memory.rows, w = memory.width, k = min(k, n)
         counters.queries += 1

@@ -67,6 +67,8 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         bits = settings.lshBits
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func build(from memory: MemoryMatrix<Scalar>) {
         if memory.width != width || planes.isEmpty {
             width = memory.width
@@ -90,6 +92,8 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.rebuilds += 1
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
         for i in rows {
             for t in 0..<tables { removeFromBucket(row: i, table: t) }
@@ -98,6 +102,8 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.rowsUpdated += rows.count
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let n = memory.rows, k = min(k, n)
         counters.queries += 1

@@ -27,6 +27,10 @@ public struct IndexCounters: Codable, Sendable, Equatable {
 /// A nearest-neighbour index over the rows of a `MemoryMatrix`, by SPEC's cosine similarity
 /// `s(i) = (q·M(i)) / (‖q‖_ε ‖M(i)‖_ε)`.
 ///
+/// Models hold their index as an existential, whose calls reach the generic implementation, so every
+/// implementation marks `build`, `update` and `query` `@_specialize`d for Float and Double: the generic
+/// entry point then dispatches to a specialised body instead of running witness-table arithmetic.
+///
 /// Promise: after `build(from:)` and after every `update(rows:in:)` naming each row whose
 /// contents changed, `query` never returns a stale row (one whose similarity it judged on old
 /// contents) and returns `min(k, N)` distinct rows, best first, ties broken by the lower row
