@@ -26,6 +26,10 @@ let package = Package(
         .systemLibrary(name: "CFLANN", path: "Sources/CFLANN",
                        providers: [.apt(["libflann-dev"])]),
 
+        // Counts heap allocations by defining malloc/calloc/realloc in the executable (the gate's
+        // "allocations per step"); linked only into samkit.
+        .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
+
         // Scalars, BLAS dispatch, seeded random numbers.
         .target(name: "SAMNumerics",
                 dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
@@ -47,8 +51,12 @@ let package = Package(
         .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit"],
                 swiftSettings: optimise),
 
+        // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
+        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit"],
+                swiftSettings: optimise),
+
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
@@ -63,6 +71,7 @@ let package = Package(
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ProfilingTests",
                     dependencies: ["Profiling", "MemoryModels", "SAMNumerics"]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

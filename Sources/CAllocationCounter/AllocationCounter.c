@@ -1,0 +1,34 @@
+// Allocation counting by symbol interposition: an executable's own malloc takes precedence over
+// libc's for the whole process (ELF symbol resolution), so defining malloc/calloc/realloc here and
+// forwarding them to glibc's __libc_* functions sees every allocation. free and the aligned
+// allocators are left to glibc (they share its heap). Counting costs one relaxed load per call.
+#include "AllocationCounter.h"
+#include <stdatomic.h>
+#include <stddef.h>
+
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t count, size_t size);
+extern void *__libc_realloc(void *pointer, size_t size);
+
+static atomic_int counting = 0;
+static atomic_long allocations = 0;
+
+static inline void count_one(void) {
+    if (atomic_load_explicit(&counting, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+    }
+}
+
+void *malloc(size_t size) { count_one(); return __libc_malloc(size); }
+void *calloc(size_t count, size_t size) { count_one(); return __libc_calloc(count, size); }
+void *realloc(void *pointer, size_t size) { count_one(); return __libc_realloc(pointer, size); }
+
+void allocation_counter_start(void) {
+    atomic_store(&allocations, 0);
+    atomic_store(&counting, 1);
+}
+
+long allocation_counter_stop(void) {
+    atomic_store(&counting, 0);
+    return atomic_load(&allocations);
+}
