@@ -30,6 +30,9 @@ let package = Package(
         // "allocations per step"); linked only into samkit.
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
+        // Files written atomically, and a progress line on the terminal.
+        .target(name: "OutputFiles", swiftSettings: optimise),
+
         // Scalars, BLAS dispatch, seeded random numbers.
         .target(name: "SAMNumerics",
                 dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
@@ -45,18 +48,18 @@ let package = Package(
         .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
-        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL"],
+        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"],
                 swiftSettings: optimise),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit"],
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"],
                 swiftSettings: optimise),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
-        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit"],
+        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles"],
                 swiftSettings: optimise),
 
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
@@ -67,10 +70,10 @@ let package = Package(
                     dependencies: ["NearestNeighbours", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "VerificationTests",
-                    dependencies: ["Verification", "MemoryModels", "SAMNumerics",
+                    dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ProfilingTests",
-                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics"]),
+                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit",

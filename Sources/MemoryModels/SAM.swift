@@ -94,7 +94,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         similarityOffset = layout.count
         weightOffset = layout.count + c.heads * k
         tape = Tape(scalarsPerStep: layout.count + 2 * c.heads * k, indicesPerStep: c.heads * (1 + k))
-        journal = Journal(width: c.wordSize)
+        journal = Journal(width: c.wordSize, maxRows: c.maxRowsWrittenPerStep)
         state = RecurrentState(c)
         segmentStart = state
         ring = LeastRecentlyUsedRing(count: c.memoryWords)

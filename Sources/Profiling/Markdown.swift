@@ -1,5 +1,6 @@
 import ComplexityFit
 import Foundation
+import OutputFiles
 
 /// Renders `scaling.md`.
 public struct MarkdownReport: Sendable {
@@ -222,8 +223,10 @@ public struct ReportWriter: Sendable {
             warning = "\(plotter.executable) is not installed (make deps installs gnuplot-nox)"
         }
         let markdown = MarkdownReport(report: report, plots: plots, plotNote: warning).render()
-        try AtomicFile.write(json, to: folder.appendingPathComponent("scaling.json"))
-        try AtomicFile.write(markdown, to: folder.appendingPathComponent("scaling.md"))
+        try ProfilingError.writing { () throws(FileWriteError) in
+            try AtomicFile.write(json, to: folder.appendingPathComponent("scaling.json"))
+            try AtomicFile.write(markdown, to: folder.appendingPathComponent("scaling.md"))
+        }
         return (["scaling.md", "scaling.json"] + plots.values.sorted(), warning)
     }
 }

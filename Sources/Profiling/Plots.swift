@@ -1,5 +1,6 @@
 import ComplexityFit
 import Foundation
+import OutputFiles
 
 /// Draws the scaling plots with gnuplot (Debian `gnuplot-nox`): one PNG per metric, log-log, every
 /// model: per-size medians with their interquartile range as error bars, the chosen class's fitted
@@ -56,7 +57,7 @@ public struct GnuplotPlotter: Sendable {
                 try? FileManager.default.removeItem(at: temporary)
                 throw .plotFailed(reason: "status \(process.terminationStatus) for \(metric.rawValue): \(message.prefix(500))")
             }
-            try AtomicFile.move(temporary, to: target)
+            try ProfilingError.writing { () throws(FileWriteError) in try AtomicFile.move(temporary, to: target) }
             written[metric] = Self.fileName(metric)
         }
         return written

@@ -51,3 +51,12 @@ public enum ProfilingError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 }
+
+import OutputFiles
+
+extension ProfilingError {
+    /// Runs `write`, reporting a failed file write as `.writeFailed`.
+    static func writing<T>(_ write: () throws(FileWriteError) -> T) throws(ProfilingError) -> T {
+        do { return try write() } catch { throw .writeFailed(path: error.path, reason: error.reason) }
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import MemoryModels
 import NearestNeighbours
 import Profiling

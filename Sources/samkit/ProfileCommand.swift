@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import Profiling
 
 /// `samkit profile`: measure time and memory per step over N, one child process per (model, N).

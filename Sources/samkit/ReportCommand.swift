@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import Profiling
 
 /// `samkit report`: the default sweep, then the fits and the report.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import MemoryModels
 import NearestNeighbours
 import Verification
@@ -47,7 +48,8 @@ struct VerifyCommand: ParsableCommand {
         let start = Date()
         let generator = CaseGenerator(seed: o.seed, index: o.index)
         let settings = VerificationSettings(step: o.step, directions: o.directions)
-        let progress = Progress(total: o.caseSeed == nil ? o.cases * o.models.count : o.models.count)
+        let progress = ProgressLine(), total = o.caseSeed == nil ? o.cases * o.models.count : o.models.count
+        var done = 0, failing = false
         var results: [CheckResult] = []
         for number in 0..<(o.caseSeed == nil ? o.cases : 1) {
             for model in o.models {
@@ -55,7 +57,9 @@ struct VerifyCommand: ParsableCommand {
                     ?? generator.makeCase(number, model: model)
                 let found = Verifier.run(c, checks: o.mode.checks, settings: settings)
                 results += found
-                progress.step(failed: results.contains { !$0.passed })
+                done += 1
+                failing = failing || results.contains { !$0.passed }
+                progress.show("verify: \(done)/\(total) cases" + (failing ? " (failures so far)" : ""), force: done == total)
             }
         }
         progress.finish()
@@ -127,16 +131,3 @@ struct Options {
     }
 }
 
-/// "verify: 37/400 cases" on stderr, rewritten in place, only when stderr is a terminal.
-final class Progress {
-    let total: Int
-    var done = 0
-    let terminal = isatty(2) != 0
-    init(total: Int) { self.total = total }
-    func step(failed: Bool) {
-        done += 1
-        guard terminal else { return }
-        FileHandle.standardError.write(Data("\rverify: \(done)/\(total) cases\(failed ? " (failures so far)" : "")".utf8))
-    }
-    func finish() { if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OutputFiles
 import MemoryModels
 @testable import Verification
 
