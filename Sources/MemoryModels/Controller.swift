@@ -26,6 +26,21 @@ public struct ControllerLayout: Sendable {
         output = read + r * w
         count = output + y
     }
+
+    /// Copies h_t, cell_t and r_t out of a step's record into the recurrent state for step t+1.
+    func carry<State: ControllerState>(_ record: UnsafePointer<State.Scalar>, into state: inout State) {
+        state.h.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + hidden, count: h) }
+        state.cell.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + cell, count: h) }
+        state.read.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + read, count: r * w) }
+    }
+}
+
+/// The controller's recurrent state carried from step to step: h_{t-1}, cell_{t-1} (H each), r_{t-1} (R*W).
+protocol ControllerState {
+    associatedtype Scalar
+    var h: [Scalar] { get set }
+    var cell: [Scalar] { get set }
+    var read: [Scalar] { get set }
 }
 
 /// The activated interface of one head (SPEC step 3).

@@ -5,14 +5,7 @@ extension DAM {
     /// Time per step O(R*N*W + H*(X + R*W + H) + Y*(H + R*W)); the memory gradient is a dense N x W matrix.
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
-        guard let episode, tape.steps == episode.steps else {
-            throw .outOfRange(field: "backward", value: "no training forward recorded",
-                              valid: "call forward(_:mode: .training) first")
-        }
-        if let upstream, upstream.count != episode.steps * c.outputSize {
-            throw .outOfRange(field: "outputGradient", value: "\(upstream.count) values",
-                              valid: "T x Y = \(episode.steps * c.outputSize)")
-        }
+        let episode = try recordedEpisode(episode, steps: tape.steps, upstream: upstream, c)
         parameters.zeroGradients()
         let p = ParameterPointers(parameters, gradients: false), g = ParameterPointers(parameters, gradients: true)
         let dM = gradientMemory.storage.baseAddress!

@@ -43,7 +43,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: n)
 
     /// h, cell, r and the previous dense read weights (R*N; all zero before the first step).
-    struct RecurrentState {
+    struct RecurrentState: ControllerState {
         var h: [Scalar], cell: [Scalar], read: [Scalar], previousWeights: [Scalar]
         init(_ c: ModelConfiguration) {
             h = Array(repeating: 0, count: c.hidden)
@@ -100,10 +100,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
         if let replay { try validate(replay: replay, steps: episode.steps, c, sparse: false) }
-        if episode.inputs.count != episode.steps * c.inputSize || episode.targets.count != episode.steps * c.outputSize {
-            throw .outOfRange(field: "episode", value: "\(episode.inputs.count) inputs, \(episode.targets.count) targets",
-                              valid: "T x X and T x Y for X = \(c.inputSize), Y = \(c.outputSize)")
-        }
+        try validate(episode: episode, c)
         recording = mode == .training
         tape.removeAll()
         recorded = []
@@ -124,11 +121,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage(record: record)
             recorded.append(StepDecisions(leastUsed: leastUsed, selected: replay?.steps[t].selected ?? []))
-            state.h.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.hidden, count: c.hidden) }
-            state.cell.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.cell, count: c.hidden) }
-            state.read.withUnsafeMutableBufferPointer {
-                $0.baseAddress!.update(from: record + layout.read, count: c.heads * c.wordSize)
-            }
+            layout.carry(record, into: &state)
             state.previousWeights.withUnsafeMutableBufferPointer {
                 $0.baseAddress!.update(from: record + weightOffset, count: c.heads * n)
             }

@@ -109,6 +109,28 @@ func validate(replay: RecordedDecisions, steps: Int, _ c: ModelConfiguration, sp
     }
 }
 
+/// Checks that an episode has the configuration's input and output sizes.
+func validate<Scalar: ModelScalar>(episode: Episode<Scalar>, _ c: ModelConfiguration) throws(ConfigurationError) {
+    if episode.inputs.count != episode.steps * c.inputSize || episode.targets.count != episode.steps * c.outputSize {
+        throw .outOfRange(field: "episode", value: "\(episode.inputs.count) inputs, \(episode.targets.count) targets",
+                          valid: "T x X and T x Y for X = \(c.inputSize), Y = \(c.outputSize)")
+    }
+}
+
+/// The episode a backward pass differentiates: the last training forward's, with `upstream` (if any) of shape T x Y.
+func recordedEpisode<Scalar: ModelScalar>(_ episode: Episode<Scalar>?, steps: Int, upstream: [Scalar]?,
+                                          _ c: ModelConfiguration) throws(ConfigurationError) -> Episode<Scalar> {
+    guard let episode, steps == episode.steps else {
+        throw .outOfRange(field: "backward", value: "no training forward recorded",
+                          valid: "call forward(_:mode: .training) first")
+    }
+    if let upstream, upstream.count != episode.steps * c.outputSize {
+        throw .outOfRange(field: "outputGradient", value: "\(upstream.count) values",
+                          valid: "T x Y = \(episode.steps * c.outputSize)")
+    }
+    return episode
+}
+
 /// dL/dy of one step: the loss gradient under the step's mask, or the caller's upstream gradient.
 func outputGradient<Scalar: ModelScalar>(step t: Int, _ c: ModelConfiguration, y: UnsafePointer<Scalar>,
                                          episode: Episode<Scalar>, upstream: [Scalar]?,

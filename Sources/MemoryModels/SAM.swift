@@ -65,7 +65,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: configuration.neighbours)
 
     /// h, cell, r (the previous step's outputs) and the previous read weights (rows and values).
-    struct RecurrentState {
+    struct RecurrentState: ControllerState {
         var h: [Scalar], cell: [Scalar], read: [Scalar]
         /// S_{t-1,j} and wR_{t-1,j}, R*K each; empty before the first step (wR_0 = 0).
         var previousRows: [Int32], previousWeights: [Scalar]
@@ -143,10 +143,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
         if let replay { try validate(replay: replay, steps: episode.steps, c, sparse: true) }
-        if episode.inputs.count != episode.steps * c.inputSize || episode.targets.count != episode.steps * c.outputSize {
-            throw .outOfRange(field: "episode", value: "\(episode.inputs.count) inputs, \(episode.targets.count) targets",
-                              valid: "T x X and T x Y for X = \(c.inputSize), Y = \(c.outputSize)")
-        }
+        try validate(episode: episode, c)
         recording = mode == .training
         tape.removeAll()
         journal.removeAll()
@@ -174,11 +171,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage()
             // Carry the recurrent state to the next step.
-            state.h.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.hidden, count: c.hidden) }
-            state.cell.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: record + layout.cell, count: c.hidden) }
-            state.read.withUnsafeMutableBufferPointer {
-                $0.baseAddress!.update(from: record + layout.read, count: c.heads * c.wordSize)
-            }
+            layout.carry(record, into: &state)
             state.previousRows.removeAll(keepingCapacity: true)
             state.previousRows.append(contentsOf: UnsafeBufferPointer(start: indices + c.heads, count: c.heads * k))
             state.previousWeights.removeAll(keepingCapacity: true)

@@ -3,6 +3,9 @@ import Foundation
 import Glibc
 #endif
 
+/// Errors are `FileWriteError`, thrown untyped: typed throws across these module boundaries
+/// crashed the Swift 6.3 optimiser (LLVM "swifterror value" verifier failure) in release builds.
+///
 /// Writes files atomically: the bytes go to a temporary file in the same folder, which is flushed
 /// and then renamed over the target, so a reader sees either the old file or the whole new one,
 /// and an interrupted write leaves no partial target. A failed write removes its temporary file.
@@ -13,7 +16,7 @@ public enum AtomicFile {
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     }
 
-    public static func write(_ data: Data, to url: URL) throws(FileWriteError) {
+    public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw FileWriteError(path: directory.path, reason: error.localizedDescription)
@@ -42,12 +45,12 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ text: String, to url: URL) throws(FileWriteError) {
+    public static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
 
     /// Moves an already complete file (written by another program under a temporary name) into place.
-    public static func move(_ temporary: URL, to url: URL) throws(FileWriteError) {
+    public static func move(_ temporary: URL, to url: URL) throws {
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
@@ -56,7 +59,7 @@ public enum AtomicFile {
     }
 
     /// Pretty-printed, key-sorted JSON (non-finite numbers as the strings "inf", "-inf", "nan").
-    public static func writeJSON(_ value: some Encodable, to url: URL) throws(FileWriteError) {
+    public static func writeJSON(_ value: some Encodable, to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -67,7 +70,7 @@ public enum AtomicFile {
         try write(data, to: url)
     }
 
-    public static func writeJSON(_ value: some Encodable, to path: String) throws(FileWriteError) {
+    public static func writeJSON(_ value: some Encodable, to path: String) throws {
         try writeJSON(value, to: URL(fileURLWithPath: path))
     }
 }

@@ -223,10 +223,10 @@ public struct ReportWriter: Sendable {
             warning = "\(plotter.executable) is not installed (make deps installs gnuplot-nox)"
         }
         let markdown = MarkdownReport(report: report, plots: plots, plotNote: warning).render()
-        try ProfilingError.writing { () throws(FileWriteError) in
+        do {
             try AtomicFile.write(json, to: folder.appendingPathComponent("scaling.json"))
             try AtomicFile.write(markdown, to: folder.appendingPathComponent("scaling.md"))
-        }
+        } catch { throw ProfilingError(writing: folder.path, error) }
         return (["scaling.md", "scaling.json"] + plots.values.sorted(), warning)
     }
 }

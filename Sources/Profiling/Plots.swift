@@ -57,7 +57,7 @@ public struct GnuplotPlotter: Sendable {
                 try? FileManager.default.removeItem(at: temporary)
                 throw .plotFailed(reason: "status \(process.terminationStatus) for \(metric.rawValue): \(message.prefix(500))")
             }
-            try ProfilingError.writing { () throws(FileWriteError) in try AtomicFile.move(temporary, to: target) }
+            do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
             written[metric] = Self.fileName(metric)
         }
         return written

@@ -55,8 +55,9 @@ public enum ProfilingError: Error, Equatable, Sendable, CustomStringConvertible 
 import OutputFiles
 
 extension ProfilingError {
-    /// Runs `write`, reporting a failed file write as `.writeFailed`.
-    static func writing<T>(_ write: () throws(FileWriteError) -> T) throws(ProfilingError) -> T {
-        do { return try write() } catch { throw .writeFailed(path: error.path, reason: error.reason) }
+    /// A failed file write (a `FileWriteError` from `AtomicFile`), as a profiling error.
+    init(writing path: String, _ error: any Error) {
+        if let e = error as? FileWriteError { self = .writeFailed(path: e.path, reason: e.reason) }
+        else { self = .writeFailed(path: path, reason: "\(error)") }
     }
 }
