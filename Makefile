@@ -34,3 +34,8 @@ report: release
 
 clean:
 	rm -rf .build
+
+# The CI regression gate (README "The CI gate"): exit 0 all checks hold, 2 a regression, 1 an input error.
+.PHONY: gate
+gate: release
+	.build/release/samkit gate --quick --report reports/gate.md

@@ -110,30 +110,30 @@ public struct Baseline: Codable, Sendable, Equatable {
 
     /// Reads and validates a baseline.
     /// - Throws: `GateError.baseline` naming the file and the field.
-    public static func load(path: String) throws(GateError) -> Baseline {
+    public static func load(path: String) throws -> Baseline {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw .baseline(path: path, field: "(file)", problem: "no such file")
+            throw GateError.baseline(path: path, field: "(file)", problem: "no such file")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .baseline(path: path, field: "(file)", problem: "unreadable: \(error.localizedDescription)")
+            throw GateError.baseline(path: path, field: "(file)", problem: "unreadable: \(error.localizedDescription)")
         }
         return try decode(data, path: path)
     }
 
-    public static func decode(_ data: Data, path: String = "baseline") throws(GateError) -> Baseline {
+    public static func decode(_ data: Data, path: String = "baseline") throws -> Baseline {
         let b: Baseline
         do { b = try JSONDecoder().decode(Baseline.self, from: data) } catch let e as DecodingError {
             throw GateError.describe(e, path: path)
         } catch {
-            throw .baseline(path: path, field: "(file)", problem: "\(error)")
+            throw GateError.baseline(path: path, field: "(file)", problem: "\(error)")
         }
         try b.validate(path: path)
         return b
     }
 
     /// Semantic checks, each naming its field.
-    public func validate(path: String = "baseline") throws(GateError) {
+    public func validate(path: String = "baseline") throws {
         func bad(_ field: String, _ problem: String) -> GateError { .baseline(path: path, field: field, problem: problem) }
         if format != Self.formatName { throw bad("format", "\"\(format)\", expected \"\(Self.formatName)\"") }
         if version != 1 { throw bad("version", "\(version), expected 1") }

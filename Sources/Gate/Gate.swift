@@ -15,7 +15,7 @@ public struct GateOptions {
     public var allocations: AllocationCounter?
     /// False skips the timing checks (ratios and timing slopes), e.g. in debug-build unit tests.
     public var timing: Bool
-    /// Only the checks whose name contains this text (test-only).
+    /// Only the checks whose name contains one of these comma-separated texts (test-only).
     public var only: String?
     /// Called with a line of progress.
     public var progress: (String) -> Void
@@ -139,16 +139,19 @@ public struct GateRunner {
 
     private struct Key: Hashable { let model: ProfiledModel; let size: Int }
 
-    private func wanted(_ name: String) -> Bool { options.only.map { name.contains($0) } ?? true }
+    private func wanted(_ name: String) -> Bool {
+        guard let only = options.only else { return true }
+        return only.split(separator: ",").contains { name.contains($0) }
+    }
 
-    public func run() throws(GateError) -> GateRun {
+    public func run() throws -> GateRun {
         let start = GateClock.monotonic()
         var outcomes: [CheckOutcome] = []
         do {
             outcomes += try counterChecks()
             if options.timing { outcomes += try timingChecks() }
         } catch let e as GateError { throw e } catch {
-            throw .measurement("\(error)")
+            throw GateError.measurement("\(error)")
         }
         outcomes += gradientChecks()
         return GateRun(outcomes: outcomes, seconds: GateClock.monotonic() - start,
