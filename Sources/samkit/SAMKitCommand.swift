@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `samkit`: verify, profile and gate Sparse Access Memory (SAM), its dense twin (DAM) and the Sparse DNC.
 @main
@@ -14,4 +15,23 @@ struct SAMKitCommand: ParsableCommand {
             """,
         subcommands: [InfoCommand.self, VerifyCommand.self, ProfileCommand.self, FitCommand.self,
                       ReportCommand.self, GateCommand.self, TrainCommand.self, IndexBenchCommand.self])
+
+    /// Usage errors that ArgumentParser finds itself (an unknown option, a malformed value) exit with
+    /// the code each subcommand documents: 2 for `verify`, 1 for `gate`, 64 (EX_USAGE) elsewhere.
+    static let usageExitCodes: [String: Int32] = ["verify": 2, "gate": 1]
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure,
+                  let mapped = CommandLine.arguments.dropFirst().first.flatMap({ usageExitCodes[$0] }) else {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(mapped)
+        }
+    }
 }
