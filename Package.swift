@@ -55,7 +55,7 @@ let package = Package(
                 swiftSettings: optimise),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
-        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles"],
+        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"],
                 swiftSettings: optimise),
 
         .executableTarget(name: "samkit",

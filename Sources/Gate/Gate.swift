@@ -145,7 +145,7 @@ public struct GateRunner {
     }
 
     public func run() throws -> GateRun {
-        let start = GateClock.monotonic()
+        let start = Clock.monotonic()
         var outcomes: [CheckOutcome] = []
         do {
             outcomes += try counterChecks()
@@ -154,7 +154,7 @@ public struct GateRunner {
             throw GateError.measurement("\(error)")
         }
         outcomes += gradientChecks()
-        return GateRun(outcomes: outcomes, seconds: GateClock.monotonic() - start,
+        return GateRun(outcomes: outcomes, seconds: Clock.monotonic() - start,
                        injection: options.injection, quick: options.quick)
     }
 

@@ -35,16 +35,6 @@ public enum Injection: String, Codable, Sendable, CaseIterable {
 /// allocation counter; nil where none is available, and then allocation checks are skipped).
 public typealias AllocationCounter = (() -> Void) -> Int
 
-enum GateClock {
-    static func monotonic() -> Double { read(CLOCK_MONOTONIC) }
-    static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
-    private static func read(_ id: clockid_t) -> Double {
-        var t = timespec()
-        clock_gettime(id, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
-}
-
 /// One Float model at one N, built as the profiler builds it (`ModelShape`), with the injection applied.
 final class Instance {
     let model: ProfiledModel
@@ -81,9 +71,9 @@ final class Instance {
 
     /// Seconds per step of one forward + backward, and the fraction of the wall time this thread was on a CPU.
     func timedSegment() throws -> (seconds: Double, busy: Double) {
-        let c0 = GateClock.threadCPU(), t0 = GateClock.monotonic()
+        let c0 = Clock.threadCPU(), t0 = Clock.monotonic()
         try segment()
-        let t1 = GateClock.monotonic(), c1 = GateClock.threadCPU()
+        let t1 = Clock.monotonic(), c1 = Clock.threadCPU()
         let wall = max(t1 - t0, 1e-12)
         return (wall / Double(steps), (c1 - c0) / wall)
     }

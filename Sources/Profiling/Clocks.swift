@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// Monotonic wall clock and per-thread CPU clock, in seconds (clock_gettime).
-enum Clock {
-    static func monotonic() -> Double { read(CLOCK_MONOTONIC) }
-    static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
+public enum Clock {
+    public static func monotonic() -> Double { read(CLOCK_MONOTONIC) }
+    public static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
     private static func read(_ id: clockid_t) -> Double {
         var t = timespec()
         clock_gettime(id, &t)
