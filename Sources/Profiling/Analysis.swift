@@ -170,7 +170,7 @@ public struct ScalingAnalyser: Sendable {
             // The backward touches O(R*K) rows whatever N is; a larger memory only spreads those rows
             // over more cache lines, which shows as a small slope. The slope bound is the claim.
             c.append(Claim(model: m, metric: .backwardTime, claim: "O(1) in N up to cache effects: slope upper bound < 0.2",
-                           accepted: [.constant, .logN, .linear], slope: .upperBelow(0.2)))
+                           accepted: [.constant, .logN, .linear, .nLogN], slope: .upperBelow(0.2)))
         }
         return c
     }()
