@@ -3,6 +3,7 @@ import ArgumentParser
 import CAllocationCounter
 import Foundation
 import Gate
+import OutputFiles
 
 /// `samkit gate`: compare a short in-run measurement and the verification cases with the baseline.
 /// Exit 0: every check holds; 2: a regression; 1: a usage or input error (bad option, missing or
@@ -46,12 +47,12 @@ struct GateCommand: ParsableCommand {
             block()
             return Int(allocation_counter_stop())
         }
+        let progress = ProgressLine()   // on stderr when it is a terminal; quiet in CI logs
         let options = GateOptions(quick: quick, injection: injection, allocations: counter, timing: !noTiming,
-                                  only: only, progress: { line in
-                                      FileHandle.standardError.write(Data("gate: \(line)\n".utf8))
-                                  })
+                                  only: only, progress: { progress.show("gate: \($0)", force: true) })
         let result: GateRun
         do { result = try GateRunner(baseline: base, options: options).run() } catch { fail1(error) }
+        progress.finish()
 
         if let injection { print("injected regression (test-only): \(injection.rawValue)\n") }
         print(result.table)
