@@ -200,6 +200,28 @@ extension Controller {
     }
 }
 
+extension Controller {
+    /// `endBackwardStep` with h_{t-1} and cell_{t-1} taken from the previous step's record, or at the
+    /// first step of a segment from the state carried into it.
+    func endBackwardStep<State: ControllerState>(_ p: ParameterPointers<Scalar>, _ g: ParameterPointers<Scalar>,
+                                                 record: UnsafePointer<Scalar>, previousRecord: UnsafePointer<Scalar>?,
+                                                 segmentStart: State, step t: Int, _ v: BackwardScratch<Scalar>,
+                                                 inputGradient: inout [Scalar], fault: GradientFault?)
+    where State.Scalar == Scalar {
+        if let previousRecord {
+            endBackwardStep(p, g, record: record, hPrevious: previousRecord + layout.hidden,
+                            cellPrevious: previousRecord + layout.cell, step: t, v, inputGradient: &inputGradient, fault: fault)
+            return
+        }
+        segmentStart.h.withUnsafeBufferPointer { h0 in
+            segmentStart.cell.withUnsafeBufferPointer { cell0 in
+                endBackwardStep(p, g, record: record, hPrevious: h0.baseAddress!, cellPrevious: cell0.baseAddress!,
+                                step: t, v, inputGradient: &inputGradient, fault: fault)
+            }
+        }
+    }
+}
+
 extension GradientFault {
     /// Applies the parameter-scaling fault after a backward pass.
     func applyAfterBackward<Scalar: ModelScalar>(to parameters: ParameterStore<Scalar>) {

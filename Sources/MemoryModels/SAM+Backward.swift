@@ -91,15 +91,8 @@ extension SAM {
             swap(&dwNext, &dwPrevious)
 
             // Interface and LSTM backward.
-            let previous = t > 0 ? UnsafePointer(tape.scalars(t - 1)) : nil
-            segmentStart.h.withUnsafeBufferPointer { h0 in
-                segmentStart.cell.withUnsafeBufferPointer { cell0 in
-                    controller.endBackwardStep(p, g, record: record,
-                                               hPrevious: previous.map { $0 + layout.hidden } ?? h0.baseAddress!,
-                                               cellPrevious: previous.map { $0 + layout.cell } ?? cell0.baseAddress!,
-                                               step: t, v, inputGradient: &inputGradient, fault: fault)
-                }
-            }
+            controller.endBackwardStep(p, g, record: record, previousRecord: t > 0 ? UnsafePointer(tape.scalars(t - 1)) : nil,
+                                       segmentStart: segmentStart, step: t, v, inputGradient: &inputGradient, fault: fault)
 
             // Roll the touched rows back to M_{t-1}.
             journal.exchange(step: t, with: memory,
