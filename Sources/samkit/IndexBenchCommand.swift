@@ -23,7 +23,10 @@ struct IndexBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Which index: exact, kdtree, lsh or all.")
     var index = "all"
 
-    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated.", valueName: "N1,N2,..."))
+    /// Sizes the benchmark accepts: up to 2^24 words (2 GiB of Float memory at W = 32).
+    static let sizeRange = 4...(1 << 24)
+
+    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated, each in 4...16777216.", valueName: "N1,N2,..."))
     var sizes = "1024,16384,131072,1048576"
 
     @Option(name: .long, help: "Query-and-write steps per size (1 or more).")
@@ -54,7 +57,7 @@ struct IndexBenchCommand: ParsableCommand {
         guard index == "all" || IndexKind(rawValue: index) != nil else {
             throw ValidationError("--index '\(index)' is not an index (valid: exact, kdtree, lsh, all)")
         }
-        _ = try parseSizes(sizes, option: "--sizes")
+        _ = try parseSizes(sizes, option: "--sizes", range: Self.sizeRange)
         guard steps >= 1 else { throw ValidationError("--steps \(steps) is out of range (valid: 1 or more)") }
         guard samSteps >= 0 else { throw ValidationError("--sam-steps \(samSteps) is out of range (valid: 0 or more)") }
         do { try settings.validate(k: 4) } catch { throw ValidationError("\(error)") }
@@ -66,7 +69,7 @@ struct IndexBenchCommand: ParsableCommand {
 
     func run() throws {
         let kinds = index == "all" ? IndexKind.allCases : [IndexKind(rawValue: index)!]
-        let ns = try parseSizes(sizes, option: "--sizes")
+        let ns = try parseSizes(sizes, option: "--sizes", range: Self.sizeRange)
         var c = IndexBenchmark.Configuration()
         c.steps = steps
         c.seed = seed

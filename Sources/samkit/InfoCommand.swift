@@ -21,7 +21,8 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let c = try ModelConfiguration()
         if let recordBytes {
-            let sizes = try parseSizes(recordBytes, option: "--record-bytes")
+            // DAM keeps N*W scalars per step: up to 2^20 words that is 128 MiB per step.
+            let sizes = try parseSizes(recordBytes, option: "--record-bytes", range: 4...(1 << 20))
             try printRecordBytes(c, sizes: sizes)
             return
         }
@@ -47,12 +48,12 @@ struct InfoCommand: ParsableCommand {
     }
 }
 
-/// Parses a comma-separated list of positive sizes, naming the bad entry.
-func parseSizes(_ text: String, option: String) throws -> [Int] {
+/// Parses a comma-separated list of memory sizes in `range`, naming the bad entry.
+func parseSizes(_ text: String, option: String, range: ClosedRange<Int>) throws -> [Int] {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
     return try parts.map { part in
-        guard let n = Int(part.trimmingCharacters(in: .whitespaces)), n > 0 else {
-            throw ValidationError("\(option): '\(part)' is not a valid size (valid: whole numbers >= 1, comma-separated)")
+        guard let n = Int(part.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            throw ValidationError("\(option): '\(part)' is not a valid size (valid: whole numbers in \(range.lowerBound)...\(range.upperBound), comma-separated)")
         }
         return n
     }
