@@ -58,8 +58,11 @@ let package = Package(
         .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"],
                 swiftSettings: optimise),
 
+        // Training: the copy task and the Adam optimiser over a parameter store.
+        .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"], swiftSettings: optimise),
+
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "ProfilingTests",
                     dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
