@@ -2,6 +2,8 @@
 #   make deps    install the Debian packages the build needs (root, or through sudo)
 #   make test    build and run every test (debug build)
 #   make report  release build, then the default scaling sweep into reports/
+#   make gate    the CI regression gate against reports/baseline.json
+#   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev libgsl-dev libflann-dev gnuplot-nox pkg-config
@@ -39,3 +41,10 @@ clean:
 .PHONY: gate
 gate: release
 	.build/release/samkit gate --quick --report reports/gate.md
+
+# FLANN's own recall on random unit vectors, without our wrapper (scripts/flann-recall.c).
+.PHONY: flann-recall
+flann-recall: deps
+	mkdir -p .build
+	$(CC) -O2 -o .build/flann-recall scripts/flann-recall.c -lflann -lm
+	.build/flann-recall $(ARGS)
