@@ -43,7 +43,12 @@ static double recall(const int *found, const int *truth) {
 }
 
 int main(int argc, char **argv) {
-    int autotune = argc > 1 && strcmp(argv[1], "--autotune") == 0;
+    int autotune = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--autotune") == 0) { autotune = 1; continue; }
+        fprintf(stderr, "flann-recall: unknown argument '%s' (valid: --autotune)\n", argv[i]);
+        return 2;
+    }
     float *data = malloc(sizeof(float) * ROWS * WIDTH), *queries = malloc(sizeof(float) * QUERIES * WIDTH);
     float *dists = malloc(sizeof(float) * QUERIES * K), speedup;
     int *truth = malloc(sizeof(int) * QUERIES * K), *found = malloc(sizeof(int) * QUERIES * K);
