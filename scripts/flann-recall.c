@@ -6,7 +6,8 @@
  * Data: N = 2^14 random unit vectors of width W = 32 (Gaussian, normalised), 1000 random unit
  * queries, the same distribution as Tests/NearestNeighboursTests/RecallTests.swift. Truth is
  * FLANN's linear index (exhaustive). Recall@4 = |found ∩ true top 4| / 4, averaged over queries.
- * Single-threaded (cores = 1).
+ * Single-threaded (cores = 1). FLANN's trees are randomized and this FLANN build does not repeat
+ * them from run to run even with random_seed or srand set, so figures vary by about 0.01.
  *
  *   make flann-recall                  4 trees, checks 32 ... 4096
  *   make flann-recall ARGS=--autotune  also asks FLANN's autotuner for precision 0.9 (about 2 min)
