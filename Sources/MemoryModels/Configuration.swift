@@ -101,6 +101,13 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         if !parameterScale.isFinite || parameterScale <= 0 {
             throw .outOfRange(field: "parameterScale", value: "\(parameterScale)", valid: "finite and > 0")
         }
+        for dense in [false, true] where ModelFootprint(n: memoryWords, w: wordSize, r: heads, k: neighbours, h: hidden,
+                                                         x: inputSize, y: outputSize, dense: dense,
+                                                         approximateIndex: index != .exact) == nil {
+            throw .outOfRange(field: "sizes (N, W, R, K, H, X, Y)",
+                              value: "N=\(memoryWords) W=\(wordSize) R=\(heads) K=\(neighbours) H=\(hidden) X=\(inputSize) Y=\(outputSize)",
+                              valid: "sizes whose products (parameter count, N·W, record per step) fit in a 64-bit integer")
+        }
         do { try indexSettings.validate(k: neighbours) } catch {
             throw .outOfRange(field: "indexSettings", value: "\(error)", valid: "see the index setting's range")
         }

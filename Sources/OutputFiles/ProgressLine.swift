@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// One status line on stderr, rewritten in place; silent when stderr is not a terminal.
+/// One status line on stderr, rewritten in place when stderr is a terminal. Without a terminal,
+/// `show` is silent and `step` (a finished unit of work) prints one line, so a log shows progress.
 public final class ProgressLine: @unchecked Sendable {
     public let enabled: Bool
     private var lastWidth = 0
@@ -21,6 +22,12 @@ public final class ProgressLine: @unchecked Sendable {
         lastDraw = now
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         lastWidth = text.count
+    }
+
+    /// A unit of work is done: on a terminal the status line shows `text` (always drawn); otherwise
+    /// `text` is printed as one line.
+    public func step(_ text: String) {
+        if enabled { show(text, force: true) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 
     /// A line that stays, printed whether or not stderr is a terminal (the status line is cleared first).

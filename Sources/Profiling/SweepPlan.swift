@@ -1,4 +1,5 @@
 import Foundation
+import SAMNumerics
 
 /// What a sweep measures: which models, at which N, how many steps per segment, how many segments.
 ///
@@ -71,18 +72,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         var sizes: [Int] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let entry = raw.trimmingCharacters(in: .whitespaces)
-            let value: Int?
-            if let caret = entry.firstIndex(of: "^") {
-                let base = Int(entry[..<caret]), exponent = Int(entry[entry.index(after: caret)...])
-                if let base, let exponent, exponent >= 0, exponent < 63, base >= 1 {
-                    let (p, overflow) = (0..<exponent).reduce((1, false)) { acc, _ in
-                        let m = acc.0.multipliedReportingOverflow(by: base); return (m.partialValue, acc.1 || m.overflow)
-                    }
-                    value = overflow ? Int.max : p
-                } else { value = nil }
-            } else {
-                value = Int(entry)
-            }
+            let value = SizeSyntax.parse(entry)
             guard let value else { throw .nonNumericSize(entry: entry) }
             guard sizeRange.contains(value) else { throw .sizeOutOfRange(size: value, valid: sizeRange) }
             sizes.append(value)

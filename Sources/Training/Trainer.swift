@@ -28,8 +28,10 @@ public struct CopyTrainer<Scalar: ModelScalar> {
     }
 
     /// Runs the training; `progress` is called after each window.
+    /// - Throws: `ConfigurationError` for an episode the model cannot take; `NonFiniteValue` at the
+    ///   first non-finite output, loss, gradient or parameter.
     public func train(_ model: some MemoryModel<Scalar>, optimiser: Adam<Scalar>,
-                      progress: (TrainingPoint) -> Void = { _ in }) throws(ConfigurationError) -> [TrainingPoint] {
+                      progress: (TrainingPoint) -> Void = { _ in }) throws -> [TrainingPoint] {
         var rng = SeededGenerator(seed: seed)
         var points: [TrainingPoint] = []
         var loss = 0.0, errors = 0, inWindow = 0
@@ -37,8 +39,11 @@ public struct CopyTrainer<Scalar: ModelScalar> {
             let episode: Episode<Scalar> = try task.episode(model.configuration, using: &rng)
             model.reset()
             let result = try model.forward(episode, mode: .training, replay: nil)
+            if let bad = NonFiniteValue.inForward(result, outputSize: model.configuration.outputSize, episode: e) { throw bad }
             _ = try model.backward(outputGradient: nil)
+            if let bad = NonFiniteValue.inParameters(model.parameters, gradients: true, episode: e) { throw bad }
             optimiser.step(model.parameters)
+            if let bad = NonFiniteValue.inParameters(model.parameters, gradients: false, episode: e) { throw bad }
             loss += Double(result.loss)
             errors += task.bitErrors(result.outputs, episode)
             inWindow += 1

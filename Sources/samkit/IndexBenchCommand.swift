@@ -17,34 +17,43 @@ struct IndexBenchCommand: ParsableCommand {
             times the R queries of a step, scores recall@K against the exact index, simulates a sparse \
             write of R*(K+1) rows and times the index update, and times one full rebuild. Two memories: \
             random unit vectors, and a memory written by running SAM (k-d forest reads) over a \
-            copy-task-like stream of random binary patterns from a seeded uniform M_0.
+            copy-task-like stream of random binary patterns from a seeded uniform M_0. Sizes and counts take \
+            a whole number or 2^k. Progress: a status line on a terminal (cleared before each result row), \
+            one line per (index, memory, N) on stderr otherwise. \
+            \(ExitConvention.help)
             """)
 
     @Option(name: .long, help: "Which index: exact, kdtree, lsh or all.")
     var index = "all"
 
     /// Sizes the benchmark accepts: up to 2^24 words (2 GiB of Float memory at W = 32).
-    static let sizeRange = 4...(1 << 24)
+    static let sizeRange = OptionLimits.memoryWords
 
-    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated, each in 4...16777216.", valueName: "N1,N2,..."))
+    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated, each a whole number or 2^k in \(OptionLimits.text(sizeRange)).", valueName: "N1,N2,..."))
     var sizes = "1024,16384,131072,1048576"
 
-    @Option(name: .long, help: "Query-and-write steps per size (1 or more).")
+    @Option(name: .long, help: "Query-and-write steps per size, \(OptionLimits.text(OptionLimits.benchSteps)).",
+            transform: size("--steps", OptionLimits.benchSteps))
     var steps = 200
 
-    @Option(name: .long, help: "SAM steps that write the SAM memory (0 skips that workload).")
+    @Option(name: .long, help: "SAM steps that write the SAM memory, \(OptionLimits.text(OptionLimits.samSteps)) (0 skips that workload).",
+            transform: size("--sam-steps", OptionLimits.samSteps))
     var samSteps = 1000
 
-    @Option(name: .long, help: "k-d forest: randomized trees (1 or more).")
+    @Option(name: .long, help: "k-d forest: randomized trees, \(OptionLimits.text(OptionLimits.trees)).",
+            transform: size("--trees", OptionLimits.trees))
     var trees = 4
 
-    @Option(name: .long, help: "k-d forest: leaves checked per query (at least K = 4).")
+    @Option(name: .long, help: "k-d forest: leaves checked per query, K = 4...\(OptionLimits.checks.upperBound).",
+            transform: size("--checks", OptionLimits.checks))
     var checks = 32
 
-    @Option(name: .long, help: "LSH: hash tables (1 or more).")
+    @Option(name: .long, help: "LSH: hash tables, \(OptionLimits.text(OptionLimits.lshTables)).",
+            transform: size("--lsh-tables", OptionLimits.lshTables))
     var lshTables = 8
 
-    @Option(name: .long, help: "LSH: bits per key (1...64).")
+    @Option(name: .long, help: "LSH: bits per key, \(OptionLimits.text(OptionLimits.lshBits)).",
+            transform: size("--lsh-bits", OptionLimits.lshBits))
     var lshBits = 12
 
     @Option(name: .long, help: "Seed of the memories, queries and writes.")
@@ -58,9 +67,8 @@ struct IndexBenchCommand: ParsableCommand {
             throw ValidationError("--index '\(index)' is not an index (valid: exact, kdtree, lsh, all)")
         }
         _ = try parseSizes(sizes, option: "--sizes", range: Self.sizeRange)
-        guard steps >= 1 else { throw ValidationError("--steps \(steps) is out of range (valid: 1 or more)") }
-        guard samSteps >= 0 else { throw ValidationError("--sam-steps \(samSteps) is out of range (valid: 0 or more)") }
         do { try settings.validate(k: 4) } catch { throw ValidationError("\(error)") }
+        if let json { try OutputPath.check(json, option: "--json", as: .file) }
     }
 
     var settings: IndexSettings {
@@ -75,15 +83,19 @@ struct IndexBenchCommand: ParsableCommand {
         c.seed = seed
         c.settings = settings
         let progress = ProgressLine()
+        try checkMemory(ns)
         var workloads: [IndexBenchmark.Workload] = [.randomUnit]
         if samSteps > 0 { workloads.append(samWritten(steps: samSteps, seed: seed, progress: progress)) }
         var results: [IndexBenchmark.Result] = []
         print("index   memory       N        recall@4  query/step   update/row   update/step  rebuild     rebuilds")
         for workload in workloads {
             for kind in kinds {
-                for result in try IndexBenchmark.run(kind: kind, sizes: ns, workload: workload, configuration: c,
-                                                     progress: { progress.show($0) }) {
+                for n in ns {
+                    guard let result = try IndexBenchmark.run(kind: kind, sizes: [n], workload: workload, configuration: c,
+                                                              progress: { progress.show($0) }).first else { continue }
                     results.append(result)
+                    progress.step("index-bench: \(kind.rawValue) \(result.workload) N=\(n) done")
+                    progress.finish()   // the result row never shares a terminal line with the status line
                     print([kind.rawValue.padding(8), result.workload.padding(13), "\(result.rows)".padding(9),
                            String(format: "%.3f", result.recall).padding(10),
                            shortDuration(result.querySecondsPerStep).padding(13), shortDuration(result.updateSecondsPerRow).padding(13),
@@ -99,6 +111,16 @@ struct IndexBenchCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(results), to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// Refuses sizes whose memory (N·W Floats, the exact index's copy, an approximate index's copy and its
+    /// LSH tables: two Int positions and a bucket entry per row and table, ~48 bytes) does not fit in the available memory.
+    func checkMemory(_ sizes: [Int]) throws {
+        guard let n = sizes.max() else { return }
+        let width = IndexBenchmark.Configuration().width
+        let estimate = SizeSyntax.sum([SizeSyntax.product(3, n, width, 4), SizeSyntax.product(lshTables, n, 48),
+                                       SizeSyntax.product(n, 64)])
+        try MemoryBudget.check(estimate, what: "index-bench --sizes \(n) --lsh-tables \(lshTables)")
     }
 
     /// A memory written by SAM: seeded uniform M_0 in [-0.5, 0.5], then `steps` inference steps of SAM

@@ -7,22 +7,37 @@ import SAMNumerics
 /// `samkit info`: the default configuration and what the backward record costs per step.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Print the default model configuration (the paper's settings).")
+        commandName: "info", abstract: "Print the default model configuration (the paper's settings).",
+        discussion: "--json and --record-bytes exclude each other. \(ExitConvention.help)")
 
     @Flag(name: .long, help: "Print the configuration as JSON.")
     var json = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Also measure backward-record bytes per step of SAM and DAM at these memory sizes (comma-separated N).",
+        "Instead, measure backward-record bytes per step of SAM and DAM at these memory sizes (comma-separated N, each a whole number or 2^k in \(OptionLimits.text(recordBytesRange))).",
         discussion: "Runs a short training forward (T = 4, Float) of each model at each N with the default W, R, K, H.",
         valueName: "N1,N2,..."))
     var recordBytes: String?
 
+    /// DAM keeps N*W scalars per step: up to 2^20 words that is 128 MiB per step.
+    static let recordBytesRange = 4...(1 << 20)
+
+    func validate() throws {
+        if json, recordBytes != nil {
+            throw ValidationError("--json does not apply to --record-bytes (valid: one of --json, --record-bytes)")
+        }
+        if let recordBytes { _ = try parseSizes(recordBytes, option: "--record-bytes", range: Self.recordBytesRange) }
+    }
+
     func run() throws {
         let c = try ModelConfiguration()
         if let recordBytes {
-            // DAM keeps N*W scalars per step: up to 2^20 words that is 128 MiB per step.
-            let sizes = try parseSizes(recordBytes, option: "--record-bytes", range: 4...(1 << 20))
+            let sizes = try parseSizes(recordBytes, option: "--record-bytes", range: Self.recordBytesRange)
+            for n in sizes {
+                try MemoryBudget.check(MemoryBudget.estimate(try c.with(memoryWords: n, neighbours: min(c.neighbours, n)),
+                                                             dense: true, scalarBytes: 4, steps: 4),
+                                       what: "info --record-bytes \(n)")
+            }
             try printRecordBytes(c, sizes: sizes)
             return
         }
@@ -45,17 +60,6 @@ struct InfoCommand: ParsableCommand {
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (name, value) in rows { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
-    }
-}
-
-/// Parses a comma-separated list of memory sizes in `range`, naming the bad entry.
-func parseSizes(_ text: String, option: String, range: ClosedRange<Int>) throws -> [Int] {
-    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-    return try parts.map { part in
-        guard let n = Int(part.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-            throw ValidationError("\(option): '\(part)' is not a valid size (valid: whole numbers in \(range.lowerBound)...\(range.upperBound), comma-separated)")
-        }
-        return n
     }
 }
 

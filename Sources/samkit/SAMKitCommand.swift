@@ -11,27 +11,27 @@ struct SAMKitCommand: ParsableCommand {
             SAM (Rae et al., NeurIPS 2016) reads and writes K rows of an N-word memory per step. \
             samkit checks its hand-written gradients against finite differences and the dense model, \
             measures time and memory per step over N, fits asymptotic classes, and gates regressions. \
-            Run single-threaded: set OPENBLAS_NUM_THREADS=1 (the Makefile does).
+            Run single-threaded: set OPENBLAS_NUM_THREADS=1 (the Makefile does). \
+            \(ExitConvention.help)
             """,
         subcommands: [InfoCommand.self, VerifyCommand.self, ProfileCommand.self, FitCommand.self,
                       ReportCommand.self, GateCommand.self, TrainCommand.self, IndexBenchCommand.self])
 
-    /// Usage errors that ArgumentParser finds itself (an unknown option, a malformed value) exit with
-    /// the code each subcommand documents: 2 for `verify`, 1 for `gate`, 64 (EX_USAGE) elsewhere.
-    static let usageExitCodes: [String: Int32] = ["verify": 2, "gate": 1]
-
+    /// Every error exits by the one convention (`ExitConvention`): 2 for a usage or input error.
     static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            let code = exitCode(for: error)
-            guard code == .validationFailure,
-                  let mapped = CommandLine.arguments.dropFirst().first.flatMap({ usageExitCodes[$0] }) else {
-                exit(withError: error)
+        var command: any ParsableCommand
+        do { command = try parseAsRoot() } catch {
+            let (code, message) = ExitConvention.outcome(ofParsing: error)
+            if code == ExitConvention.success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            Foundation.exit(code)
+        }
+        do { try command.run() } catch {
+            let (code, message) = ExitConvention.outcome(ofRunning: error, command: command is SAMKitCommand ? nil
+                                                            : type(of: command).configuration.commandName)
+            if let message {
+                if code == ExitConvention.success { print(message) } else { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(mapped)
+            Foundation.exit(code)
         }
     }
 }

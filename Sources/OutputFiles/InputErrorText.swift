@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Error messages a person can act on (README "Exit codes"): a decoding error names the field (as a
+/// dotted path), the bad value when the input is at hand, and what is valid; file errors name the
+/// path and the reason. No Foundation error domains, Swift type names or decoder dumps.
+public enum InputErrorText {
+    /// Describes `error`; `input` (the JSON that failed to decode), when given, supplies the bad value.
+    public static func describe(_ error: any Error, input: Data? = nil) -> String {
+        if let decoding = error as? DecodingError { return describe(decoding, input: input) }
+        if let cocoa = error as? CocoaError { return describe(cocoa) }
+        return "\(error)"
+    }
+
+    /// The JSON field path of a coding path: `configuration.hidden`, `points[3].seconds`.
+    public static func field(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text.isEmpty ? "(top level)" : text
+    }
+
+    static func describe(_ error: DecodingError, input: Data?) -> String {
+        switch error {
+        case let .typeMismatch(type, context):
+            return "field \(field(context.codingPath))\(value(at: context.codingPath, in: input)): expected \(kind(type))"
+        case let .valueNotFound(type, context):
+            return "field \(field(context.codingPath)) is null: expected \(kind(type))"
+        case let .keyNotFound(key, context):
+            return "field \(field(context.codingPath + [key])) is missing"
+        case let .dataCorrupted(context):
+            if context.codingPath.isEmpty {
+                let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                return "not valid JSON" + (detail.map { ": \(plain($0))" } ?? "")
+            }
+            return "field \(field(context.codingPath))\(value(at: context.codingPath, in: input)): \(plain(context.debugDescription))"
+        @unknown default:
+            return "cannot be decoded"
+        }
+    }
+
+    static func describe(_ error: CocoaError) -> String {
+        let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? error.filePath ?? "the file"
+        let reason: String
+        switch error.code {
+        case .fileReadNoSuchFile, .fileNoSuchFile: reason = "no such file"
+        case .fileReadNoPermission, .fileWriteNoPermission: reason = "permission denied"
+        case .fileReadCorruptFile: reason = "not valid JSON"
+        case .fileWriteOutOfSpace: reason = "no space left on the device"
+        case .fileWriteVolumeReadOnly: reason = "read-only file system"
+        default:
+            let underlying = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { String(cString: strerror(Int32($0.code))) }
+            reason = underlying ?? "cannot be read or written"
+        }
+        return "\(path): \(reason)"
+    }
+
+    /// " = <value>" from the input at `path`, or "" when the input or the value is not at hand.
+    static func value(at path: [any CodingKey], in input: Data?) -> String {
+        guard let input, var node = try? JSONSerialization.jsonObject(with: input, options: [.fragmentsAllowed]) else { return "" }
+        for key in path {
+            if let i = key.intValue, let array = node as? [Any], array.indices.contains(i) { node = array[i] }
+            else if let object = node as? [String: Any], let next = object[key.stringValue] { node = next }
+            else { return "" }
+        }
+        switch node {
+        case let s as String: return " = \"\(s)\""
+        case let n as NSNumber: return " = \(n)"
+        case is [Any]: return " = a list"
+        case is [String: Any]: return " = an object"
+        default: return " = null"
+        }
+    }
+
+    /// What a Swift type means in JSON.
+    static func kind(_ type: Any.Type) -> String {
+        switch type {
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
+        case is UInt64.Type, is UInt32.Type, is UInt.Type: "a whole number >= 0"
+        case is Double.Type, is Float.Type: "a number"
+        case is String.Type: "a string"
+        default:
+            String(describing: type).hasPrefix("Array") ? "a list"
+                : String(describing: type).hasPrefix("Dictionary") ? "an object" : "a value of another form"
+        }
+    }
+
+    /// A decoder's sentence without Swift type names ("Cannot initialize IndexKind from invalid String
+    /// value x" → "'x' is not an accepted value"; "Parsed JSON number <n> does not fit in Int." → "n is
+    /// out of the 64-bit integer range").
+    static func plain(_ text: String) -> String {
+        if let r = text.range(of: "from invalid "), let v = text.range(of: " value ", range: r.upperBound..<text.endIndex) {
+            return "'\(text[v.upperBound...])' is not an accepted value"
+        }
+        if text.hasPrefix("Parsed JSON number <"), let end = text.firstIndex(of: ">") {
+            let number = text[text.index(text.startIndex, offsetBy: 20)..<end]
+            return "\(number) is out of range (valid: a whole number of at most 64 bits)"
+        }
+        var t = text
+        for (swift, json) in [("Dictionary<String, Any>", "an object"), ("Array<Any>", "a list"), ("Int", "a whole number"),
+                              ("Double", "a number"), ("String", "a string")] {
+            t = t.replacingOccurrences(of: swift, with: json)
+        }
+        return t
+    }
+}
