@@ -8,7 +8,8 @@ struct FitCommand: ParsableCommand {
         commandName: "fit", abstract: "Fit asymptotic complexity classes to profile measurements and write the report.",
         discussion: """
             Reads a measurements.json written by `samkit profile`; writes OUT/scaling.json (every raw \
-            measurement and every fit), OUT/plots/*.png (gnuplot) and OUT/scaling.md, each atomically.
+            measurement and every fit), OUT/plots/*.png (gnuplot) and OUT/scaling.md, each atomically. \
+            \(ExitConvention.help)
             """)
 
     @Argument(help: "The measurements file written by `samkit profile`.")
@@ -20,6 +21,7 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let set: MeasurementSet
         do {
+            try OutputPath.check(out, option: "--out", as: .folder)
             set = try MeasurementSet.load(from: URL(fileURLWithPath: measurements))
             try checkFittable(set)
         } catch { fail("fit", error) }

@@ -41,6 +41,9 @@ struct GateCommand: ParsableCommand {
         if update && injection != nil { fail1(GateError.option(name: "update", value: "with --inject", valid: "a clean run only")) }
         let base: Baseline
         do { base = try Baseline.load(path: baseline) } catch { fail1(error) }
+        if let report {
+            do { try OutputPath.check(report, option: "--report", as: .file) } catch { fail1(error) }
+        }
 
         let counter: AllocationCounter = { block in
             allocation_counter_start()

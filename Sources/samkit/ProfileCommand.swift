@@ -10,7 +10,8 @@ struct ProfileCommand: ParsableCommand {
         discussion: """
             Each (model, N) runs in a fresh child process (this executable, re-invoked), single-threaded: \
             warm-up segments, then timed segments of T steps, forward and backward timed separately. \
-            Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal.
+            Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal. \
+            \(ExitConvention.help)
             """)
 
     @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh.")
@@ -56,7 +57,10 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         if worker { return runWorker() }
         let plan: SweepPlan
-        do { plan = try self.plan() } catch { fail("profile", error) }
+        do {
+            plan = try self.plan()
+            try OutputPath.check(out, option: "--out", as: .folder)
+        } catch { fail("profile", error) }
         let folder = URL(fileURLWithPath: out)
         let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run()
         do {

@@ -12,7 +12,8 @@ struct ReportCommand: ParsableCommand {
             N = 2^10...2^20, factors of 2; W = 32, R = 4, K = 4, H = 100; T = 8 steps per segment, \
             2 warm-up and 9 timed segments; single-threaded, each (model, N) in a fresh process. \
             --quick: DAM to 2^13, SAM to 2^16, T = 4, 1 warm-up and 5 timed segments. \
-            Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md.
+            Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md. \
+            \(ExitConvention.help)
             """)
 
     @Flag(help: "A smaller sweep that finishes in under 2 minutes.")
@@ -38,6 +39,7 @@ struct ReportCommand: ParsableCommand {
                 plan = try SweepPlan(sizes: plan.sizes.filter { list.contains($0.key) }, steps: plan.steps,
                                      repeats: plan.repeats, warmup: plan.warmup, shape: plan.shape)
             }
+            try OutputPath.check(out, option: "--out", as: .folder)
         } catch { fail("report", error) }
         let folder = URL(fileURLWithPath: out)
         let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run()

@@ -16,11 +16,11 @@ struct VerifyCommand: ParsableCommand {
             Modes: replay (every coordinate, decisions held fixed), free (plain finite differences; decision \
             flips reported as kinks), fast (random directions), dense (SAM K=N vs DAM, SAM vs masked DAM), \
             structural (backward twice, zero upstream gradient, memory restored, finite), all. \
-            Exit 0 when every check holds, 1 on a failed check, 2 on a usage error.
+            \(ExitConvention.help)
             """)
 
     @Option(help: "sam, dam or all (--dump-case: sam unless dam).") var model = "all"
-    @Option(help: "Random cases per model, 1...100000.") var cases = "20"
+    @Option(help: "Random cases per model, 1...100000 (default 20; not with --case-seed).") var cases: String?
     @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
     @Option(help: "replay, free, fast, dense, structural or all.") var mode = "all"
@@ -114,7 +114,14 @@ struct Options {
         }
         // --dump-case writes one case: SAM unless --model dam.
         models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
-        cases = try integer("cases", v.cases, 1...100_000)
+        cases = try size("--cases", 1...100_000)(v.cases ?? "20")
+        for (other, given) in [("--case-seed", v.caseSeed), ("--dump-case", v.dumpCase), ("--check-case", v.checkCase)]
+        where given != nil && v.cases != nil {
+            throw UsageError(message: "--cases \(v.cases!) does not apply with \(other) (it handles exactly one case; valid: omit --cases)")
+        }
+        if v.json != nil && (v.dumpCase != nil || v.checkCase != nil) {
+            throw UsageError(message: "--json does not apply with --dump-case or --check-case (valid: omit --json)")
+        }
         seed = try integer("seed", v.seed, 0...UInt64.max)
         caseSeed = try v.caseSeed.map { try integer("case-seed", $0, 0...UInt64.max) }
         mode = try choice("mode", v.mode, Dictionary(uniqueKeysWithValues: VerificationMode.allCases.map { ($0.rawValue, $0) }))
@@ -123,8 +130,12 @@ struct Options {
             throw UsageError(message: "--step \(v.step) is out of range (valid: a number in (0, 0.01])")
         }
         step = h
-        directions = try integer("directions", v.directions, 1...1000)
+        directions = try size("--directions", 1...1000)(v.directions)
         json = v.json
+        do {
+            if let json = v.json { try OutputPath.check(json, option: "--json", as: .file) }
+            if let dump = v.dumpCase { try OutputPath.check(dump, option: "--dump-case", as: .folder) }
+        } catch { throw UsageError(message: "\(error)") }
         if v.dumpCase != nil && v.checkCase != nil {
             throw UsageError(message: "--dump-case and --check-case exclude each other (give one)")
         }
