@@ -21,16 +21,16 @@ enum OutputPath {
             default: break
             }
             // A file is replaced atomically (renamed over), so its folder must be writable too.
-            let folder = kind == .file ? (path as NSString).deletingLastPathComponent : path
+            let folder = kind == .file ? parent(of: path) : path
             guard access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0 else {
                 throw InputError(field: option, value: path, valid: "a path in a writable folder (\(folder.isEmpty ? "." : folder): \(String(cString: strerror(errno))))")
             }
             return
         }
         // Walk up to the nearest existing ancestor: it must be a writable folder.
-        var ancestor = (path as NSString).deletingLastPathComponent
+        var ancestor = parent(of: path)
         while !ancestor.isEmpty && !fm.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
-            ancestor = (ancestor as NSString).deletingLastPathComponent
+            ancestor = parent(of: ancestor)
         }
         if ancestor.isEmpty { ancestor = "."; isDirectory = true }
         guard isDirectory.boolValue else {
@@ -40,5 +40,14 @@ enum OutputPath {
             throw InputError(field: option, value: path,
                              valid: "a path under a writable folder (\(ancestor): \(String(cString: strerror(errno))))")
         }
+    }
+
+    /// The folder holding `path` ("" for a bare name or "/"), without Foundation's path helpers
+    /// (NSString.deletingLastPathComponent trapped on a one-letter relative name in Swift 6.3).
+    static func parent(of path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        guard p != "/", let slash = p.lastIndex(of: "/") else { return "" }
+        return slash == p.startIndex ? "/" : String(p[..<slash])
     }
 }
