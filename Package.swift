@@ -79,6 +79,8 @@ let package = Package(
                     dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
+        // The bad-input suite: runs a release samkit (SAMKIT_BINARY) as a subprocess; `make bad-input`.
+        .testTarget(name: "BadInputTests"),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -101,12 +101,10 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         if !parameterScale.isFinite || parameterScale <= 0 {
             throw .outOfRange(field: "parameterScale", value: "\(parameterScale)", valid: "finite and > 0")
         }
-        for dense in [false, true] where ModelFootprint(n: memoryWords, w: wordSize, r: heads, k: neighbours, h: hidden,
-                                                         x: inputSize, y: outputSize, dense: dense,
-                                                         approximateIndex: index != .exact) == nil {
-            throw .outOfRange(field: "sizes (N, W, R, K, H, X, Y)",
-                              value: "N=\(memoryWords) W=\(wordSize) R=\(heads) K=\(neighbours) H=\(hidden) X=\(inputSize) Y=\(outputSize)",
-                              valid: "sizes whose products (parameter count, N·W, record per step) fit in a 64-bit integer")
+        if let field = Self.overflowingSize(n: memoryWords, w: wordSize, r: heads, k: neighbours, h: hidden, x: inputSize,
+                                            y: outputSize, approximateIndex: index != .exact) {
+            throw .outOfRange(field: field.name, value: "\(field.value)",
+                              valid: "a size whose products with the others (parameter count, N·W, record per step) fit in a 64-bit integer")
         }
         do { try indexSettings.validate(k: neighbours) } catch {
             throw .outOfRange(field: "indexSettings", value: "\(error)", valid: "see the index setting's range")
@@ -165,5 +163,27 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
             outputSize: outputSize, accessThreshold: accessThreshold, epsilon: epsilon,
             memoryInitialisation: memoryInitialisation ?? self.memoryInitialisation, index: index ?? self.index,
             indexSettings: indexSettings, loss: loss, parameterSeed: parameterSeed, parameterScale: parameterScale)
+    }
+
+    /// The size whose products with the others overflow `Int` (the one that, set to 1, removes the
+    /// overflow; the largest when no single one does), or `nil` when every product fits.
+    static func overflowingSize(n: Int, w: Int, r: Int, k: Int, h: Int, x: Int, y: Int,
+                                approximateIndex: Bool) -> (name: String, value: Int)? {
+        func fits(_ s: [Int]) -> Bool {
+            [false, true].allSatisfy { dense in
+                ModelFootprint(n: s[0], w: s[1], r: s[2], k: s[3], h: s[4], x: s[5], y: s[6], dense: dense,
+                               approximateIndex: approximateIndex) != nil
+            }
+        }
+        let sizes = [n, w, r, k, h, x, y]
+        if fits(sizes) { return nil }
+        let names = ["memoryWords (N)", "wordSize (W)", "heads (R)", "neighbours (K)", "hidden (H)", "inputSize (X)", "outputSize (Y)"]
+        let culprit = sizes.indices.first { i in
+            var reduced = sizes
+            reduced[i] = 1
+            if i == 0 { reduced[3] = 1 }   // K <= N
+            return fits(reduced)
+        } ?? sizes.indices.max { sizes[$0] < sizes[$1] }!
+        return (names[culprit], sizes[culprit])
     }
 }
