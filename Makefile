@@ -4,6 +4,8 @@
 #   make report  release build, then the default scaling sweep into reports/
 #   make gate    the CI regression gate against reports/baseline.json
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
+#   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
+#   make example       Examples/ against a tagged temporary clone, as a versioned dependency
 SHELL := /bin/bash
 SWIFT ?= swift
 DEBIAN_PACKAGES := libopenblas-dev libgsl-dev libflann-dev gnuplot-nox pkg-config
@@ -48,3 +50,14 @@ flann-recall: deps
 	mkdir -p .build
 	$(CC) -O2 -o .build/flann-recall scripts/flann-recall.c -lflann -lm
 	.build/flann-recall $(ARGS)
+
+# The bad-input suite runs the release binary as a subprocess (README "Exit codes"); `make test`
+# skips it because SAMKIT_BINARY is unset there.
+.PHONY: bad-input
+bad-input: release
+	SAMKIT_BINARY=$(CURDIR)/.build/release/samkit $(SWIFT) test --filter BadInputTests
+
+# Examples/ depends on SAMKit by version through a file:// URL to a tagged clone (scripts/check-example.sh).
+.PHONY: example
+example: deps
+	scripts/check-example.sh

@@ -1,9 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Release builds specialise the generic models across module boundaries (Float for profiling,
-/// Double for gradient checks), so hot loops never go through witness tables.
-let optimise: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+// No unsafeFlags: SwiftPM refuses them in a package used by version. Release builds get the
+// compiler's default cross-module optimisation; scripts/compare-step-time.sh measures the step
+// time against a build with `-Xswiftc -cross-module-optimization` (the former setting).
 
 let package = Package(
     name: "SAMKit",
@@ -11,6 +11,9 @@ let package = Package(
         .executable(name: "samkit", targets: ["samkit"]),
         .library(name: "MemoryModels", targets: ["MemoryModels"]),
         .library(name: "NearestNeighbours", targets: ["NearestNeighbours"]),
+        .library(name: "Verification", targets: ["Verification"]),
+        .library(name: "ComplexityFit", targets: ["ComplexityFit"]),
+        .library(name: "Profiling", targets: ["Profiling"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,40 +34,33 @@ let package = Package(
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
         // Files written atomically, and a progress line on the terminal.
-        .target(name: "OutputFiles", swiftSettings: optimise),
+        .target(name: "OutputFiles"),
 
         // Scalars, BLAS dispatch, seeded random numbers.
         .target(name: "SAMNumerics",
-                dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
-                swiftSettings: optimise),
+                dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         // The nearest-neighbour index protocol and its implementations.
-        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN"],
-                swiftSettings: optimise),
+        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN"]),
         // SAM and DAM: controller, memory access, journal, hand-written backward passes.
-        .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"],
-                swiftSettings: optimise),
+        .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"]),
 
         // Asymptotic-class fits of scaling measurements (GSL regression).
-        .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
+        .target(name: "ComplexityFit", dependencies: ["CGSL"]),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
-        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"],
-                swiftSettings: optimise),
+        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"]),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"],
-                swiftSettings: optimise),
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"]),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
-        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"],
-                swiftSettings: optimise),
+        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
 
         // Training: the copy task and the Adam optimiser over a parameter store.
-        .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"]),
 
         .executableTarget(name: "samkit",
                           dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: optimise),
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "MemoryModelsTests",
                     dependencies: ["MemoryModels", "SAMNumerics",

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One bad input: a command line run in a fresh folder holding `files`, and what must happen.
 ///
@@ -73,7 +76,8 @@ enum ProbeRunner {
         let deadline = Date().addingTimeInterval(timeLimit)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         let timedOut = process.isRunning
-        if timedOut { process.terminate(); process.waitUntilExit() }
+        // SIGKILL: a child of the test runner may inherit a blocked SIGTERM (seen: terminate() left it running).
+        if timedOut { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let after = snapshot(folder)
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
         return ProbeOutcome(exitCode: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
