@@ -2,7 +2,9 @@ import Foundation
 
 /// A coefficient with its standard error.
 public struct Coefficient: Codable, Sendable, Equatable {
+    /// The estimate.
     public let value: Double
+    /// Its standard error (square root of the covariance diagonal entry).
     public let standardError: Double
 }
 
@@ -22,9 +24,11 @@ public struct RegressionFit: Codable, Sendable, Equatable {
 
 /// The bisquare fit's extra diagnostics.
 public struct RobustFit: Codable, Sendable, Equatable {
+    /// The coefficients and diagnostics of the bisquare regression.
     public let fit: RegressionFit
     /// Whether GSL's iteratively reweighted least squares converged within its iteration limit.
     public let converged: Bool
+    /// Iterations GSL used.
     public let iterations: Int
     /// Replicates whose final bisquare weight is below 0.5 (treated as outliers).
     public let downweightedReplicates: Int
@@ -32,6 +36,7 @@ public struct RobustFit: Codable, Sendable, Equatable {
 
 /// Both fits of one candidate class and its information criteria.
 public struct ClassFit: Codable, Sendable, Equatable {
+    /// The candidate class g(N).
     public let complexityClass: ComplexityClass
     /// Weighted least squares on the per-size medians, weights count/sigma² (`gsl_multifit_wlinear`).
     /// Its covariance is scaled by the residual variance (weights are known only up to a factor).

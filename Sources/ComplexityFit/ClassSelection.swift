@@ -16,7 +16,9 @@ public enum InformationCriterion: String, Codable, Sendable {
 /// So a constant series plus noise is called O(log N) only if its log-N slope is significant at
 /// 0.25% *and* log N beats O(1) on the criterion — never merely because an extra parameter soaks up noise.
 public struct ClassSelection: Codable, Sendable, Equatable {
+    /// The information criterion that ranked the classes (BIC by default).
     public let criterion: InformationCriterion
+    /// The first admissible class in the ranking: the fit's verdict.
     public let chosen: ComplexityClass
     /// The second class in the ranking.
     public let runnerUp: ComplexityClass

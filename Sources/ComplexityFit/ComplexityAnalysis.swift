@@ -18,6 +18,7 @@ public struct FitOptions: Codable, Sendable, Equatable {
     /// Classes to consider. Default all five. At least two, no repeats.
     public var candidates: [ComplexityClass] = ComplexityClass.allCases
 
+    /// The defaults documented on each field.
     public init() {}
 
     func validate() throws {
@@ -37,6 +38,7 @@ public struct FitOptions: Codable, Sendable, Equatable {
 /// Everything known about one series: summaries, every class's fits, the choice, the log-log
 /// slope and predictions. Codable so that it can be written to JSON as it is.
 public struct ComplexityAnalysis: Codable, Sendable, Equatable {
+    /// The options the analysis ran with.
     public let options: FitOptions
     /// Per-size medians, spreads and weights, ascending in N.
     public let summaries: [SizeSummary]
@@ -46,7 +48,9 @@ public struct ComplexityAnalysis: Codable, Sendable, Equatable {
     public let typicalReplicateCount: Int
     /// One entry per candidate, in the order of `options.candidates`.
     public let fits: [ClassFit]
+    /// The ranking of the candidate classes and the chosen one.
     public let selection: ClassSelection
+    /// The class-free log-log slope with its confidence interval.
     public let slope: LogLogSlope
     /// Predictions from the chosen class at the measured sizes and at every requested size.
     public let predictions: [Prediction]
@@ -54,6 +58,7 @@ public struct ComplexityAnalysis: Codable, Sendable, Equatable {
     /// The chosen class's fits.
     public var chosenFit: ClassFit { fits.first { $0.complexityClass == selection.chosen }! }
 
+    /// The fit of class `cls`, if it was a candidate.
     public func fit(for cls: ComplexityClass) -> ClassFit? { fits.first { $0.complexityClass == cls } }
 }
 
@@ -63,8 +68,10 @@ public struct ComplexityAnalysis: Codable, Sendable, Equatable {
 ///     let analysis = try ComplexityFitter().analyse(series, extrapolatingTo: [1 << 20])
 ///     print(analysis.selection.chosen, analysis.slope.lower, analysis.slope.upper)
 public struct ComplexityFitter: Sendable {
+    /// The criterion, levels and candidate classes of every analysis.
     public var options: FitOptions
 
+    /// A fitter with `options`.
     public init(options: FitOptions = FitOptions()) { self.options = options }
 
     /// - Parameter extrapolatingTo: extra sizes to predict (beyond or between the measured ones).

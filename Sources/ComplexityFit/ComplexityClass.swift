@@ -27,5 +27,6 @@ public enum ComplexityClass: String, Codable, Sendable, CaseIterable, CustomStri
     /// Classes in order of increasing growth; ties in the criterion go to the earlier (simpler) one.
     public var order: Int { Self.allCases.firstIndex(of: self)! }
 
+    /// "O(N log N)" and so on.
     public var description: String { rawValue }
 }

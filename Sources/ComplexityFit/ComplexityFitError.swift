@@ -22,6 +22,7 @@ public enum ComplexityFitError: Error, Equatable, Sendable, CustomStringConverti
     /// GSL reported an error status.
     case gsl(function: String, status: Int32, reason: String)
 
+    /// The problem in words, naming the bad value and what is valid.
     public var description: String {
         switch self {
         case let .tooFewSizes(found, required):

@@ -3,18 +3,25 @@ import Foundation
 /// The log-log slope s of ln y = c + s·ln N, fitted to the per-size medians: a class-free summary
 /// of growth (0 for O(1), 1 for O(N), 2 for O(N²); O(log N) gives a small positive slope).
 public struct LogLogSlope: Codable, Sendable, Equatable {
+    /// s, the fitted slope.
     public let slope: Double
+    /// The standard error of s.
     public let standardError: Double
     /// Confidence interval [lower, upper] at `confidenceLevel`: slope ± t_{(1+level)/2, k−2}·SE,
     /// with the t quantile from `gsl_cdf_tdist_Pinv`.
     public let lower: Double
+    /// The upper end of the interval.
     public let upper: Double
+    /// The interval's level, e.g. 0.95.
     public let confidenceLevel: Double
     /// ln-scale intercept c.
     public let intercept: Double
+    /// Sizes minus 2.
     public let degreesOfFreedom: Int
+    /// The weighted coefficient of determination on the log scale.
     public let rSquared: Double
 
+    /// Whether `value` lies in [lower, upper].
     public func contains(_ value: Double) -> Bool { lower <= value && value <= upper }
 
     /// Multiplicative noise is homoscedastic on the log scale, so the medians get equal weight

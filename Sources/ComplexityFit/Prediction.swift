@@ -9,7 +9,9 @@ public enum PointKind: String, Codable, Sendable {
 
 /// A predicted median at one size, with a prediction interval for a new measurement there.
 public struct Prediction: Codable, Sendable, Equatable {
+    /// N.
     public let size: Int
+    /// Measured, interpolated or extrapolated.
     public let kind: PointKind
     /// a + b·g(N) from the weighted fit.
     public let value: Double
@@ -19,7 +21,9 @@ public struct Prediction: Codable, Sendable, Equatable {
     public let standardErrorOfPrediction: Double
     /// Prediction interval value ± t_{(1+level)/2, k−p}·SE_prediction.
     public let lower: Double
+    /// The upper end of the prediction interval.
     public let upper: Double
+    /// The interval's level, e.g. 0.95.
     public let confidenceLevel: Double
     /// The replicate count the new median is assumed to have (the measured count, or the typical one).
     public let replicates: Int

@@ -1,6 +1,7 @@
 /// The per-size summary that the weighted fit consumes: the median of the replicates and an
 /// estimate of its noise, from which the weight 1/Var(median) follows.
 public struct SizeSummary: Codable, Sendable, Equatable {
+    /// N.
     public let size: Int
     /// Number of replicates.
     public let count: Int

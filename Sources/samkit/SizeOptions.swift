@@ -1,5 +1,6 @@
 import ArgumentParser
 import MemoryModels
+import Profiling
 import SAMNumerics
 
 /// A bad option or input value: the option or field, the value, what is valid. Exit 2.
@@ -12,7 +13,7 @@ struct InputError: Error, CustomStringConvertible {
 /// a whole number or `2^k`, parsed by `SizeSyntax`).
 enum OptionLimits {
     /// Memory words N (the profiler's range, `SweepPlan.sizeRange`).
-    static let memoryWords = 4...(1 << 24)
+    static let memoryWords = SweepPlan.sizeRange
     /// Word size W.
     static let wordSize = 1...4096
     /// Access heads R (also at most N).
