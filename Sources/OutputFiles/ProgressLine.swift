@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// One status line on stderr, rewritten in place when stderr is a terminal. Without a terminal,
-/// `show` is silent and `step` (a finished unit of work) prints one line, so a log shows progress.
+/// only `show(_:force: true)` (a finished unit of work) prints, one line each, so a log shows progress.
 public final class ProgressLine: @unchecked Sendable {
     public let enabled: Bool
     private var lastWidth = 0
@@ -12,9 +12,14 @@ public final class ProgressLine: @unchecked Sendable {
 
     public init(enabled: Bool = isatty(STDERR_FILENO) == 1) { self.enabled = enabled }
 
-    /// Rewrites the line (at most 10 times a second unless `force`).
+    /// Rewrites the line (at most 10 times a second unless `force`). `force` marks a finished unit of
+    /// work: always drawn on a terminal, and printed as one line on stderr without one, so a log shows
+    /// progress; other updates are silent without a terminal.
     public func show(_ text: String, force: Bool = false) {
-        guard enabled else { return }
+        guard enabled else {
+            if force { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            return
+        }
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         let now = Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
@@ -22,12 +27,6 @@ public final class ProgressLine: @unchecked Sendable {
         lastDraw = now
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
         lastWidth = text.count
-    }
-
-    /// A unit of work is done: on a terminal the status line shows `text` (always drawn); otherwise
-    /// `text` is printed as one line.
-    public func step(_ text: String) {
-        if enabled { show(text, force: true) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 
     /// A line that stays, printed whether or not stderr is a terminal (the status line is cleared first).

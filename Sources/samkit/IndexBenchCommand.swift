@@ -94,7 +94,7 @@ struct IndexBenchCommand: ParsableCommand {
                     guard let result = try IndexBenchmark.run(kind: kind, sizes: [n], workload: workload, configuration: c,
                                                               progress: { progress.show($0) }).first else { continue }
                     results.append(result)
-                    progress.step("index-bench: \(kind.rawValue) \(result.workload) N=\(n) done")
+                    progress.show("index-bench: \(kind.rawValue) \(result.workload) N=\(n) done", force: true)
                     progress.finish()   // the result row never shares a terminal line with the status line
                     print([kind.rawValue.padding(8), result.workload.padding(13), "\(result.rows)".padding(9),
                            String(format: "%.3f", result.recall).padding(10),

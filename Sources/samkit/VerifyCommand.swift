@@ -59,7 +59,7 @@ struct VerifyCommand: ParsableCommand {
                 results += found
                 done += 1
                 failing = failing || results.contains { !$0.passed }
-                progress.show("verify: \(done)/\(total) cases" + (failing ? " (failures so far)" : ""), force: done == total)
+                progress.show("verify: \(done)/\(total) cases" + (failing ? " (failures so far)" : ""), force: true)
             }
         }
         progress.finish()

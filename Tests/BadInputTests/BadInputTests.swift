@@ -29,4 +29,15 @@ struct BadInputTests {
         }
         #expect(outcome.changedFiles.isEmpty, "files created or changed: \(outcome.changedFiles)\(owner)")
     }
+
+    /// Progress without a terminal (stderr is a file here): one line per unit of work, (index, N).
+    @Test func progressWithoutATerminalIsOneLinePerUnit() throws {
+        let run = Probe(area: "progress", arguments: ["index-bench", "--index", "exact", "--sizes", "4,2^3", "--steps", "1",
+                                                      "--sam-steps", "0"], exitCode: 0, field: "")
+        let outcome = try ProbeRunner.run(run)
+        #expect(outcome.exitCode == 0, "\(outcome.stderr)")
+        let lines = outcome.stderr.split(separator: "\n").filter { $0.hasPrefix("index-bench: exact") }
+        #expect(lines.map(String.init) == ["index-bench: exact random-unit N=4 done", "index-bench: exact random-unit N=8 done"])
+        #expect(!outcome.stderr.contains("\u{1B}["), "terminal control codes without a terminal")
+    }
 }

@@ -40,9 +40,14 @@ struct RNN: GradientCheckable {
 
     func loss(_ p: [Double]) -> Double {
         let y = forward(p).y
-        return zip(y, targets).reduce(0) { sum, pair in
-            sum + zip(pair.0, pair.1).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / 2 }
+        var sum = 0.0
+        for t in y.indices {
+            for k in y[t].indices {
+                let e = y[t][k] - targets[t][k]
+                sum += e * e / 2
+            }
         }
+        return sum
     }
 
     /// Backpropagation through time.

@@ -3,16 +3,20 @@ import Foundation
 import Verification
 
 // 1. Check the RNN's hand-written gradient with SAMKit's harness, then show the check can fail.
-var state: UInt64 = 42
-func uniform() -> Double {   // a small LCG: the example needs no dependency beyond SAMKit
-    state = state &* 6364136223846793005 &+ 1442695040888963407
-    return Double(state >> 11) / Double(1 << 53) * 2 - 1
+/// A small seeded LCG: the example needs no dependency beyond SAMKit.
+struct LCG {
+    var state: UInt64
+    mutating func uniform() -> Double {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Double(state >> 11) / Double(UInt64(1) << 53) * 2 - 1
+    }
 }
+var random = LCG(state: 42)
 let (x, h, y, steps) = (3, 4, 2, 5)
-let rnn = RNN(inputs: (0..<steps).map { _ in (0..<x).map { _ in uniform() } },
-              targets: (0..<steps).map { _ in (0..<y).map { _ in uniform() } },
+let rnn = RNN(inputs: (0..<steps).map { _ in (0..<x).map { _ in random.uniform() } },
+              targets: (0..<steps).map { _ in (0..<y).map { _ in random.uniform() } },
               inputSize: x, hiddenSize: h, outputSize: y)
-let theta = (0..<rnn.parameterCount).map { _ in 0.5 * uniform() }
+let theta = (0..<rnn.parameterCount).map { _ in 0.5 * random.uniform() }
 let report = try GradientCheck.run(rnn, at: theta)
 print("RNN gradient check: \(report.compared) coordinates, \(report.failures) outside tolerance, "
       + "worst \(report.worst.map { "\($0.coordinate): |Δ| = \(format($0.absoluteError)) vs bound \(format($0.tolerance.value))" } ?? "-")")
