@@ -40,4 +40,14 @@ struct BadInputTests {
         #expect(lines.map(String.init) == ["index-bench: exact random-unit N=4 done", "index-bench: exact random-unit N=8 done"])
         #expect(!outcome.stderr.contains("\u{1B}["), "terminal control codes without a terminal")
     }
+
+    /// Every subcommand's `--help` states the one exit convention (README "Exit codes") and exits 0.
+    /// `gate` states it once issue 12's exit codes are merged.
+    @Test(arguments: ["info", "verify", "profile", "fit", "report", "gate", "train", "index-bench"])
+    func helpStatesTheExitConvention(_ subcommand: String) throws {
+        let outcome = try ProbeRunner.run(Probe(area: "help", arguments: [subcommand, "--help"], exitCode: 0, field: ""))
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.stdout.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
+            .contains("Exit status: 0 success; 1 a check, claim or gate failed; 2 a usage or input error"))
+    }
 }

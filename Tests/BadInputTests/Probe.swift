@@ -31,6 +31,7 @@ struct ProbeOutcome {
     let signalled: Bool
     let timedOut: Bool
     let stderr: String
+    let stdout: String
     /// Files of the working folder that appeared, disappeared or changed.
     let changedFiles: [String]
 }
@@ -82,6 +83,7 @@ enum ProbeRunner {
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
         return ProbeOutcome(exitCode: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                             timedOut: timedOut, stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+                            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                             changedFiles: changed)
     }
 
