@@ -33,6 +33,10 @@ public enum InputErrorText {
             return "field \(field(context.codingPath + [key])) is missing"
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
+                // Foundation's decoder calls valid JSON holding a number too large for 64 bits "not valid JSON".
+                if let input, let (path, number) = hugeNumber(in: input) {
+                    return "field \(path) = \(number) is out of range (valid: a number within 64-bit integer range)"
+                }
                 let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
                 return "not valid JSON" + (detail.map { ": \(plain($0))" } ?? "")
             }
@@ -73,6 +77,28 @@ public enum InputErrorText {
         case is [String: Any]: return " = an object"
         default: return " = null"
         }
+    }
+
+    /// The first whole number of magnitude ≥ 2^63 in valid JSON `input`, with its field path.
+    static func hugeNumber(in input: Data) -> (String, String)? {
+        guard let root = try? JSONSerialization.jsonObject(with: input, options: [.fragmentsAllowed]) else { return nil }
+        func walk(_ node: Any, _ path: String) -> (String, String)? {
+            switch node {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = walk(object[key]!, path.isEmpty ? key : "\(path).\(key)") { return found }
+                }
+            case let array as [Any]:
+                for (i, element) in array.enumerated() { if let found = walk(element, "\(path)[\(i)]") { return found } }
+            case let number as NSNumber:
+                if !(number is Bool), abs(number.doubleValue) >= 9.223372036854775807e18, number.doubleValue.rounded() == number.doubleValue {
+                    return (path.isEmpty ? "(top level)" : path, number.stringValue)
+                }
+            default: break
+            }
+            return nil
+        }
+        return walk(root, "")
     }
 
     /// What a Swift type means in JSON.
