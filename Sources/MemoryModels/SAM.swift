@@ -65,7 +65,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     var written: [Int] = []
     var leastUsed: [Int] = []
     var selection: [Int] = []
-    lazy var gradientMemory = MemoryMatrix<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
+    /// dL/dM on the rows the episode touched (the backward pass's only O(N) table is its 4-byte slot index).
+    lazy var gradientMemory = SparseRowGradient<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: configuration.neighbours)
 
     /// h, cell, r (the previous step's outputs) and the previous read weights (rows and values).
