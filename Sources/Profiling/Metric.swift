@@ -44,18 +44,7 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
 
     /// Formats a value of this metric with a readable unit.
     public func format(_ value: Double) -> String {
-        if isTime {
-            let a = abs(value)
-            if a >= 1 { return String(format: "%.3g s", value) }
-            if a >= 1e-3 { return String(format: "%.3g ms", value * 1e3) }
-            return String(format: "%.3g µs", value * 1e6)
-        }
-        let a = abs(value)
-        let kib = 1024.0, mib = kib * kib, gib = mib * kib
-        if a >= gib { return String(format: "%.3g GiB", value / gib) }
-        if a >= mib { return String(format: "%.3g MiB", value / mib) }
-        if a >= kib { return String(format: "%.3g KiB", value / kib) }
-        return String(format: "%.4g B", value)
+        isTime ? NumberFormat.seconds(value) : NumberFormat.bytes(value)
     }
 }
 

@@ -74,7 +74,7 @@ public struct GnuplotPlotter: Sendable {
             var points = "# N median q1 q3\n"
             for m in measured {
                 guard let v = metric.replicates(m) else { continue }
-                points += "\(m.size) \(ReplicateStatistics.median(v)) \(ReplicateStatistics.quantile(v, 0.25)) \(ReplicateStatistics.quantile(v, 0.75))\n"
+                points += "\(m.size) \(Statistics.median(v)) \(Statistics.quantile(v, 0.25)) \(Statistics.quantile(v, 0.75))\n"
             }
             let pointsURL = work.appendingPathComponent("\(name).points")
             try save(points, pointsURL)
