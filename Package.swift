@@ -45,7 +45,7 @@ let package = Package(
                 swiftSettings: optimise),
 
         // Asymptotic-class fits of scaling measurements (GSL regression).
-        .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
+        .target(name: "ComplexityFit", dependencies: ["CGSL", "SAMNumerics"], swiftSettings: optimise),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
         .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"],
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         .testTarget(name: "ComplexityFitTests",
-                    dependencies: ["ComplexityFit",
+                    dependencies: ["ComplexityFit", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

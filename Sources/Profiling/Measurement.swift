@@ -34,6 +34,13 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     /// Forward plus backward, per step, segment by segment.
     public var stepSeconds: [Double] { zip(forwardSeconds, backwardSeconds).map { $0 + $1 } }
 
+    /// Thread CPU time over wall time of each kept segment.
+    public var busyFractions: [Double] { zip(cpuSeconds, stepSeconds).map { $0 / $1 } }
+
+    /// Some kept segment still had CPU/wall below `Driver.minimumBusyFraction`: the re-run cap was
+    /// reached without enough clean segments, so the times carry other processes' load.
+    public var isNoisy: Bool { busyFractions.contains { $0 < Driver.minimumBusyFraction } }
+
     public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
                 forwardSeconds: [Double], backwardSeconds: [Double], cpuSeconds: [Double],
                 recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool,

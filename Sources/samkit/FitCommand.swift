@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Profiling
+import ComplexityFit
+import OutputFiles
 
 /// `samkit fit`: fit complexity classes to a measurements file and write the report.
 struct FitCommand: ParsableCommand {
@@ -11,19 +13,60 @@ struct FitCommand: ParsableCommand {
             measurement and every fit), OUT/plots/*.png (gnuplot) and OUT/scaling.md, each atomically.
             """)
 
-    @Argument(help: "The measurements file written by `samkit profile`.")
-    var measurements: String
+    @Argument(help: "The measurements file written by `samkit profile` (not with --validate).")
+    var measurements: String?
 
     @Option(help: "Output folder.")
     var out = "reports"
 
+    @Flag(help: "Instead of fitting measurements, validate the fitter on seeded synthetic series (every class under its noise model, cache steps, L2/L3 jumps, heavy-tailed noise and outliers) and write OUT/fit-validation.md and OUT/fit-validation.json. Exit 1 if a target is missed.")
+    var validate = false
+
+    @Option(help: "With --validate: series per design × class × scenario (1...10000).")
+    var series = 50
+
+    @Option(help: "With --validate: the random seed.")
+    var seed: UInt64 = 0x5A11D
+
     func run() throws {
+        if validate { return try runValidation() }
+        guard let measurements else {
+            fail("fit", ValidationError("a measurements file is required (or --validate)"))
+        }
         let set: MeasurementSet
         do {
             set = try MeasurementSet.load(from: URL(fileURLWithPath: measurements))
             try checkFittable(set)
         } catch { fail("fit", error) }
         try writeReport(set, folder: URL(fileURLWithPath: out), command: "fit")
+    }
+}
+
+extension FitCommand {
+    func runValidation() throws {
+        guard (1...10_000).contains(series) else {
+            fail("fit", ProfilingError.optionOutOfRange(name: "series", value: "\(series)", valid: "1...10000"))
+        }
+        let progress = ProgressLine()
+        let validation = FitValidation(seriesPerCell: series, seed: seed)
+        let result: FitValidation.Result
+        do {
+            result = try validation.run { done, total in progress.show("validating the fitter: cell \(done)/\(total)") }
+        } catch { fail("fit", error) }
+        progress.finish()
+        let folder = URL(fileURLWithPath: out)
+        let command = "samkit fit --validate --series \(series) --seed \(seed)"
+        do {
+            try AtomicFile.write(result.markdown(command: command), to: folder.appendingPathComponent("fit-validation.md"))
+            try AtomicFile.writeJSON(result, to: folder.appendingPathComponent("fit-validation.json"))
+        } catch { fail("fit", error) }
+        for cls in ComplexityClass.allCases {
+            let r = result.rate(cls)
+            print("\(cls): \(r.correct)/\(r.series) correct or indistinguishable")
+        }
+        print("series growing more than 3× called O(1): \(result.largeGrowthCalledConstant)")
+        print("targets \(result.meetsTargets ? "met" : "NOT met"); wrote \(folder.appendingPathComponent("fit-validation.md").path)")
+        if !result.meetsTargets { throw ExitCode(1) }
     }
 }
 
@@ -44,18 +87,11 @@ func writeReport(_ set: MeasurementSet, folder: URL, command: String) throws {
     }
     print("Wrote \(written.files.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))")
     print("")
-    print("| model | metric | claim | chosen (runner-up, ΔBIC) | log-log slope [95% CI] | verdict |")
-    print("|---|---|---|---|---|---|")
-    for c in report.claims {
-        guard let a = report.fit(c.model, c.metric)?.analysis else {
-            print("| \(c.model.label) | \(c.metric.rawValue) | \(c.claim) | no fit | | — |")
-            continue
-        }
-        let s = a.slope
-        print(String(format: "| %@ | %@ | %@ | %@ (%@, Δ = %.1f) | %.3f [%.3f, %.3f] | %@ |",
-                     c.model.label, c.metric.rawValue, c.claim, a.selection.chosen.rawValue,
-                     a.selection.runnerUp.rawValue, a.selection.delta, s.slope, s.lower, s.upper,
-                     c.confirmed == true ? "confirmed" : "NOT confirmed"))
+    let warning = MarkdownReport.noiseWarning(report)
+    if !warning.isEmpty { FileHandle.standardError.write(Data("samkit \(command): warning: \(warning)".utf8)) }
+    print(MarkdownReport.claimsTable(report))
+    for f in report.fits where f.analysis == nil {
+        print("no fit for \(f.model.rawValue) \(f.metric.rawValue): \(f.error ?? "unknown reason")")
     }
     if !report.ratios.isEmpty {
         print("")
