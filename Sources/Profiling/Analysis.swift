@@ -55,6 +55,9 @@ public struct ScalingReport: Codable, Sendable, Equatable {
     /// Sizes predicted beyond each model's measured range.
     public let extrapolatedSizes: [ProfiledModel: [Int]]
 
+    /// Every claim confirmed (what `--strict` requires).
+    public var allConfirmed: Bool { claims.allSatisfy { $0.outcome == .confirmed } }
+
     public func fit(_ model: ProfiledModel, _ metric: Metric) -> SeriesFit? {
         fits.first { $0.model == model && $0.metric == metric }
     }
@@ -91,7 +94,7 @@ public struct ScalingAnalyser: Sendable {
             }
         }
         return ScalingReport(measurements: set, fits: fits, ratios: ratios(set),
-                             claims: Self.claims.map { check($0, fits, set) }, extrapolatedSizes: extrapolated)
+                             claims: Self.claims.filter { set.plan.sizes[$0.model] != nil }.map { check($0, fits, set) }, extrapolatedSizes: extrapolated)
     }
 
     func fit(_ model: ProfiledModel, _ metric: Metric, points: [(Int, [Double])], extra: [Int]) -> SeriesFit {

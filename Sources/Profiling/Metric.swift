@@ -31,8 +31,8 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
 
     public var isTime: Bool { unit == "s" }
 
-    /// Replicates of this metric in one measurement (nil if it was not available).
-    public func replicates(_ m: SizeMeasurement) -> [Double]? {
+    /// Every kept segment's value of this metric in one measurement (nil if it was not available).
+    public func segments(_ m: SizeMeasurement) -> [Double]? {
         switch self {
         case .stepTime: m.stepSeconds
         case .forwardTime: m.forwardSeconds
@@ -40,6 +40,13 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         case .recordBytes: m.recordBytesPerStep
         case .peakResident: m.peakResidentBytes.map { [Double($0)] }
         }
+    }
+
+    /// The fit's replicates: per-process medians of the segments when several processes measured
+    /// the size, else the segments (`SizeMeasurement.replicates`).
+    public func replicates(_ m: SizeMeasurement) -> [Double]? {
+        guard self != .peakResident else { return segments(m) }
+        return segments(m).map { m.replicates($0) }
     }
 
     /// Formats a value of this metric with a readable unit.

@@ -27,7 +27,11 @@ public struct GnuplotPlotter: Sendable {
         do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
             throw .plotFailed(reason: "cannot create \(work.path): \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(at: work) }
+        let cleanupToken = TerminationCleanup.shared.add { try? FileManager.default.removeItem(at: work) }
+        defer {
+            try? FileManager.default.removeItem(at: work)
+            TerminationCleanup.shared.remove(cleanupToken)
+        }
         var written: [Metric: String] = [:]
         for metric in Metric.allCases {
             let series = report.fits.filter { $0.metric == metric && !$0.sizes.isEmpty }
