@@ -76,7 +76,7 @@ let package = Package(
                     dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ProfilingTests",
-                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
+                    dependencies: ["Profiling", "ComplexityFit", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         .testTarget(name: "ComplexityFitTests",
