@@ -30,6 +30,10 @@ let package = Package(
         // "allocations per step"); linked only into samkit.
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
+        // The commit, dirty flag and sources hash this binary was built from (a prebuild plugin).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // Files written atomically, and a progress line on the terminal.
         .target(name: "OutputFiles", swiftSettings: optimise),
 
@@ -51,7 +55,7 @@ let package = Package(
         .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"],
                 swiftSettings: optimise),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"],
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"],
                 swiftSettings: optimise),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.

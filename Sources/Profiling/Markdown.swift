@@ -54,7 +54,8 @@ public struct MarkdownReport: Sendable {
             | OPENBLAS_NUM_THREADS | \(machine.openBLASThreads) |
             | build | \(machine.buildConfiguration), \(machine.swiftVersion) |
             | kernel | \(machine.kernel) |
-            | git commit | \(machine.gitCommit ?? "unknown") |
+            | git commit | \(machine.gitCommit ?? "unknown") (embedded in the binary at build time) |
+            | sources hash | \(machine.sourcesHash ?? "unknown") (SHA-256 of Sources/ and Package.swift; `make check-report` compares it with HEAD's) |
             | model shape | W = \(shape.wordSize), R = \(shape.heads), K = \(shape.neighbours), H = \(shape.hidden), X = \(shape.inputSize), Y = \(shape.outputSize), Float |
             | M_0 | uniform in ±\(shape.memoryScale), seed \(shape.memorySeed) |
             | k-d forest | \(shape.indexSettings.trees) trees, \(shape.indexSettings.checks) checks |
@@ -77,6 +78,9 @@ public struct MarkdownReport: Sendable {
 
 
             """
+        if let quiet = set.quietCheck {
+            md += "Before the sweep: \(quiet.summary).\n\n"
+        }
         md += summary()
         md += ratios()
         for metric in Metric.allCases { md += section(metric) }
