@@ -68,3 +68,19 @@ import ComplexityFit
                            failures: [], sweepSeconds: 1).validate()
     }
 }
+
+/// The provenance a report records is the binary's own (issue 11, item 5).
+@Suite struct ProvenanceTests {
+    /// The embedded sources hash is the one scripts/sources-hash.sh computes for this checkout (the
+    /// test runs from the package folder, right after the build).
+    @Test func embeddedSourcesHashMatchesTheScript() throws {
+        let machine = MachineInfo.current()
+        let hash = try #require(machine.sourcesHash)
+        #expect(hash.count == 64 && hash.allSatisfy(\.isHexDigit))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let output = MachineInfo.run(["sh", script.appendingPathComponent("scripts/sources-hash.sh").path, script.path])
+        #expect(output == hash)
+        #expect(machine.gitCommit.map { $0.count >= 12 } ?? true)
+    }
+}
