@@ -12,6 +12,7 @@ public struct SeriesFit: Codable, Sendable, Equatable {
     public let error: String?
     /// The chosen class's predictions on a geometric grid from the smallest measured N to the
     /// largest extrapolated N (for the plots); each is flagged measured, interpolated or extrapolated.
+    /// One noise model (the pooled one) throughout, so the band is continuous at the last measured N.
     public let curve: [Prediction]
 }
 
@@ -107,7 +108,7 @@ public struct ScalingAnalyser: Sendable {
             let analysis = try fitter.analyse(sizes: sizes, replicates: points.map(\.1), extrapolatingTo: extra)
             let low = Double(sizes.min()!), high = Double((sizes + extra).max()!)
             let grid = (0...60).map { Int((low * pow(high / low, Double($0) / 60)).rounded()) }
-            let curve = try analysis.predict(at: Array(Set(grid + sizes)).sorted())
+            let curve = try analysis.predict(at: Array(Set(grid + sizes)).sorted(), pooledNoise: true)
             return SeriesFit(model: model, metric: metric, sizes: sizes, analysis: analysis, error: nil, curve: curve)
         } catch {
             return SeriesFit(model: model, metric: metric, sizes: sizes, analysis: nil, error: "\(error)", curve: [])

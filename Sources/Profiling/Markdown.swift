@@ -154,6 +154,7 @@ public struct MarkdownReport: Sendable {
         var md = "## \(metric.label.prefix(1).uppercased() + metric.label.dropFirst()) (`\(metric.rawValue)`)\n\n"
         if let plot = plots[metric] {
             md += "![\(metric.label), log-log](\(plot))\n\n"
+            if let note = GnuplotPlotter.coincidenceNote(metric, in: report) { md += "Note: \(note).\n\n" }
         } else if let plotNote {
             md += "_No plot: \(plotNote)._\n\n"
         }
