@@ -60,21 +60,23 @@ public struct MarkdownReport: Sendable {
             | M_0 | uniform in ±\(shape.memoryScale), seed \(shape.memorySeed) |
             | k-d forest | \(shape.indexSettings.trees) trees, \(shape.indexSettings.checks) checks |
             | LSH | \(shape.indexSettings.lshTables) tables of \(shape.indexSettings.lshBits) bits |
-            | segments | T = \(plan.steps) steps per segment; \(plan.warmup) warm-up + \(plan.repeats) timed segments per (model, N) |
+            | segments | T = \(plan.steps) steps per segment; \(plan.warmup) warm-up + \(plan.repeats) timed segments per process; \(plan.processCount) process(es) per (model, N) |
             | sizes | \(plan.models.map { "\($0.rawValue): \(Self.sizeList(plan.sizes[$0]!))" }.joined(separator: "; ")) |
             | sweep time | \(ProgressLine.duration(set.sweepSeconds)) |
 
             One step's time is the wall time (monotonic clock) of a T-step forward pass, or of its \
-            backward pass, divided by T; each timed segment gives one replicate. Backward-record bytes \
+            backward pass, divided by T. \(plan.processCount > 1 ? "Each (model, N) ran in \(plan.processCount) separate processes (\(plan.repeats) timed segments each); a replicate is the median of one process's segments." : "Each timed segment gives one replicate.") Backward-record bytes \
             are taken exactly from the model (tape plus journal) after each forward, divided by T. \
             Peak resident memory is VmHWM over the timed segments after resetting it \
             (`/proc/self/clear_refs`) once the model was built. A timed segment during which the \
             thread had the CPU for less than \(Int(Driver.minimumBusyFraction * 100))% of the wall time \
             (another process preempted it) is re-run, up to \(Driver.attemptFactor)× the repeats; the \
             "re-run" column counts them and "CPU / wall" is the kept segments' ratio. Index build time is excluded from every \
-            step and listed separately. Fits: weighted least squares of a + b·g(N) for each class, \
-            chosen by BIC with a significance rule for the growth term (see Proofs/complexity-fit.md); \
-            the log-log slope has a 95% Student-t interval.
+            step and listed separately. A row with such a segment still kept at the re-run cap is *noisy* \
+            and its verdict inconclusive. Fits: weighted least squares of a + b·g(N) for each class, \
+            chosen by BIC among the admissible classes (a significant growth term; never O(1) for a \
+            series growing more than 3×); each claim is confirmed, contradicted or inconclusive by the \
+            rule of Proofs/complexity-fit.md §7; the log-log slope has a 95% Student-t interval.
 
 
             """

@@ -43,3 +43,32 @@ import ComplexityFit
         #expect(Set(GnuplotPlotter.styles.values.map(\.point)).count == ProfiledModel.allCases.count)
     }
 }
+
+/// The noise guard (issue 11, item 4).
+@Suite struct NoiseGuardTests {
+    /// A DAM measurement whose kept segments had CPU/wall 0.6 makes DAM's time rows noisy: their
+    /// verdicts are inconclusive, the report opens with a warning, and `--strict` would fail; the
+    /// exact byte counts are still judged.
+    @Test func noisyRowsAreInconclusiveAndWarned() throws {
+        let set = try ProfilingTests.syntheticSet()
+        let busy = set.measurements.map { m -> SizeMeasurement in
+            guard m.model == .dam, m.size == 1024 else { return m }
+            return SizeMeasurement(model: m.model, size: m.size, steps: m.steps, warmupSegments: 1, setupSeconds: 0.01,
+                                   forwardSeconds: m.forwardSeconds, backwardSeconds: m.backwardSeconds,
+                                   cpuSeconds: m.stepSeconds.map { $0 * 0.6 }, recordBytesPerStep: m.recordBytesPerStep,
+                                   peakResidentBytes: m.peakResidentBytes, setupPeakResidentBytes: m.setupPeakResidentBytes,
+                                   isolated: true, preemptedSegments: 10)
+        }
+        let quiet = ScalingAnalyser().analyse(set)
+        #expect(!quiet.claims.contains { $0.noisy })
+        #expect(MarkdownReport.noiseWarning(quiet).isEmpty)
+        let report = ScalingAnalyser().analyse(MeasurementSet(plan: set.plan, machine: set.machine, measurements: busy,
+                                                              failures: [], sweepSeconds: 1))
+        let dam = report.claims.filter { $0.model == .dam }
+        #expect(dam.filter { $0.metric.isTime }.allSatisfy { $0.noisy && $0.outcome == .inconclusive })
+        #expect(dam.first { $0.metric == .recordBytes }?.outcome == .confirmed)
+        #expect(!report.allConfirmed)
+        let md = MarkdownReport(report: report, plots: [:]).render()
+        #expect(md.contains("# Scaling of SAM and DAM: time and memory per step\n\n> **Warning: 3 noisy row(s)**"))
+    }
+}
