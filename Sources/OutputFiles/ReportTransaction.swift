@@ -3,9 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// A report folder replaced whole: files are written into a staging folder beside the target
-/// (`.NAME.tmp-PID`, seeded with a copy of the target's current files), which `commit()` swaps
-/// with the target in one `renameat2(RENAME_EXCHANGE)`. A kill at any moment leaves the old
+/// A report folder replaced whole: `write` builds the files in a staging folder beside the target
+/// (`.NAME.tmp-PID`, seeded with a copy of the target's current files) and swaps it with the
+/// target in one `renameat2(RENAME_EXCHANGE)`. Taking the lock and the whole of `write` run under
+/// `TerminationCleanup.critical`, which the signal handler takes before it removes anything, so a
+/// signal never races a write into the staging folder: it waits for the swap, or pre-empts it. A kill at any moment leaves the old
 /// complete folder or the new complete one. A lock file `.NAME.lock` (flock) refuses a second
 /// concurrent run into the same folder; SIGINT/SIGTERM (`TerminationCleanup`) remove the staging
 /// folder and the lock; a later run removes staging folders left by a SIGKILL.
@@ -28,6 +30,9 @@ public final class ReportTransaction: @unchecked Sendable {
         do { try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
             throw ReportFolderError.io(path: parent.path, reason: error.localizedDescription)
         }
+        let cleanup = TerminationCleanup.shared
+        cleanup.critical.lock()
+        defer { cleanup.critical.unlock() }
         lockDescriptor = open(lockURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else { throw ReportFolderError.io(path: lockURL.path, reason: String(cString: strerror(errno))) }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -37,7 +42,7 @@ public final class ReportTransaction: @unchecked Sendable {
         }
         _ = ftruncate(lockDescriptor, 0)
         let pid = Array("\(getpid())\n".utf8)
-        _ = pid.withUnsafeBytes { write(lockDescriptor, $0.baseAddress, $0.count) }
+        _ = pid.withUnsafeBytes { Glibc.write(lockDescriptor, $0.baseAddress, $0.count) }
         // Staging folders of earlier runs (killed by SIGKILL): nobody else can be using them now.
         let prefix = ".\(name).tmp-"
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where entry.hasPrefix(prefix) {
@@ -51,10 +56,28 @@ public final class ReportTransaction: @unchecked Sendable {
         }
     }
 
-    /// Creates the staging folder as a copy of the target's current files (so files this run does
-    /// not write, e.g. baseline.json, survive the swap). Returns the staging folder.
-    @discardableResult
-    public func stage() throws -> URL {
+    /// Builds the new report and swaps it in: creates the staging folder as a copy of the target's
+    /// current files (so files this run does not write, e.g. baseline.json, survive the swap), lets
+    /// `body` write into it, swaps it with the target, removes the old contents and releases the
+    /// lock. If `body` throws, the staging folder is removed and the target is untouched.
+    public func write<T>(_ body: (URL) throws -> T) throws -> T {
+        let cleanup = TerminationCleanup.shared
+        cleanup.critical.lock()
+        defer { cleanup.critical.unlock() }
+        guard !cleanup.isTerminating else { throw ReportFolderError.io(path: target.path, reason: "interrupted") }
+        do {
+            try stage()
+            let result = try body(staging)
+            try swapIn()
+            return result
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            release()
+            throw error
+        }
+    }
+
+    private func stage() throws {
         let fm = FileManager.default
         try? fm.removeItem(at: staging)
         do {
@@ -66,15 +89,10 @@ public final class ReportTransaction: @unchecked Sendable {
         } catch {
             throw ReportFolderError.io(path: staging.path, reason: error.localizedDescription)
         }
-        return staging
     }
 
     /// Swaps the staging folder in whole, removes the old contents and releases the lock.
-    public func commit() throws {
-        let cleanup = TerminationCleanup.shared
-        cleanup.critical.lock()
-        defer { cleanup.critical.unlock() }
-        guard !cleanup.isTerminating else { return }
+    private func swapIn() throws {
         let fm = FileManager.default
         if fm.fileExists(atPath: target.path) {
             guard Self.exchange(staging.path, target.path) == 0 else {
@@ -89,6 +107,9 @@ public final class ReportTransaction: @unchecked Sendable {
 
     /// Removes the staging folder and releases the lock without touching the target.
     public func abandon() {
+        let cleanup = TerminationCleanup.shared
+        cleanup.critical.lock()
+        defer { cleanup.critical.unlock() }
         try? FileManager.default.removeItem(at: staging)
         release()
     }
@@ -102,7 +123,12 @@ public final class ReportTransaction: @unchecked Sendable {
         lockDescriptor = -1
     }
 
-    deinit { if lockDescriptor >= 0 { abandon() } }
+    deinit {
+        if lockDescriptor >= 0 {
+            try? FileManager.default.removeItem(at: staging)
+            release()
+        }
+    }
 
     /// renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE): Linux ≥ 3.15, glibc ≥ 2.28; the Swift
     /// Glibc module does not export it, so it is looked up by name.

@@ -15,9 +15,10 @@ public final class TerminationCleanup: @unchecked Sendable {
     private var actions: [Int: @Sendable () -> Void] = [:]
     private var nextToken = 0
     private var sources: [DispatchSourceSignal] = []
-    /// Set once a signal is being handled; `ReportTransaction.commit` checks it under `critical`.
+    /// Set once a signal is being handled; `ReportTransaction.write` checks it under `critical`.
     private var terminating = false
-    /// Held around a commit's swap and by the handler, so a swap is never half-observed.
+    /// Held by `ReportTransaction` while it takes its lock and while it writes and swaps a report,
+    /// and taken by the handler before any cleanup, so a cleanup never races a write.
     public let critical = NSLock()
 
     /// Routes SIGINT and SIGTERM to the cleanup handler (idempotent).

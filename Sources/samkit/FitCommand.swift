@@ -97,14 +97,11 @@ func writeReport(_ set: MeasurementSet, transaction: ReportTransaction, command:
     let report = ScalingAnalyser().analyse(set)
     let written: (files: [String], warning: String?)
     do {
-        let staging = try transaction.stage()
-        if includeMeasurements { try AtomicFile.write(set.encoded(), to: staging.appendingPathComponent("measurements.json")) }
-        written = try ReportWriter(folder: staging).write(report)
-        try transaction.commit()
-    } catch {
-        transaction.abandon()
-        fail(command, error)
-    }
+        written = try transaction.write { staging in
+            if includeMeasurements { try AtomicFile.write(set.encoded(), to: staging.appendingPathComponent("measurements.json")) }
+            return try ReportWriter(folder: staging).write(report)
+        }
+    } catch { fail(command, error) }
     let folder = transaction.target
     if let warning = written.warning {
         FileHandle.standardError.write(Data("samkit \(command): warning: no plots: \(warning)\n".utf8))

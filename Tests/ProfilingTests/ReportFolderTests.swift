@@ -48,16 +48,24 @@ import Glibc
         let target = root.appendingPathComponent("report")
         let first = try ReportTransaction(target: target)
         #expect(throws: ReportFolderError.busy(path: target.path, holder: getpid())) { _ = try ReportTransaction(target: target) }
-        let staging = try first.stage()
-        try AtomicFile.write("new", to: staging.appendingPathComponent("a.txt"))
-        try first.commit()
+        try first.write { try AtomicFile.write("new", to: $0.appendingPathComponent("a.txt")) }
         #expect(try String(contentsOf: target.appendingPathComponent("a.txt"), encoding: .utf8) == "new")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["report"])
         // Released: the next one may go, and files it does not write are kept.
         let second = try ReportTransaction(target: target)
-        try AtomicFile.write("b", to: second.stage().appendingPathComponent("b.txt"))
-        try second.commit()
+        try second.write { try AtomicFile.write("b", to: $0.appendingPathComponent("b.txt")) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).sorted() == ["a.txt", "b.txt"])
+        // A write that fails midway leaves the target as it was, and nothing beside it.
+        struct Midway: Error {}
+        let third = try ReportTransaction(target: target)
+        #expect(throws: Midway.self) {
+            try third.write { staging in
+                try AtomicFile.write("changed", to: staging.appendingPathComponent("a.txt"))
+                throw Midway()
+            }
+        }
+        #expect(try String(contentsOf: target.appendingPathComponent("a.txt"), encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["report"])
     }
 
     /// Kills a tiny report run at 20 random moments (SIGTERM or SIGINT): every time the folder holds
@@ -83,7 +91,8 @@ import Glibc
             kill(run.processIdentifier, i % 2 == 0 ? SIGTERM : SIGINT)
             run.waitUntilExit()
             #expect(Self.isComplete(target), "moment \(i): incomplete folder")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["report"], "moment \(i): leftovers")
+            let left = try FileManager.default.contentsOfDirectory(atPath: root.path)
+            #expect(left == ["report"], "moment \(i): leftovers \(left)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: target.path).allSatisfy { !$0.hasPrefix(".") })
         }
         print("killed report runs: \(interrupted) of 20 interrupted mid-run (full run \(String(format: "%.1f", duration)) s)")
