@@ -69,8 +69,12 @@ extension FitCommand {
         let folder = URL(fileURLWithPath: out)
         let command = "samkit fit --validate --series \(series) --seed \(seed)"
         do {
-            try AtomicFile.write(result.markdown(command: command), to: folder.appendingPathComponent("fit-validation.md"))
-            try AtomicFile.writeJSON(result, to: folder.appendingPathComponent("fit-validation.json"))
+            // Through the report folder's transaction, so it never races a `report` swapping the folder.
+            TerminationCleanup.shared.install()
+            try ReportTransaction(target: folder).write { staging in
+                try AtomicFile.write(result.markdown(command: command), to: staging.appendingPathComponent("fit-validation.md"))
+                try AtomicFile.writeJSON(result, to: staging.appendingPathComponent("fit-validation.json"))
+            }
         } catch { fail("fit", error) }
         for cls in ComplexityClass.allCases {
             let r = result.rate(cls)
