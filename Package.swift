@@ -30,6 +30,10 @@ let package = Package(
         // "allocations per step"); linked only into samkit.
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
+        // The commit, dirty flag and sources hash this binary was built from (a prebuild plugin).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // Files written atomically, and a progress line on the terminal.
         .target(name: "OutputFiles", swiftSettings: optimise),
 
@@ -45,13 +49,13 @@ let package = Package(
                 swiftSettings: optimise),
 
         // Asymptotic-class fits of scaling measurements (GSL regression).
-        .target(name: "ComplexityFit", dependencies: ["CGSL"], swiftSettings: optimise),
+        .target(name: "ComplexityFit", dependencies: ["CGSL", "SAMNumerics"], swiftSettings: optimise),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
         .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"],
                 swiftSettings: optimise),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"],
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"],
                 swiftSettings: optimise),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
@@ -76,11 +80,11 @@ let package = Package(
                     dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ProfilingTests",
-                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
+                    dependencies: ["Profiling", "ComplexityFit", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         .testTarget(name: "ComplexityFitTests",
-                    dependencies: ["ComplexityFit",
+                    dependencies: ["ComplexityFit", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )
