@@ -16,6 +16,9 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public let forwardSeconds: [Double]
     /// Wall seconds per step of the backward pass, one per timed segment.
     public let backwardSeconds: [Double]
+    /// Wall seconds of the reset that ends each timed segment (one episode of T steps back to M_0),
+    /// whole, not per step; nil in files written before it was measured.
+    public let resetSeconds: [Double]?
     /// Thread CPU seconds per step, forward plus backward (CLOCK_THREAD_CPUTIME_ID); for judging
     /// how much of the wall time was lost to other processes.
     public let cpuSeconds: [Double]
@@ -57,7 +60,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public var isNoisy: Bool { busyFractions.contains { $0 < Driver.minimumBusyFraction } }
 
     public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
-                forwardSeconds: [Double], backwardSeconds: [Double], cpuSeconds: [Double],
+                forwardSeconds: [Double], backwardSeconds: [Double], resetSeconds: [Double]? = nil, cpuSeconds: [Double],
                 recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool,
                 preemptedSegments: Int = 0, processes: Int? = nil) {
         self.model = model
@@ -67,6 +70,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
         self.setupSeconds = setupSeconds
         self.forwardSeconds = forwardSeconds
         self.backwardSeconds = backwardSeconds
+        self.resetSeconds = resetSeconds
         self.cpuSeconds = cpuSeconds
         self.recordBytesPerStep = recordBytesPerStep
         self.peakResidentBytes = peakResidentBytes
@@ -79,7 +83,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     func with(isolated: Bool? = nil, processes: Int?? = nil) -> SizeMeasurement {
         SizeMeasurement(model: model, size: size, steps: steps, warmupSegments: warmupSegments,
                         setupSeconds: setupSeconds, forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds,
-                        cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
+                        resetSeconds: resetSeconds, cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
                         peakResidentBytes: peakResidentBytes, setupPeakResidentBytes: setupPeakResidentBytes,
                         isolated: isolated ?? self.isolated, preemptedSegments: preemptedSegments,
                         processes: processes ?? self.processes)
@@ -93,6 +97,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
         return SizeMeasurement(model: first.model, size: first.size, steps: first.steps, warmupSegments: first.warmupSegments,
                                setupSeconds: Statistics.median(runs.map(\.setupSeconds)),
                                forwardSeconds: runs.flatMap(\.forwardSeconds), backwardSeconds: runs.flatMap(\.backwardSeconds),
+                               resetSeconds: runs.allSatisfy { $0.resetSeconds != nil } ? runs.flatMap { $0.resetSeconds! } : nil,
                                cpuSeconds: runs.flatMap(\.cpuSeconds), recordBytesPerStep: runs.flatMap(\.recordBytesPerStep),
                                peakResidentBytes: runs.compactMap(\.peakResidentBytes).max(),
                                setupPeakResidentBytes: runs.compactMap(\.setupPeakResidentBytes).max(),

@@ -29,8 +29,10 @@ extension MeasurementSet {
             }
             guard m.processCount >= 1 else { throw bad("processes (\(at))", "\(m.processCount)", "1 or more") }
             let n = m.forwardSeconds.count
-            for (name, values) in [("forwardSeconds", m.forwardSeconds), ("backwardSeconds", m.backwardSeconds),
-                                   ("cpuSeconds", m.cpuSeconds), ("recordBytesPerStep", m.recordBytesPerStep)] {
+            var perSegment = [("forwardSeconds", m.forwardSeconds), ("backwardSeconds", m.backwardSeconds),
+                              ("cpuSeconds", m.cpuSeconds), ("recordBytesPerStep", m.recordBytesPerStep)]
+            if let reset = m.resetSeconds { perSegment.append(("resetSeconds", reset)) }
+            for (name, values) in perSegment {
                 guard values.count == n, n >= m.processCount, n % m.processCount == 0 else {
                     throw bad("\(name) count (\(at))", "\(values.count)",
                               "\(n) (the forwardSeconds count), a positive multiple of the \(m.processCount) process(es)")

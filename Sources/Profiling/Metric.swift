@@ -11,6 +11,8 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
     case recordBytes = "record-bytes"
     /// Peak resident memory over the timed steps (model included).
     case peakResident = "peak-resident"
+    /// Wall time of one episode reset after T steps (back to M_0), whole, not per step.
+    case resetTime = "reset-time"
 
     public var label: String {
         switch self {
@@ -19,12 +21,13 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         case .backwardTime: "backward time per step"
         case .recordBytes: "backward-record bytes per step"
         case .peakResident: "peak resident memory"
+        case .resetTime: "episode reset after T steps"
         }
     }
 
     public var unit: String {
         switch self {
-        case .stepTime, .forwardTime, .backwardTime: "s"
+        case .stepTime, .forwardTime, .backwardTime, .resetTime: "s"
         case .recordBytes, .peakResident: "B"
         }
     }
@@ -39,6 +42,7 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         case .backwardTime: m.backwardSeconds
         case .recordBytes: m.recordBytesPerStep
         case .peakResident: m.peakResidentBytes.map { [Double($0)] }
+        case .resetTime: m.resetSeconds
         }
     }
 

@@ -79,6 +79,7 @@ import OutputFiles
                 #expect(m.forwardSeconds.allSatisfy { $0 > 0 } && m.backwardSeconds.allSatisfy { $0 > 0 })
                 #expect(m.recordBytesPerStep.allSatisfy { $0 > 0 })
                 #expect(m.setupSeconds > 0)
+                #expect(m.resetSeconds?.count == 1 && m.resetSeconds!.allSatisfy { $0 > 0 }, "each segment's reset is timed")
             }
             let bytes = ms.map { $0.recordBytesPerStep[0] }
             if model.isSparse {
