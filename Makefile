@@ -3,6 +3,8 @@
 #   make test    build and run every test (debug build)
 #   make report  release build, then the default scaling sweep into reports/
 #   make gate    the CI regression gate against reports/baseline.json
+#   make check-report  fail if reports/scaling.json was not generated from HEAD's sources
+#   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 #   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
 #   make example       Examples/ against a tagged temporary clone, as a versioned dependency
@@ -38,6 +40,16 @@ report: release
 
 clean:
 	rm -rf .build
+
+# The committed report must come from HEAD's sources (the hash of Sources/ and Package.swift).
+.PHONY: check-report
+check-report:
+	sh scripts/check-report.sh reports/scaling.json
+
+# The fitter and the verdict rule on synthetic series (every class, misspecified ones too).
+.PHONY: fit-validation
+fit-validation: release
+	.build/release/samkit fit --validate --series 200 --out reports
 
 # The CI regression gate (README "The CI gate"): exit 0 all checks hold, 2 a regression, 1 an input error.
 .PHONY: gate

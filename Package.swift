@@ -33,6 +33,10 @@ let package = Package(
         // "allocations per step"); linked only into samkit.
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
+        // The commit, dirty flag and sources hash this binary was built from (a prebuild plugin).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         // Files written atomically, and a progress line on the terminal.
         .target(name: "OutputFiles"),
 
@@ -45,12 +49,12 @@ let package = Package(
         .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"]),
 
         // Asymptotic-class fits of scaling measurements (GSL regression).
-        .target(name: "ComplexityFit", dependencies: ["CGSL"]),
+        .target(name: "ComplexityFit", dependencies: ["CGSL", "SAMNumerics"]),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
         .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"]),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles"]),
+        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"]),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
         .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
@@ -59,7 +63,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"]),
 
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training", "BuildInfo",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "MemoryModelsTests",
@@ -72,13 +76,13 @@ let package = Package(
                     dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ProfilingTests",
-                    dependencies: ["Profiling", "MemoryModels", "SAMNumerics", "OutputFiles"]),
+                    dependencies: ["Profiling", "ComplexityFit", "MemoryModels", "SAMNumerics", "OutputFiles"]),
         .testTarget(name: "GateTests", dependencies: ["Gate", "MemoryModels", "Verification", "Profiling"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         // The bad-input suite: runs a release samkit (SAMKIT_BINARY) as a subprocess; `make bad-input`.
         .testTarget(name: "BadInputTests"),
         .testTarget(name: "ComplexityFitTests",
-                    dependencies: ["ComplexityFit",
+                    dependencies: ["ComplexityFit", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

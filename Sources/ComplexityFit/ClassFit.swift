@@ -54,8 +54,8 @@ public struct ClassFit: Codable, Sendable, Equatable {
     public let bic: Double
     /// One-sided p-value of H₀: b ≤ 0 from the t statistic b/SE(b); `nil` for O(1).
     public let growthPValue: Double?
-    /// Whether the class may be chosen: O(1) always; otherwise b > 0 with `growthPValue` below the
-    /// per-class significance level (`FitOptions.significanceLevel` / number of growth classes).
+    /// Whether the class may be chosen (`ClassSelection.isAdmissible`): O(1) unless the series grows
+    /// more than 3×; otherwise b > 0, significantly so unless the series grows more than 3×.
     public let admissible: Bool
 
     /// The weighted fit's value a + b·g(N).
@@ -82,6 +82,8 @@ struct ClassFitter {
     let spread: ReplicateSpread
     /// Per-class one-sided level (already Bonferroni-divided).
     let significanceLevel: Double
+    /// median(N_max) / median(N_min), for the large-growth rule.
+    let growthFactor: Double
 
     func fit(_ cls: ComplexityClass) throws -> ClassFit {
         let summaries = spread.summaries
@@ -103,7 +105,8 @@ struct ClassFitter {
         if let b = weighted.growth {
             pValue = b.standardError > 0 ? GSLRegression.tUpperTail(b.value / b.standardError, dof: dof) : (b.value > 0 ? 0 : 1)
         }
-        let admissible = pValue.map { $0 < significanceLevel && weighted.growth!.value > 0 } ?? true
+        let admissible = ClassSelection.isAdmissible(cls, growth: weighted.growth?.value, pValue: pValue,
+                                                     level: significanceLevel, growthFactor: growthFactor)
 
         let m2ll = Double(k) * log(chi2 / Double(k))
         let params = Double(p + 1)

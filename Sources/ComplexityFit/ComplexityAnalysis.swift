@@ -46,6 +46,8 @@ public struct ComplexityAnalysis: Codable, Sendable, Equatable {
     public let pooledRelativeSpread: Double
     /// Median replicate count; the count assumed for a predicted median at an unmeasured size.
     public let typicalReplicateCount: Int
+    /// median at N_max ÷ median at N_min: above `ClassSelection.largeGrowthFactor` the series is never O(1).
+    public let growthFactor: Double
     /// One entry per candidate, in the order of `options.candidates`.
     public let fits: [ClassFit]
     /// The ranking of the candidate classes and the chosen one.
@@ -81,19 +83,21 @@ public struct ComplexityFitter: Sendable {
         let spread = ReplicateSpread(series: series, priorDegreesOfFreedom: options.priorDegreesOfFreedom,
                                      relativeFloor: options.relativeSpreadFloor)
         let growthClasses = max(1, options.candidates.filter { $0 != .constant }.count)
+        let growthFactor = spread.summaries.last!.median / spread.summaries.first!.median
         let fitter = ClassFitter(series: series, spread: spread,
-                                 significanceLevel: options.significanceLevel / Double(growthClasses))
+                                 significanceLevel: options.significanceLevel / Double(growthClasses),
+                                 growthFactor: growthFactor)
         let fits = try options.candidates.map(fitter.fit)
         let partial = ComplexityAnalysis(options: options, summaries: spread.summaries,
                                          pooledRelativeSpread: spread.pooledRelativeSpread,
-                                         typicalReplicateCount: spread.typicalCount, fits: fits,
+                                         typicalReplicateCount: spread.typicalCount, growthFactor: growthFactor, fits: fits,
                                          selection: ClassSelection(fits: fits, criterion: options.criterion),
                                          slope: try LogLogSlope(spread: spread, confidenceLevel: options.confidenceLevel),
                                          predictions: [])
         let sizes = Array(Set(series.sizes + extra)).sorted()
         return ComplexityAnalysis(options: options, summaries: partial.summaries,
                                   pooledRelativeSpread: partial.pooledRelativeSpread,
-                                  typicalReplicateCount: partial.typicalReplicateCount, fits: fits,
+                                  typicalReplicateCount: partial.typicalReplicateCount, growthFactor: growthFactor, fits: fits,
                                   selection: partial.selection, slope: partial.slope,
                                   predictions: try partial.predict(at: sizes))
     }

@@ -35,8 +35,10 @@ extension ComplexityAnalysis {
     /// The noise of a new median at N is modelled as in the fit: per-replicate sigma(N) times the
     /// fit's residual scale s² = χ²/(k − p), divided by the replicate count. At a measured size
     /// sigma is that size's own; elsewhere it is the pooled relative spread × the predicted value.
+    /// - Parameter pooledNoise: use the pooled noise model (cv·ŷ, typical count) at measured sizes
+    ///   too, so that a band drawn across the last measured N is continuous there (the plots).
     public func predict(at sizes: [Int], using cls: ComplexityClass? = nil,
-                        confidenceLevel: Double? = nil) throws -> [Prediction] {
+                        confidenceLevel: Double? = nil, pooledNoise: Bool = false) throws -> [Prediction] {
         let level = confidenceLevel ?? options.confidenceLevel
         guard level > 0, level < 1 else {
             throw ComplexityFitError.invalidOption(name: "confidenceLevel", value: level, validRange: "(0, 1)")
@@ -56,8 +58,9 @@ extension ComplexityAnalysis {
             let (value, seFit) = try GSLRegression.estimate(x: fit.designRow(at: Double(n)), coefficients: coefficients,
                                                             covariance: fit.weighted.covariance)
             let measured = summaries.first { $0.size == n }
-            let sigma = measured?.sigma ?? max(pooledRelativeSpread, options.relativeSpreadFloor) * abs(value)
-            let count = measured?.count ?? typicalReplicateCount
+            let own = pooledNoise ? nil : measured
+            let sigma = own?.sigma ?? max(pooledRelativeSpread, options.relativeSpreadFloor) * abs(value)
+            let count = own?.count ?? typicalReplicateCount
             let se = (seFit * seFit + residualScale * sigma * sigma / Double(count)).squareRoot()
             let kind: PointKind = measured != nil ? .measured : (n < low || n > high ? .extrapolated : .interpolated)
             return Prediction(size: n, kind: kind, value: value, standardErrorOfFit: seFit,

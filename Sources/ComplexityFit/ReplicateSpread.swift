@@ -35,10 +35,10 @@ struct ReplicateSpread: Sendable {
     let relativeFloor: Double
 
     init(series: ScalingSeries, priorDegreesOfFreedom nu0: Double, relativeFloor: Double) {
-        let medians = series.replicates.map(OrderStatistics.median)
-        let mads = series.replicates.map { $0.count > 1 ? OrderStatistics.scaledMAD($0) : 0 }
+        let medians = series.replicates.map(Statistics.median)
+        let mads = series.replicates.map { $0.count > 1 ? Statistics.scaledMAD($0) : 0 }
         let ratios = zip(series.replicates, zip(mads, medians)).filter { $0.0.count > 1 }.map { $0.1.0 / $0.1.1 }
-        let cv = ratios.isEmpty ? 0 : OrderStatistics.median(ratios)
+        let cv = ratios.isEmpty ? 0 : Statistics.median(ratios)
         var summaries: [SizeSummary] = []
         for i in series.sizes.indices {
             let n = Double(series.replicates[i].count)
@@ -51,7 +51,7 @@ struct ReplicateSpread: Sendable {
         }
         self.summaries = summaries
         self.pooledRelativeSpread = cv
-        self.typicalCount = Int(OrderStatistics.median(series.replicates.map { Double($0.count) }).rounded())
+        self.typicalCount = Int(Statistics.median(series.replicates.map { Double($0.count) }).rounded())
         self.relativeFloor = relativeFloor
     }
 

@@ -41,6 +41,30 @@ public struct LeastRecentlyUsedRing: Sendable, Equatable {
         tail = i
     }
 
+    /// Puts the ring back to its initial order 0, 1, ..., N-1, given every row that was moved since
+    /// it was last in that order (`moved`, each once). O(moved), not O(N):
+    /// in the initial order row i links to i-1 and i+1. Moving rows changes only the links of the
+    /// moved rows, of the rows that were next to them when they moved, and of the tail. The rows
+    /// never moved keep their ascending order, so a never-moved row p can have a wrong `next` only if
+    /// p+1 moved (or p is the last row), and a wrong `previous` only if p-1 moved. Re-linking every
+    /// moved row m together with m-1 and m+1, and the two ends, restores every link.
+    public mutating func restoreInitialOrder<Rows: Sequence>(moved: Rows) where Rows.Element: BinaryInteger {
+        let n = previous.count
+        guard n > 0 else { return }
+        func relink(_ i: Int) {
+            guard i >= 0, i < n else { return }
+            previous[i] = Int32(i) - 1
+            next[i] = i + 1 < n ? Int32(i + 1) : -1
+        }
+        for m in moved {
+            let i = Int(m)
+            relink(i - 1); relink(i); relink(i + 1)
+        }
+        relink(0); relink(n - 1)
+        head = 0
+        tail = Int32(n - 1)
+    }
+
     /// All rows from least to most recently used (O(N): for tests and inspection).
     public var order: [Int] {
         var result: [Int] = []

@@ -4,8 +4,8 @@ extension SAM {
     /// The hand-written backward pass (Proofs/), t = T..1, on the memory itself:
     /// at step t memory is M_t; the step's gradients are computed from the rows it needs; then the
     /// journal rolls the touched rows back to M_{t-1}. At the end the journal is re-applied, so memory
-    /// is at M_T again bit for bit. The memory gradient (N x W) is allocated once; only rows read at
-    /// some step are ever non-zero, and those are cleared at the end.
+    /// is at M_T again bit for bit. The memory gradient is held only on the rows the steps read or
+    /// wrote (`SparseRowGradient`, at most T*R*(K+1) + R*K rows), and cleared at the end.
     /// Time per step O(R*K*W + H*(X + R*W + H) + Y*(H + R*W)); extra space O(H + R*K + R*W).
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
@@ -13,6 +13,8 @@ extension SAM {
         parameters.zeroGradients()
         let p = ParameterPointers(parameters, gradients: false), g = ParameterPointers(parameters, gradients: true)
         let dM = gradientMemory
+        dM.clear()
+        dM.reserve(rows: episode.steps * c.maxRowsWrittenPerStep + heads * k)   // pointers stay valid
         var inputGradient = [Scalar](repeating: 0, count: episode.steps * c.inputSize)
         let v = backwardScratch
         // Gradients flowing into step t from step t+1: dh, dcell, dc (whose tail is dr_t), dwNext.
@@ -98,12 +100,9 @@ extension SAM {
             journal.exchange(step: t, with: memory,
                              skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
         }
-        // Re-apply the journal: memory is at M_T again. Clear the rows of dM that reads touched.
+        // Re-apply the journal: memory is at M_T again. dM back to zero, in O(rows touched).
         for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
-        for t in 0..<episode.steps {
-            let indices = tape.indices(t)
-            for e in 0..<(heads * k) { dM.row(Int(indices[heads + e])).update(repeating: 0, count: w) }
-        }
+        dM.clear()
         fault?.applyAfterBackward(to: parameters)
         return inputGradient
     }

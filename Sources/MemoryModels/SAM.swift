@@ -36,6 +36,10 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     let similarityOffset: Int, weightOffset: Int
     let tape: Tape<Scalar>
     let journal: Journal<Scalar>
+    /// What the episode changed since the last reset, so `reset()` undoes it in O(rows touched).
+    let undo: EpisodeUndoLog<Scalar>
+    /// Rows `reset()` hands to the index (capacity reused).
+    var restoredRows: [Int] = []
     var recording = false
     var episode: Episode<Scalar>?
 
@@ -61,7 +65,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     var written: [Int] = []
     var leastUsed: [Int] = []
     var selection: [Int] = []
-    lazy var gradientMemory = MemoryMatrix<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
+    /// dL/dM on the rows the episode touched (the backward pass's only O(N) table is its 4-byte slot index).
+    lazy var gradientMemory = SparseRowGradient<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: configuration.neighbours)
 
     /// h, cell, r (the previous step's outputs) and the previous read weights (rows and values).
@@ -75,6 +80,14 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             read = Array(repeating: 0, count: c.heads * c.wordSize)
             previousRows = []
             previousWeights = []
+        }
+        /// Back to the initial state in place (keeps the arrays' storage).
+        mutating func zero() {
+            for i in h.indices { h[i] = 0 }
+            for i in cell.indices { cell[i] = 0 }
+            for i in read.indices { read[i] = 0 }
+            previousRows.removeAll(keepingCapacity: true)
+            previousWeights.removeAll(keepingCapacity: true)
         }
     }
 
@@ -95,6 +108,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         weightOffset = layout.count + c.heads * k
         tape = Tape(scalarsPerStep: layout.count + 2 * c.heads * k, indicesPerStep: c.heads * (1 + k))
         journal = Journal(width: c.wordSize, maxRows: c.maxRowsWrittenPerStep)
+        undo = EpisodeUndoLog(rows: c.memoryWords, width: c.wordSize,
+                              initialIsZero: c.memoryInitialisation == .zeros)
         state = RecurrentState(c)
         segmentStart = state
         ring = LeastRecentlyUsedRing(count: c.memoryWords)
@@ -105,7 +120,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         segmentStartWeights = .allocate(capacity: c.heads * c.neighbours)
         accessWeight = Array(repeating: 0, count: c.memoryWords)
         stamp = Array(repeating: 0, count: c.memoryWords)
-        reset()
+        reinitialise()
     }
 
     deinit {
@@ -115,13 +130,37 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         segmentStartWeights.deallocate()
     }
 
+    /// Back to M_0, zero controller state and the initial ring, by undoing what was done since the
+    /// last reset (`EpisodeUndoLog`): the written rows get their M_0 contents back and are re-indexed,
+    /// the used rows get their ring links and access times back. O(rows touched · W) plus the index's
+    /// cost of updating those rows; never O(N) (Proofs/episode-reset.md).
     public func reset() {
+        undo.restoreMemory(memory)
+        restoredRows.removeAll(keepingCapacity: true)
+        for row in undo.written { restoredRows.append(Int(row)) }
+        if !restoredRows.isEmpty { index.update(rows: restoredRows, in: memory) }
+        ring.restoreInitialOrder(moved: undo.used)
+        for row in undo.used { lastAccess[Int(row)] = 0 }
+        undo.clear()
+        clearEpisodeState()
+    }
+
+    /// The O(N) reset: M_0 from the configuration, the index rebuilt from all rows, a new ring.
+    /// `init` uses it; `reset()` gives the same state in O(rows touched).
+    public func reinitialise() {
         initialise(memory, configuration)
         index.build(from: memory)
-        state = RecurrentState(configuration)
-        segmentStart = state
         ring = LeastRecentlyUsedRing(count: configuration.memoryWords)
         lastAccess = Array(repeating: 0, count: configuration.memoryWords)
+        undo.clear()
+        clearEpisodeState()
+    }
+
+    /// Zero controller state, no previous read, time 0, empty tape and journal (O(H + R·W)).
+    private func clearEpisodeState() {
+        state.zero()
+        segmentStart = state
+        segmentStartHasRead = false
         time = 0
         tape.removeAll()
         journal.removeAll()
@@ -200,6 +239,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         for i in state.previousRows { touch(Int(i)) }
         written.removeAll(keepingCapacity: true)
         written.append(contentsOf: accessed)
+        for i in written { undo.willWrite(row: i, of: memory) }
         if recording {
             journal.beginStep()
             for i in written { journal.save(row: i, of: memory) }
@@ -261,6 +301,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         for i in accessed where accessWeight[i] > threshold {
             ring.moveToBack(i)
             lastAccess[i] = time
+            undo.didUse(row: i)
         }
     }
 }

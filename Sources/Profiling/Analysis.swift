@@ -12,40 +12,26 @@ public struct SeriesFit: Codable, Sendable, Equatable {
     public let error: String?
     /// The chosen class's predictions on a geometric grid from the smallest measured N to the
     /// largest extrapolated N (for the plots); each is flagged measured, interpolated or extrapolated.
+    /// One noise model (the pooled one) throughout, so the band is continuous at the last measured N.
     public let curve: [Prediction]
 }
 
-/// A claim of Proofs/complexity-claims.md checked against a fit.
+/// A claim of Proofs/complexity-claims.md checked against a fit: one class, as the theory states it.
 public struct ClaimCheck: Codable, Sendable, Equatable {
     public let model: ProfiledModel
     public let metric: Metric
-    /// The claim in words, e.g. "O(log N) or better, log-log slope upper bound < 0.2".
-    public let claim: String
-    /// Classes that confirm the claim.
-    public let accepted: [ComplexityClass]
-    public let slopeCondition: SlopeCondition?
+    /// The claim's proof in Proofs/complexity-claims.md, e.g. "D1".
+    public let proof: String
+    /// The one class the theory gives.
+    public let claimed: ComplexityClass
     /// The fitted class, nil when there is no fit.
     public let chosen: ComplexityClass?
-    /// Whether the fit confirms the claim (nil when there is no fit).
-    public let confirmed: Bool?
-}
+    /// Whether any time measurement behind the row stayed below the busy threshold at the re-run cap.
+    public let noisy: Bool
+    /// confirmed, contradicted or inconclusive, with the reason (`ClaimVerdict.judge`).
+    public let verdict: ClaimVerdict
 
-/// An extra requirement on the 95% log-log slope interval.
-public enum SlopeCondition: Codable, Sendable, Equatable, CustomStringConvertible {
-    case upperBelow(Double)
-    case containsZero
-    public var description: String {
-        switch self {
-        case let .upperBelow(v): "slope CI upper bound < \(v)"
-        case .containsZero: "slope CI contains 0"
-        }
-    }
-    func holds(_ s: LogLogSlope) -> Bool {
-        switch self {
-        case let .upperBelow(v): s.upper < v
-        case .containsZero: s.contains(0)
-        }
-    }
+    public var outcome: VerdictOutcome { verdict.outcome }
 }
 
 /// DAM's median time per step over SAM's, at one N measured by both in the same run.
@@ -69,6 +55,9 @@ public struct ScalingReport: Codable, Sendable, Equatable {
     public let claims: [ClaimCheck]
     /// Sizes predicted beyond each model's measured range.
     public let extrapolatedSizes: [ProfiledModel: [Int]]
+
+    /// Every claim confirmed (what `--strict` requires).
+    public var allConfirmed: Bool { claims.allSatisfy { $0.outcome == .confirmed } }
 
     public func fit(_ model: ProfiledModel, _ metric: Metric) -> SeriesFit? {
         fits.first { $0.model == model && $0.metric == metric }
@@ -106,7 +95,7 @@ public struct ScalingAnalyser: Sendable {
             }
         }
         return ScalingReport(measurements: set, fits: fits, ratios: ratios(set),
-                             claims: Self.claims.map { check($0, fits) }, extrapolatedSizes: extrapolated)
+                             claims: Self.claims.filter { set.plan.sizes[$0.model] != nil }.map { check($0, fits, set) }, extrapolatedSizes: extrapolated)
     }
 
     func fit(_ model: ProfiledModel, _ metric: Metric, points: [(Int, [Double])], extra: [Int]) -> SeriesFit {
@@ -119,7 +108,7 @@ public struct ScalingAnalyser: Sendable {
             let analysis = try fitter.analyse(sizes: sizes, replicates: points.map(\.1), extrapolatingTo: extra)
             let low = Double(sizes.min()!), high = Double((sizes + extra).max()!)
             let grid = (0...60).map { Int((low * pow(high / low, Double($0) / 60)).rounded()) }
-            let curve = try analysis.predict(at: Array(Set(grid + sizes)).sorted())
+            let curve = try analysis.predict(at: Array(Set(grid + sizes)).sorted(), pooledNoise: true)
             return SeriesFit(model: model, metric: metric, sizes: sizes, analysis: analysis, error: nil, curve: curve)
         } catch {
             return SeriesFit(model: model, metric: metric, sizes: sizes, analysis: nil, error: "\(error)", curve: [])
@@ -132,69 +121,56 @@ public struct ScalingAnalyser: Sendable {
         for sparse in ProfiledModel.allCases where sparse.isSparse {
             for s in set.measurements(of: sparse) {
                 guard let d = dam[s.size] else { continue }
-                out.append(TimeRatio(size: s.size, sparse: sparse, damSeconds: ReplicateStatistics.median(d.stepSeconds),
-                                     samSeconds: ReplicateStatistics.median(s.stepSeconds),
-                                     damRecordBytes: ReplicateStatistics.median(d.recordBytesPerStep),
-                                     samRecordBytes: ReplicateStatistics.median(s.recordBytesPerStep)))
+                out.append(TimeRatio(size: s.size, sparse: sparse, damSeconds: Statistics.median(d.stepSeconds),
+                                     samSeconds: Statistics.median(s.stepSeconds),
+                                     damRecordBytes: Statistics.median(d.recordBytesPerStep),
+                                     samRecordBytes: Statistics.median(s.recordBytesPerStep)))
             }
         }
         return out
     }
 
+    /// One claim: a model, a metric, the one class the proof gives.
     struct Claim {
-        let model: ProfiledModel, metric: Metric, claim: String, accepted: [ComplexityClass], slope: SlopeCondition?
+        let model: ProfiledModel, metric: Metric, proof: String, claimed: ComplexityClass
     }
 
-    /// The claims of Proofs/complexity-claims.md that the fits must confirm (issue 5, "Done when"),
-    /// plus the forward/backward split.
+    /// The claims of Proofs/complexity-claims.md, one class each, exactly as the proofs state them.
     static let claims: [Claim] = {
         var c: [Claim] = [
-            Claim(model: .dam, metric: .stepTime, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .dam, metric: .forwardTime, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .dam, metric: .backwardTime, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .dam, metric: .recordBytes, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .samExact, metric: .stepTime, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .samExact, metric: .forwardTime, claim: "O(N)", accepted: [.linear], slope: nil),
-            Claim(model: .samKDTree, metric: .stepTime, claim: "O(log N) or better, slope upper bound < 0.2",
-                  accepted: [.constant, .logN], slope: .upperBelow(0.2)),
-            Claim(model: .samKDTree, metric: .forwardTime, claim: "O(log N) or better, slope upper bound < 0.2",
-                  accepted: [.constant, .logN], slope: .upperBelow(0.2)),
-            // Fixed bits give N/2^b candidates per table: O(N) with a small constant. Over the measured
-            // range O(N) and O(N log N) are within a few BIC points, so the slope decides: sub-linear.
-            Claim(model: .samLSH, metric: .stepTime, claim: "O(N) or better (fixed bits: N/2^b candidates), slope upper bound < 1",
-                  accepted: [.constant, .logN, .linear, .nLogN], slope: .upperBelow(1)),
+            Claim(model: .dam, metric: .stepTime, proof: "D1+D2", claimed: .linear),
+            Claim(model: .dam, metric: .forwardTime, proof: "D1", claimed: .linear),
+            Claim(model: .dam, metric: .backwardTime, proof: "D2", claimed: .linear),
+            Claim(model: .dam, metric: .recordBytes, proof: "D3", claimed: .linear),
+            Claim(model: .dam, metric: .resetTime, proof: "D5", claimed: .linear),
+            Claim(model: .samExact, metric: .stepTime, proof: "E1", claimed: .linear),
+            Claim(model: .samExact, metric: .forwardTime, proof: "E1", claimed: .linear),
+            Claim(model: .samKDTree, metric: .stepTime, proof: "K1", claimed: .logN),
+            Claim(model: .samKDTree, metric: .forwardTime, proof: "K1", claimed: .logN),
+            Claim(model: .samLSH, metric: .stepTime, proof: "L1", claimed: .linear),
+            Claim(model: .samLSH, metric: .forwardTime, proof: "L1", claimed: .linear),
         ]
         for m in [ProfiledModel.samExact, .samKDTree, .samLSH] {
-            c.append(Claim(model: m, metric: .recordBytes, claim: "O(1), slope CI contains 0",
-                           accepted: [.constant], slope: .containsZero))
-            // The backward touches O(R*K) rows whatever N is; a larger memory only spreads those rows
-            // over more cache lines, which shows as a small slope. The slope bound is the claim.
-            c.append(Claim(model: m, metric: .backwardTime, claim: "O(1) in N up to cache effects: slope upper bound < 0.2",
-                           accepted: [.constant, .logN, .linear, .nLogN], slope: .upperBelow(0.2)))
+            c.append(Claim(model: m, metric: .recordBytes, proof: "S2", claimed: .constant))
+            c.append(Claim(model: m, metric: .backwardTime, proof: "S1", claimed: .constant))
+            // The reset re-indexes the rows it restores: the class of the index's update (R1).
+            c.append(Claim(model: m, metric: .resetTime, proof: "R1", claimed: m == .samKDTree ? .logN : .constant))
         }
         return c
     }()
 
-    func check(_ claim: Claim, _ fits: [SeriesFit]) -> ClaimCheck {
-        let analysis = fits.first { $0.model == claim.model && $0.metric == claim.metric }?.analysis
-        let confirmed = analysis.map { a in
-            claim.accepted.contains(a.selection.chosen) && (claim.slope?.holds(a.slope) ?? true)
+    func check(_ claim: Claim, _ fits: [SeriesFit], _ set: MeasurementSet) -> ClaimCheck {
+        let noisy = claim.metric.isTime && set.measurements(of: claim.model).contains { $0.isNoisy }
+        let verdict: ClaimVerdict
+        if let analysis = fits.first(where: { $0.model == claim.model && $0.metric == claim.metric })?.analysis {
+            verdict = ClaimVerdict.judge(claim.claimed, analysis, noisy: noisy)
+        } else {
+            let why = fits.first { $0.model == claim.model && $0.metric == claim.metric }?.error ?? "not measured"
+            verdict = ClaimVerdict(claimed: claim.claimed, outcome: .inconclusive, reason: "no fit: \(why)",
+                                   delta: nil, localSlope: nil)
         }
-        return ClaimCheck(model: claim.model, metric: claim.metric, claim: claim.claim, accepted: claim.accepted,
-                          slopeCondition: claim.slope, chosen: analysis?.selection.chosen, confirmed: confirmed)
-    }
-}
-
-/// Medians and quartiles of replicate values.
-public enum ReplicateStatistics {
-    public static func median(_ v: [Double]) -> Double { quantile(v, 0.5) }
-
-    /// Linear-interpolation quantile (type 7); NaN for an empty list.
-    public static func quantile(_ v: [Double], _ p: Double) -> Double {
-        guard !v.isEmpty else { return .nan }
-        let s = v.sorted()
-        let h = Double(s.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, s.count - 1)
-        return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+        return ClaimCheck(model: claim.model, metric: claim.metric, proof: claim.proof, claimed: claim.claimed,
+                          chosen: fits.first { $0.model == claim.model && $0.metric == claim.metric }?.analysis?.selection.chosen,
+                          noisy: noisy, verdict: verdict)
     }
 }

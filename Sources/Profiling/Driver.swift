@@ -31,7 +31,7 @@ public struct Driver: Sendable {
         let canReset = ResidentMemory.resetPeak()
 
         let t = Double(plan.steps)
-        struct Segment { let forward, backward, cpu, bytes: Double; var busy: Double { cpu / (forward + backward) } }
+        struct Segment { let forward, backward, reset, cpu, bytes: Double; var busy: Double { cpu / (forward + backward) } }
         func runSegment() throws -> Segment {
             let cpu0 = Clock.threadCPU()
             let t0 = Clock.monotonic()
@@ -41,7 +41,11 @@ public struct Driver: Sendable {
             _ = try instance.backward()
             let t2 = Clock.monotonic()
             let cpu1 = Clock.threadCPU()
-            return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, cpu: (cpu1 - cpu0) / t,
+            // The episode ends: back to M_0 (SAM: O(rows touched), Proofs/episode-reset.md). Timed
+            // whole, not per step, and outside the busy fraction of the steps.
+            instance.reset()
+            let t3 = Clock.monotonic()
+            return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, reset: t3 - t2, cpu: (cpu1 - cpu0) / t,
                            bytes: Double(recordBytes) / t)
         }
         let maxAttempts = plan.repeats * Self.attemptFactor
@@ -66,11 +70,12 @@ public struct Driver: Sendable {
         if kept.count < plan.repeats {
             kept += setAside.sorted { $0.busy > $1.busy }.prefix(plan.repeats - kept.count)
         }
-        let forward = kept.map(\.forward), backward = kept.map(\.backward)
+        let forward = kept.map(\.forward), backward = kept.map(\.backward), reset = kept.map(\.reset)
         let cpu = kept.map(\.cpu), bytes = kept.map(\.bytes)
         progress(total, total)
         return SizeMeasurement(model: model, size: size, steps: plan.steps, warmupSegments: plan.warmup,
                                setupSeconds: setupSeconds, forwardSeconds: forward, backwardSeconds: backward,
+                               resetSeconds: reset,
                                cpuSeconds: cpu, recordBytesPerStep: bytes,
                                peakResidentBytes: canReset ? ResidentMemory.peakBytes() : nil,
                                setupPeakResidentBytes: setupPeak, isolated: false, preemptedSegments: rejected)

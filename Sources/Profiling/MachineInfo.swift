@@ -1,3 +1,4 @@
+import BuildInfo
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,13 +16,17 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public let buildConfiguration: String
     public let swiftVersion: String
     public let kernel: String
-    /// `git rev-parse HEAD` of the working directory, with `-dirty` if it has uncommitted changes; nil outside a repository.
+    /// The commit the binary was built from, with `-dirty` if tracked files had uncommitted changes
+    /// (embedded at build time, `BuildInfo`); nil outside a repository.
     public let gitCommit: String?
+    /// SHA-256 of Sources/ and Package.swift as built (`BuildInfo.sourcesHash`); nil in older files.
+    public let sourcesHash: String?
     /// ISO 8601 time the sweep started.
     public let date: String
 
     public init(cpuModel: String, logicalCPUs: Int, threadsUsed: Int, openBLASThreads: String,
-                buildConfiguration: String, swiftVersion: String, kernel: String, gitCommit: String?, date: String) {
+                buildConfiguration: String, swiftVersion: String, kernel: String, gitCommit: String?,
+                sourcesHash: String? = nil, date: String) {
         self.cpuModel = cpuModel
         self.logicalCPUs = logicalCPUs
         self.threadsUsed = threadsUsed
@@ -30,16 +35,11 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         self.swiftVersion = swiftVersion
         self.kernel = kernel
         self.gitCommit = gitCommit
+        self.sourcesHash = sourcesHash
         self.date = date
     }
 
-    public static var buildConfiguration: String {
-        #if DEBUG
-        "debug"
-        #else
-        "release"
-        #endif
-    }
+    public static var buildConfiguration: String { BuildInfo.configuration }
 
     /// The compiler that built this binary (compile-time check, so no toolchain is needed at run time).
     public static var compilerVersion: String {
@@ -56,7 +56,7 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         #endif
     }
 
-    /// Reads /proc/cpuinfo, uname and git.
+    /// Reads /proc/cpuinfo, uname and the build's embedded provenance (`BuildInfo`).
     public static func current(openBLASThreads: String = "1") -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
@@ -68,15 +68,13 @@ public struct MachineInfo: Codable, Sendable, Equatable {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         let kernel = "\(field(name.sysname)) \(field(name.release)) \(field(name.machine))"
-        var commit = run(["git", "rev-parse", "--short=12", "HEAD"])
-        if let c = commit, let status = run(["git", "status", "--porcelain", "--untracked-files=no"]), !status.isEmpty {
-            commit = c + "-dirty"
-        }
+        let commit: String? = BuildInfo.commit == "unknown" ? nil : BuildInfo.shortCommit
+        let hash: String? = BuildInfo.sourcesHash == "unknown" ? nil : BuildInfo.sourcesHash
         let formatter = ISO8601DateFormatter()
         return MachineInfo(cpuModel: model, logicalCPUs: ProcessInfo.processInfo.activeProcessorCount, threadsUsed: 1,
                            openBLASThreads: openBLASThreads, buildConfiguration: buildConfiguration,
                            swiftVersion: "Swift \(compilerVersion) (compiler of this binary)", kernel: kernel,
-                           gitCommit: commit, date: formatter.string(from: Date()))
+                           gitCommit: commit, sourcesHash: hash, date: formatter.string(from: Date()))
     }
 
     /// Runs a command found on PATH; its trimmed stdout, or nil if it fails.

@@ -1,3 +1,4 @@
+import ComplexityFit
 import Foundation
 
 /// Everything measured for one model at one N, in one process. Per-step values are per segment
@@ -15,6 +16,9 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public let forwardSeconds: [Double]
     /// Wall seconds per step of the backward pass, one per timed segment.
     public let backwardSeconds: [Double]
+    /// Wall seconds of the reset that ends each timed segment (one episode of T steps back to M_0),
+    /// whole, not per step; nil in files written before it was measured.
+    public let resetSeconds: [Double]?
     /// Thread CPU seconds per step, forward plus backward (CLOCK_THREAD_CPUTIME_ID); for judging
     /// how much of the wall time was lost to other processes.
     public let cpuSeconds: [Double]
@@ -30,14 +34,35 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     /// Timed segments set aside and re-run because another process preempted this one (thread CPU
     /// time below `Driver.minimumBusyFraction` of the wall time).
     public let preemptedSegments: Int
+    /// How many separate worker processes measured this (model, N) (nil in format 1: one). The
+    /// segment arrays hold each process's kept segments in turn, equally many per process.
+    public let processes: Int?
+
+    public var processCount: Int { processes ?? 1 }
+
+    /// The fit's replicates of a per-segment list: with one process, the segments themselves; with
+    /// several, the median of each process's segments (so between-run variance is in the spread).
+    public func replicates(_ values: [Double]) -> [Double] {
+        let p = processCount
+        guard p > 1, values.count % p == 0 else { return values }
+        let per = values.count / p
+        return (0..<p).map { Statistics.median(Array(values[($0 * per)..<(($0 + 1) * per)])) }
+    }
 
     /// Forward plus backward, per step, segment by segment.
     public var stepSeconds: [Double] { zip(forwardSeconds, backwardSeconds).map { $0 + $1 } }
 
+    /// Thread CPU time over wall time of each kept segment.
+    public var busyFractions: [Double] { zip(cpuSeconds, stepSeconds).map { $0 / $1 } }
+
+    /// Some kept segment still had CPU/wall below `Driver.minimumBusyFraction`: the re-run cap was
+    /// reached without enough clean segments, so the times carry other processes' load.
+    public var isNoisy: Bool { busyFractions.contains { $0 < Driver.minimumBusyFraction } }
+
     public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
-                forwardSeconds: [Double], backwardSeconds: [Double], cpuSeconds: [Double],
+                forwardSeconds: [Double], backwardSeconds: [Double], resetSeconds: [Double]? = nil, cpuSeconds: [Double],
                 recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool,
-                preemptedSegments: Int = 0) {
+                preemptedSegments: Int = 0, processes: Int? = nil) {
         self.model = model
         self.size = size
         self.steps = steps
@@ -45,20 +70,39 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
         self.setupSeconds = setupSeconds
         self.forwardSeconds = forwardSeconds
         self.backwardSeconds = backwardSeconds
+        self.resetSeconds = resetSeconds
         self.cpuSeconds = cpuSeconds
         self.recordBytesPerStep = recordBytesPerStep
         self.peakResidentBytes = peakResidentBytes
         self.setupPeakResidentBytes = setupPeakResidentBytes
         self.isolated = isolated
         self.preemptedSegments = preemptedSegments
+        self.processes = processes
     }
 
-    func with(isolated: Bool) -> SizeMeasurement {
+    func with(isolated: Bool? = nil, processes: Int?? = nil) -> SizeMeasurement {
         SizeMeasurement(model: model, size: size, steps: steps, warmupSegments: warmupSegments,
                         setupSeconds: setupSeconds, forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds,
-                        cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
+                        resetSeconds: resetSeconds, cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
                         peakResidentBytes: peakResidentBytes, setupPeakResidentBytes: setupPeakResidentBytes,
-                        isolated: isolated, preemptedSegments: preemptedSegments)
+                        isolated: isolated ?? self.isolated, preemptedSegments: preemptedSegments,
+                        processes: processes ?? self.processes)
+    }
+
+    /// Measurements of one (model, N) from separate processes, as one measurement: segments in
+    /// process order, setup time and peak resident memory the medians/maximum, re-runs summed.
+    static func merging(_ runs: [SizeMeasurement]) -> SizeMeasurement {
+        let first = runs[0]
+        guard runs.count > 1 else { return first }
+        return SizeMeasurement(model: first.model, size: first.size, steps: first.steps, warmupSegments: first.warmupSegments,
+                               setupSeconds: Statistics.median(runs.map(\.setupSeconds)),
+                               forwardSeconds: runs.flatMap(\.forwardSeconds), backwardSeconds: runs.flatMap(\.backwardSeconds),
+                               resetSeconds: runs.allSatisfy { $0.resetSeconds != nil } ? runs.flatMap { $0.resetSeconds! } : nil,
+                               cpuSeconds: runs.flatMap(\.cpuSeconds), recordBytesPerStep: runs.flatMap(\.recordBytesPerStep),
+                               peakResidentBytes: runs.compactMap(\.peakResidentBytes).max(),
+                               setupPeakResidentBytes: runs.compactMap(\.setupPeakResidentBytes).max(),
+                               isolated: runs.allSatisfy(\.isolated), preemptedSegments: runs.reduce(0) { $0 + $1.preemptedSegments },
+                               processes: runs.count)
     }
 }
 
@@ -71,17 +115,20 @@ public struct MeasurementFailure: Codable, Sendable, Equatable {
 
 /// The output of `samkit profile`: the plan, the machine, every measurement and every failure.
 public struct MeasurementSet: Codable, Sendable, Equatable {
-    /// Format version of this file.
-    public var formatVersion = 1
+    /// Format version of this file: 2 adds `processes` (replicates from separate processes).
+    public var formatVersion = 2
     public let plan: SweepPlan
     public let machine: MachineInfo
     public let measurements: [SizeMeasurement]
     public let failures: [MeasurementFailure]
     /// Wall seconds the whole sweep took.
     public let sweepSeconds: Double
+    /// The machine's quiet before the sweep (nil in format 1, or when not run).
+    public var quietCheck: QuietCheck?
 
     public init(plan: SweepPlan, machine: MachineInfo, measurements: [SizeMeasurement],
-                failures: [MeasurementFailure], sweepSeconds: Double) {
+                failures: [MeasurementFailure], sweepSeconds: Double, quietCheck: QuietCheck? = nil) {
+        self.quietCheck = quietCheck
         self.plan = plan
         self.machine = machine
         self.measurements = measurements
@@ -98,9 +145,12 @@ public struct MeasurementSet: Codable, Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadableMeasurements(path: url.path, reason: error.localizedDescription)
         }
-        do { return try JSONCoding.decoder.decode(MeasurementSet.self, from: data) } catch {
+        let set: MeasurementSet
+        do { set = try JSONCoding.decoder.decode(MeasurementSet.self, from: data) } catch {
             throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file (\(error))")
         }
+        try set.validate()
+        return set
     }
 
     public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }

@@ -11,6 +11,8 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
     case recordBytes = "record-bytes"
     /// Peak resident memory over the timed steps (model included).
     case peakResident = "peak-resident"
+    /// Wall time of one episode reset after T steps (back to M_0), whole, not per step.
+    case resetTime = "reset-time"
 
     public var label: String {
         switch self {
@@ -19,43 +21,41 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         case .backwardTime: "backward time per step"
         case .recordBytes: "backward-record bytes per step"
         case .peakResident: "peak resident memory"
+        case .resetTime: "episode reset after T steps"
         }
     }
 
     public var unit: String {
         switch self {
-        case .stepTime, .forwardTime, .backwardTime: "s"
+        case .stepTime, .forwardTime, .backwardTime, .resetTime: "s"
         case .recordBytes, .peakResident: "B"
         }
     }
 
     public var isTime: Bool { unit == "s" }
 
-    /// Replicates of this metric in one measurement (nil if it was not available).
-    public func replicates(_ m: SizeMeasurement) -> [Double]? {
+    /// Every kept segment's value of this metric in one measurement (nil if it was not available).
+    public func segments(_ m: SizeMeasurement) -> [Double]? {
         switch self {
         case .stepTime: m.stepSeconds
         case .forwardTime: m.forwardSeconds
         case .backwardTime: m.backwardSeconds
         case .recordBytes: m.recordBytesPerStep
         case .peakResident: m.peakResidentBytes.map { [Double($0)] }
+        case .resetTime: m.resetSeconds
         }
+    }
+
+    /// The fit's replicates: per-process medians of the segments when several processes measured
+    /// the size, else the segments (`SizeMeasurement.replicates`).
+    public func replicates(_ m: SizeMeasurement) -> [Double]? {
+        guard self != .peakResident else { return segments(m) }
+        return segments(m).map { m.replicates($0) }
     }
 
     /// Formats a value of this metric with a readable unit.
     public func format(_ value: Double) -> String {
-        if isTime {
-            let a = abs(value)
-            if a >= 1 { return String(format: "%.3g s", value) }
-            if a >= 1e-3 { return String(format: "%.3g ms", value * 1e3) }
-            return String(format: "%.3g µs", value * 1e6)
-        }
-        let a = abs(value)
-        let kib = 1024.0, mib = kib * kib, gib = mib * kib
-        if a >= gib { return String(format: "%.3g GiB", value / gib) }
-        if a >= mib { return String(format: "%.3g MiB", value / mib) }
-        if a >= kib { return String(format: "%.3g KiB", value / kib) }
-        return String(format: "%.4g B", value)
+        isTime ? NumberFormat.seconds(value) : NumberFormat.bytes(value)
     }
 }
 

@@ -16,6 +16,41 @@ public struct GnuplotPlotter: Sendable {
     static let colours: [ProfiledModel: String] = [
         .dam: "#d62728", .samExact: "#1f77b4", .samKDTree: "#2ca02c", .samLSH: "#9467bd",
     ]
+    /// Point type, point size and dash type per model: filled circle, then open square, triangle and
+    /// diamond of decreasing size, so series that coincide stay visible as nested markers.
+    static let styles: [ProfiledModel: (point: Int, size: Double, dash: Int)] = [
+        .dam: (7, 0.8, 1), .samExact: (4, 1.8, 2), .samKDTree: (8, 1.3, 3), .samLSH: (12, 0.9, 4),
+    ]
+
+    /// Groups of models whose medians of `metric` agree within 0.1% at every size they share
+    /// (e.g. the three SAM record-bytes lines); the plots and the report name them.
+    public static func coinciding(_ metric: Metric, in report: ScalingReport) -> [[ProfiledModel]] {
+        func medians(_ m: ProfiledModel) -> [Int: Double] {
+            Dictionary(report.measurements.measurements(of: m).compactMap { x in
+                metric.replicates(x).map { (x.size, Statistics.median($0)) } }, uniquingKeysWith: { a, _ in a })
+        }
+        var groups: [[ProfiledModel]] = []
+        for model in ProfiledModel.allCases {
+            let mine = medians(model)
+            guard !mine.isEmpty else { continue }
+            if let i = groups.firstIndex(where: { group in
+                let other = medians(group[0])
+                let shared = Set(mine.keys).intersection(other.keys)
+                return shared.count >= 2 && shared.allSatisfy { abs(mine[$0]! - other[$0]!) <= 1e-3 * abs(other[$0]!) }
+            }) { groups[i].append(model) } else { groups.append([model]) }
+        }
+        return groups.filter { $0.count > 1 }
+    }
+
+    /// "SAM (exact), SAM (k-d forest) and SAM (LSH) coincide" for each group, or nil.
+    public static func coincidenceNote(_ metric: Metric, in report: ScalingReport) -> String? {
+        let groups = coinciding(metric, in: report)
+        guard !groups.isEmpty else { return nil }
+        return groups.map { g in
+            let names = g.map(\.label)
+            return names.dropLast().joined(separator: ", ") + " and " + names.last! + " coincide"
+        }.joined(separator: "; ") + " (drawn as nested markers)"
+    }
 
     /// The file name of a metric's plot, relative to the report folder.
     public static func fileName(_ metric: Metric) -> String { "plots/\(metric.rawValue).png" }
@@ -27,7 +62,11 @@ public struct GnuplotPlotter: Sendable {
         do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
             throw .plotFailed(reason: "cannot create \(work.path): \(error.localizedDescription)")
         }
-        defer { try? FileManager.default.removeItem(at: work) }
+        let cleanupToken = TerminationCleanup.shared.add { try? FileManager.default.removeItem(at: work) }
+        defer {
+            try? FileManager.default.removeItem(at: work)
+            TerminationCleanup.shared.remove(cleanupToken)
+        }
         var written: [Metric: String] = [:]
         for metric in Metric.allCases {
             let series = report.fits.filter { $0.metric == metric && !$0.sizes.isEmpty }
@@ -68,13 +107,14 @@ public struct GnuplotPlotter: Sendable {
         var plots: [String] = []
         for s in series {
             let colour = Self.colours[s.model] ?? "#000000"
+            let style = Self.styles[s.model] ?? (7, 0.8, 1)
             let name = "\(s.model.rawValue)-\(metric.rawValue)"
             // Points: N, median, first and third quartile.
             let measured = report.measurements.measurements(of: s.model)
             var points = "# N median q1 q3\n"
             for m in measured {
                 guard let v = metric.replicates(m) else { continue }
-                points += "\(m.size) \(ReplicateStatistics.median(v)) \(ReplicateStatistics.quantile(v, 0.25)) \(ReplicateStatistics.quantile(v, 0.75))\n"
+                points += "\(m.size) \(Statistics.median(v)) \(Statistics.quantile(v, 0.25)) \(Statistics.quantile(v, 0.75))\n"
             }
             let pointsURL = work.appendingPathComponent("\(name).points")
             try save(points, pointsURL)
@@ -92,15 +132,18 @@ public struct GnuplotPlotter: Sendable {
                 try save(curve, curveURL)
                 try save(band, bandURL)
                 plots.append("'\(bandURL.path)' using 1:3:4 with filledcurves lc rgb '\(colour)' fs transparent solid 0.15 noborder notitle")
-                plots.append("'\(curveURL.path)' using 1:2 with lines lc rgb '\(colour)' lw 2 title '\(s.model.label) fit: \(analysis.selection.chosen)'")
+                plots.append("'\(curveURL.path)' using 1:2 with lines lc rgb '\(colour)' lw 2 dt \(style.dash) title '\(s.model.label) fit: \(analysis.selection.chosen)'")
             }
-            plots.append("'\(pointsURL.path)' using 1:2:3:4 with yerrorbars pt 7 ps 0.7 lc rgb '\(colour)' title '\(s.model.label) median (IQR)'")
+            plots.append("'\(pointsURL.path)' using 1:2:3:4 with yerrorbars pt \(style.point) ps \(style.size) lc rgb '\(colour)' title '\(s.model.label) median (IQR)'")
         }
         let ylabel = metric.isTime ? "\(metric.label) (s)" : "\(metric.label) (bytes)"
+        let note = Self.coincidenceNote(metric, in: report).map { "set bmargin 6\nset label 1 'note: \($0)' at screen 0.01, screen 0.02 font ',9'" } ?? ""
         return """
-            set terminal pngcairo size 960,640 enhanced font 'DejaVu Sans,10'
+            set terminal pngcairo size 1100,700 enhanced font 'DejaVu Sans,10'
             set output '\(output.path)'
-            set title '\(metric.label) (log-log, single-threaded); band: 95% prediction interval where extrapolated'
+            set title "\(metric.label), log-log, single-threaded\\n{/*0.85 shaded: 95% prediction band from the last measured N on}"
+            set tmargin 5
+            \(note)
             set logscale x 2
             set logscale y 10
             set format x '2^{%L}'

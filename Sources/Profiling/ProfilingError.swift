@@ -19,6 +19,8 @@ public enum ProfilingError: Error, Equatable, Sendable, CustomStringConvertible 
     case unreadableMeasurements(path: String, reason: String)
     /// A worker process (one model at one N) that failed.
     case workerFailed(model: String, size: Int, reason: String)
+    /// A measurements file whose content is out of range (see `MeasurementSet.validate`).
+    case invalidMeasurement(field: String, value: String, valid: String)
     /// A file that could not be written.
     case writeFailed(path: String, reason: String)
     /// gnuplot failed or is missing.
@@ -44,6 +46,8 @@ public enum ProfilingError: Error, Equatable, Sendable, CustomStringConvertible 
             "cannot read measurements from \(path): \(reason)"
         case let .workerFailed(model, size, reason):
             "\(model) at N = \(size) failed: \(reason)"
+        case let .invalidMeasurement(field, value, valid):
+            "invalid measurements: \(field) = \(value); valid: \(valid)"
         case let .writeFailed(path, reason):
             "cannot write \(path): \(reason)"
         case let .plotFailed(reason):

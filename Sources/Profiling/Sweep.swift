@@ -38,20 +38,26 @@ public struct Sweep {
         self.progress = progress
     }
 
-    public func run(machine: MachineInfo = .current()) -> MeasurementSet {
+    /// Runs every job `plan.processCount` times, round by round (so the processes of one (model, N)
+    /// are spread over the sweep), and merges each job's runs into one measurement.
+    public func run(machine: MachineInfo = .current(), quietCheck: QuietCheck? = nil) -> MeasurementSet {
         let start = Clock.monotonic()
-        let jobs = plan.jobs
-        var measurements: [SizeMeasurement] = [], failures: [MeasurementFailure] = []
+        let jobs = plan.jobs, rounds = plan.processCount
+        let work = (0..<rounds).flatMap { round in jobs.map { (round, $0) } }
+        var runs: [String: [SizeMeasurement]] = [:], failures: [MeasurementFailure] = []
         var failed = Set<ProfiledModel>()
         var estimator = TimeLeftEstimator()
-        for (number, job) in jobs.enumerated() {
+        for (number, (round, job)) in work.enumerated() {
             if failed.contains(job.model) {
-                failures.append(MeasurementFailure(model: job.model, size: job.size,
-                                                   reason: "skipped: a smaller size of this model failed"))
+                if round == 0 {
+                    failures.append(MeasurementFailure(model: job.model, size: job.size,
+                                                       reason: "skipped: a smaller size of this model failed"))
+                }
                 continue
             }
-            let left = estimator.estimate(remaining: Array(jobs[number...]))
-            let prefix = "[\(number + 1)/\(jobs.count)] \(job.model.rawValue) N=\(job.size)"
+            let left = estimator.estimate(remaining: work[number...].map(\.1))
+            let process = rounds > 1 ? " process \(round + 1)/\(rounds)" : ""
+            let prefix = "[\(number + 1)/\(work.count)] \(job.model.rawValue) N=\(job.size)\(process)"
             let suffix = left.map { ", about \(ProgressLine.duration($0)) left" } ?? ""
             progress.show("\(prefix)\(suffix)", force: true)
             let jobStart = Clock.monotonic()
@@ -59,7 +65,7 @@ public struct Sweep {
                 let m = try measure(job, label: "\(prefix)\(suffix)") { segment, total in
                     progress.show("\(prefix) segment \(segment)/\(total) (T=\(plan.steps) steps)\(suffix)")
                 }
-                measurements.append(m)
+                runs["\(job.model.rawValue)/\(job.size)", default: []].append(m)
             } catch {
                 failed.insert(job.model)
                 let reason = (error as? ProfilingError).map { "\($0)" } ?? "\(error)"
@@ -69,8 +75,14 @@ public struct Sweep {
             estimator.record(job, seconds: Clock.monotonic() - jobStart)
         }
         progress.finish()
+        // A (model, N) counts only if every one of its processes succeeded (a failure in a later
+        // round skips the model's remaining runs, so its sizes drop out and the failure is listed).
+        let measurements = jobs.compactMap { job -> SizeMeasurement? in
+            guard let list = runs["\(job.model.rawValue)/\(job.size)"], list.count == rounds else { return nil }
+            return SizeMeasurement.merging(list).with(processes: rounds > 1 ? rounds : nil)
+        }
         return MeasurementSet(plan: plan, machine: machine, measurements: measurements, failures: failures,
-                              sweepSeconds: Clock.monotonic() - start)
+                              sweepSeconds: Clock.monotonic() - start, quietCheck: quietCheck)
     }
 
     func measure(_ job: SweepPlan.Job, label: String, progress: @escaping (Int, Int) -> Void) throws -> SizeMeasurement {
@@ -87,7 +99,7 @@ public struct Sweep {
     /// The worker's command-line arguments for one job (appended to the runner's arguments).
     public static func workerArguments(_ job: SweepPlan.Job, plan: SweepPlan) -> [String] {
         ["--models", job.model.rawValue, "--sizes", "\(job.size)", "--steps", "\(plan.steps)",
-         "--repeats", "\(plan.repeats)", "--warmup", "\(plan.warmup)"]
+         "--repeats", "\(plan.repeats)", "--warmup", "\(plan.warmup)", "--processes", "1"]
     }
 
     static func runChild(_ job: SweepPlan.Job, plan: SweepPlan, executable: URL, arguments: [String],
@@ -108,6 +120,8 @@ public struct Sweep {
                                               reason: "cannot start \(executable.path): \(error.localizedDescription)")
         }
         let pid = process.processIdentifier
+        let cleanupToken = TerminationCleanup.shared.add { kill(pid, SIGKILL) }
+        defer { TerminationCleanup.shared.remove(cleanupToken) }
         let timedOut = TimeoutFlag()
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + timeout)

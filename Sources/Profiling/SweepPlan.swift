@@ -10,6 +10,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     public static let stepsRange = 1...1000
     public static let repeatsRange = 1...1000
     public static let warmupRange = 0...100
+    public static let processesRange = 1...100
     /// A complexity fit needs at least this many distinct sizes.
     public static let minimumSizes = 4
 
@@ -17,8 +18,13 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     public let sizes: [ProfiledModel: [Int]]
     /// T: steps per timed segment.
     public let steps: Int
-    /// Timed segments per (model, N): the replicates of every metric.
+    /// Timed segments per (model, N) in each process.
     public let repeats: Int
+    /// Separate processes per (model, N) (nil in format 1: one). With more than one, the fit's
+    /// replicates are the per-process medians of the timed segments.
+    public let processes: Int?
+
+    public var processCount: Int { processes ?? 1 }
     /// Untimed segments run first.
     public let warmup: Int
     public let shape: ModelShape
@@ -27,13 +33,15 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     /// - Parameter requireFitSizes: whether each model needs at least `minimumSizes` sizes (off only
     ///   for a worker, which measures one size).
-    public init(sizes: [ProfiledModel: [Int]], steps: Int, repeats: Int, warmup: Int,
+    public init(sizes: [ProfiledModel: [Int]], steps: Int, repeats: Int, warmup: Int, processes: Int = 1,
                 shape: ModelShape = ModelShape(), requireFitSizes: Bool = true) throws(ProfilingError) {
         guard !sizes.isEmpty else { throw .badModelList(value: "", reason: "at least one model is needed") }
         for (_, list) in sizes { try Self.validate(sizes: list, requireFitSizes: requireFitSizes) }
         try Self.check("steps", steps, Self.stepsRange)
         try Self.check("repeats", repeats, Self.repeatsRange)
         try Self.check("warmup", warmup, Self.warmupRange)
+        try Self.check("processes", processes, Self.processesRange)
+        self.processes = processes
         self.sizes = sizes.mapValues { $0.sorted() }
         self.steps = steps
         self.repeats = repeats
@@ -42,11 +50,12 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     /// The same sizes for every model.
-    public init(models: [ProfiledModel], sizes: [Int], steps: Int, repeats: Int, warmup: Int = 2,
+    public init(models: [ProfiledModel], sizes: [Int], steps: Int, repeats: Int, warmup: Int = 2, processes: Int = 1,
                 shape: ModelShape = ModelShape(), requireFitSizes: Bool = true) throws(ProfilingError) {
         guard !models.isEmpty else { throw .badModelList(value: "", reason: "at least one model is needed") }
         try self.init(sizes: Dictionary(uniqueKeysWithValues: models.map { ($0, sizes) }),
-                      steps: steps, repeats: repeats, warmup: warmup, shape: shape, requireFitSizes: requireFitSizes)
+                      steps: steps, repeats: repeats, warmup: warmup, processes: processes, shape: shape,
+                      requireFitSizes: requireFitSizes)
     }
 
     static func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws(ProfilingError) {
@@ -82,18 +91,20 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     }
 
     /// The default sweep of `samkit report`: DAM at N = 2^8...2^16, SAM with each index at
-    /// N = 2^10...2^20, factors of 2; T = 8, 9 timed segments after 2 warm-up segments.
+    /// N = 2^10...2^20, factors of 2; T = 8; 3 separate processes per (model, N), each with 2
+    /// warm-up and 3 timed segments.
     public static func standard() -> SweepPlan {
         let dam = (8...16).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
         return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
-                              steps: 8, repeats: 9, warmup: 2)
+                              steps: 8, repeats: 3, warmup: 2, processes: 3)
     }
 
-    /// `--quick`: DAM at 2^8...2^13, SAM at 2^10...2^16, factors of 2; T = 4, 5 segments.
+    /// `--quick`: DAM at 2^8...2^13, SAM at 2^10...2^16, factors of 2; T = 4; 3 processes per
+    /// (model, N), each with 1 warm-up and 3 timed segments.
     public static func quick() -> SweepPlan {
         let dam = (8...13).map { 1 << $0 }, sam = (10...16).map { 1 << $0 }
         return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
-                              steps: 4, repeats: 5, warmup: 1)
+                              steps: 4, repeats: 3, warmup: 1, processes: 3)
     }
 
     /// One unit of work: a model at one size.

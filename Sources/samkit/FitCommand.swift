@@ -1,31 +1,90 @@
 import ArgumentParser
 import Foundation
 import Profiling
+import ComplexityFit
+import OutputFiles
 
 /// `samkit fit`: fit complexity classes to a measurements file and write the report.
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit", abstract: "Fit asymptotic complexity classes to profile measurements and write the report.",
         discussion: """
-            Reads a measurements.json written by `samkit profile`; writes OUT/scaling.json (every raw \
-            measurement and every fit), OUT/plots/*.png (gnuplot) and OUT/scaling.md, each atomically. \
+            Reads a measurements.json written by `samkit profile` and validates it (a bad value, an \
+            unknown format version, unequal replicate counts, a repeated (model, N): named error, exit 2). \
+            Writes OUT/scaling.json (every raw measurement and every fit), OUT/plots/*.png (gnuplot) and \
+            OUT/scaling.md into a staging folder beside OUT that replaces OUT whole; a second run into the \
+            same OUT is refused. Each claim's verdict is confirmed, contradicted or inconclusive \
+            (Proofs/complexity-fit.md §7). Exit 0 on success, 1 with --strict when a claim is not \
+            confirmed (or with --validate when a target is missed), 2 on bad input. \
             \(ExitConvention.help)
             """)
 
-    @Argument(help: "The measurements file written by `samkit profile`.")
-    var measurements: String
+    @Argument(help: "The measurements file written by `samkit profile` (not with --validate).")
+    var measurements: String?
 
     @Option(help: "Output folder.")
     var out = "reports"
 
+    @Flag(help: "Exit 1 when any claim is contradicted or inconclusive (noisy rows are inconclusive).")
+    var strict = false
+
+    @Flag(help: "Instead of fitting measurements, validate the fitter on seeded synthetic series (every class under its noise model, cache steps, L2/L3 jumps, heavy-tailed noise and outliers) and write OUT/fit-validation.md and OUT/fit-validation.json. Exit 1 if a target is missed.")
+    var validate = false
+
+    @Option(help: "With --validate: series per design × class × scenario (1...10000).")
+    var series = 50
+
+    @Option(help: "With --validate: the random seed.")
+    var seed: UInt64 = 0x5A11D
+
     func run() throws {
+        if validate { return try runValidation() }
+        guard let measurements else {
+            fail("fit", ValidationError("a measurements file is required (or --validate)"))
+        }
         let set: MeasurementSet
+        let transaction: ReportTransaction
         do {
             try OutputPath.check(out, option: "--out", as: .folder)
             set = try MeasurementSet.load(from: URL(fileURLWithPath: measurements))
             try checkFittable(set)
+            TerminationCleanup.shared.install()
+            transaction = try ReportTransaction(target: URL(fileURLWithPath: out))
         } catch { fail("fit", error) }
-        try writeReport(set, folder: URL(fileURLWithPath: out), command: "fit")
+        let report = try writeReport(set, transaction: transaction, command: "fit")
+        if strict && !report.allConfirmed { throw ExitCode(1) }
+    }
+}
+
+extension FitCommand {
+    func runValidation() throws {
+        guard (1...10_000).contains(series) else {
+            fail("fit", ProfilingError.optionOutOfRange(name: "series", value: "\(series)", valid: "1...10000"))
+        }
+        let progress = ProgressLine()
+        let validation = FitValidation(seriesPerCell: series, seed: seed)
+        let result: FitValidation.Result
+        do {
+            result = try validation.run { done, total in progress.show("validating the fitter: cell \(done)/\(total)") }
+        } catch { fail("fit", error) }
+        progress.finish()
+        let folder = URL(fileURLWithPath: out)
+        let command = "samkit fit --validate --series \(series) --seed \(seed)"
+        do {
+            // Through the report folder's transaction, so it never races a `report` swapping the folder.
+            TerminationCleanup.shared.install()
+            try ReportTransaction(target: folder).write { staging in
+                try AtomicFile.write(result.markdown(command: command), to: staging.appendingPathComponent("fit-validation.md"))
+                try AtomicFile.writeJSON(result, to: staging.appendingPathComponent("fit-validation.json"))
+            }
+        } catch { fail("fit", error) }
+        for cls in ComplexityClass.allCases {
+            let r = result.rate(cls)
+            print("\(cls): \(r.correct)/\(r.series) correct or indistinguishable")
+        }
+        print("series growing more than 3× called O(1): \(result.largeGrowthCalledConstant)")
+        print("targets \(result.meetsTargets ? "met" : "NOT met"); wrote \(folder.appendingPathComponent("fit-validation.md").path)")
+        if !result.meetsTargets { throw ExitCode(1) }
     }
 }
 
@@ -36,34 +95,38 @@ func checkFittable(_ set: MeasurementSet) throws(ProfilingError) {
     if best < SweepPlan.minimumSizes { throw .tooFewSizes(found: best, required: SweepPlan.minimumSizes) }
 }
 
-/// Fits, writes the report folder and prints the claims summary on stdout.
-func writeReport(_ set: MeasurementSet, folder: URL, command: String) throws {
+/// Fits, writes the report into the transaction's staging folder (with measurements.json when
+/// `includeMeasurements`), swaps it in, and prints the verdict table on stdout.
+@discardableResult
+func writeReport(_ set: MeasurementSet, transaction: ReportTransaction, command: String,
+                 includeMeasurements: Bool = false) throws -> ScalingReport {
     let report = ScalingAnalyser().analyse(set)
     let written: (files: [String], warning: String?)
-    do { written = try ReportWriter(folder: folder).write(report) } catch { fail(command, error) }
+    do {
+        written = try transaction.write { staging in
+            if includeMeasurements { try AtomicFile.write(set.encoded(), to: staging.appendingPathComponent("measurements.json")) }
+            return try ReportWriter(folder: staging).write(report)
+        }
+    } catch { fail(command, error) }
+    let folder = transaction.target
     if let warning = written.warning {
         FileHandle.standardError.write(Data("samkit \(command): warning: no plots: \(warning)\n".utf8))
     }
-    print("Wrote \(written.files.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))")
+    let files = (includeMeasurements ? ["measurements.json"] : []) + written.files
+    print("Wrote \(files.map { folder.appendingPathComponent($0).path }.joined(separator: ", "))")
     print("")
-    print("| model | metric | claim | chosen (runner-up, ΔBIC) | log-log slope [95% CI] | verdict |")
-    print("|---|---|---|---|---|---|")
-    for c in report.claims {
-        guard let a = report.fit(c.model, c.metric)?.analysis else {
-            print("| \(c.model.label) | \(c.metric.rawValue) | \(c.claim) | no fit | | — |")
-            continue
-        }
-        let s = a.slope
-        print(String(format: "| %@ | %@ | %@ | %@ (%@, Δ = %.1f) | %.3f [%.3f, %.3f] | %@ |",
-                     c.model.label, c.metric.rawValue, c.claim, a.selection.chosen.rawValue,
-                     a.selection.runnerUp.rawValue, a.selection.delta, s.slope, s.lower, s.upper,
-                     c.confirmed == true ? "confirmed" : "NOT confirmed"))
+    let warning = MarkdownReport.noiseWarning(report)
+    if !warning.isEmpty { FileHandle.standardError.write(Data("samkit \(command): warning: \(warning)".utf8)) }
+    print(MarkdownReport.claimsTable(report))
+    for f in report.fits where f.analysis == nil {
+        print("no fit for \(f.model.rawValue) \(f.metric.rawValue): \(f.error ?? "unknown reason")")
     }
     if !report.ratios.isEmpty {
         print("")
         print("DAM / SAM time per step at the same N:")
         for r in report.ratios where r.size == report.ratios.filter({ $0.sparse == r.sparse }).map(\.size).max() {
-            print(String(format: "  N = %d: DAM %.3g s, %@ %.3g s, ratio %.1f×", r.size, r.damSeconds, r.sparse.label, r.samSeconds, r.ratio))
+            print("  N = \(r.size): DAM \(NumberFormat.seconds(r.damSeconds)), \(r.sparse.label) \(NumberFormat.seconds(r.samSeconds)), ratio \(NumberFormat.significant(r.ratio, 2))×")
         }
     }
+    return report
 }

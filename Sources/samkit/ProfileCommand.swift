@@ -8,9 +8,11 @@ struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile", abstract: "Measure time and memory per step over memory sizes N.",
         discussion: """
-            Each (model, N) runs in a fresh child process (this executable, re-invoked), single-threaded: \
-            warm-up segments, then timed segments of T steps, forward and backward timed separately. \
-            Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal. \
+            Each (model, N) runs in --processes fresh child processes (this executable, re-invoked; the \
+            rounds are interleaved over the sweep), single-threaded: warm-up segments, then timed segments \
+            of T steps, forward and backward timed separately; the fit's replicates are the per-process \
+            medians. A short quiet check (load average, calibration-kernel spread) runs first and is \
+            recorded. Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal. \
             \(ExitConvention.help)
             """)
 
@@ -23,8 +25,11 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Steps T per timed segment (1...1000).")
     var steps = 8
 
-    @Option(help: "Timed segments per (model, N), the replicates (1...1000).")
-    var repeats = 9
+    @Option(help: "Timed segments per (model, N) in each process (1...1000).")
+    var repeats = 3
+
+    @Option(help: "Separate processes per (model, N) (1...100); each gives one replicate, the median of its timed segments.")
+    var processes = 3
 
     @Option(help: "Untimed warm-up segments per (model, N) (0...100).")
     var warmup = 2
@@ -47,11 +52,12 @@ struct ProfileCommand: ParsableCommand {
             throw .optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
         }
         if let sizes {
-            return try SweepPlan(models: list, sizes: SweepPlan.parseSizes(sizes), steps: steps, repeats: repeats, warmup: warmup)
+            return try SweepPlan(models: list, sizes: SweepPlan.parseSizes(sizes), steps: steps, repeats: repeats, warmup: warmup,
+                                 processes: processes)
         }
         let standard = SweepPlan.standard()
         return try SweepPlan(sizes: Dictionary(uniqueKeysWithValues: list.map { ($0, standard.sizes[$0]!) }),
-                             steps: steps, repeats: repeats, warmup: warmup)
+                             steps: steps, repeats: repeats, warmup: warmup, processes: processes)
     }
 
     func run() throws {
@@ -62,7 +68,10 @@ struct ProfileCommand: ParsableCommand {
             try OutputPath.check(out, option: "--out", as: .folder)
         } catch { fail("profile", error) }
         let folder = URL(fileURLWithPath: out)
-        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run()
+        TerminationCleanup.shared.install()
+        let quiet = QuietCheck.run()
+        FileHandle.standardError.write(Data("samkit profile: before the sweep: \(quiet.summary)\n".utf8))
+        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run(quietCheck: quiet)
         do {
             try AtomicFile.write(set.encoded(), to: folder.appendingPathComponent("measurements.json"))
         } catch { fail("profile", error) }

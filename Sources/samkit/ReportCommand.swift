@@ -3,20 +3,27 @@ import Foundation
 import OutputFiles
 import Profiling
 
-/// `samkit report`: the default sweep, then the fits and the report.
+/// `samkit report`: the quiet check, the default sweep, then the fits and the report.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Profile and fit: write the scaling report.",
         discussion: """
             Default sweep: DAM at N = 2^8...2^16, SAM with each index (exact, k-d forest, LSH) at \
-            N = 2^10...2^20, factors of 2; W = 32, R = 4, K = 4, H = 100; T = 8 steps per segment, \
-            2 warm-up and 9 timed segments; single-threaded, each (model, N) in a fresh process. \
-            --quick: DAM to 2^13, SAM to 2^16, T = 4, 1 warm-up and 5 timed segments. \
-            Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md. \
+            N = 2^10...2^20, factors of 2; W = 32, R = 4, K = 4, H = 100; T = 8 steps per segment; \
+            each (model, N) in 3 separate processes, each with 2 warm-up and 3 timed segments; the fit's \
+            replicates are the per-process medians. Single-threaded. \
+            --quick: DAM to 2^13, SAM to 2^16, T = 4, 3 processes of 1 warm-up and 3 timed segments. \
+            --sizes, --steps, --repeats, --warmup and --processes override the preset. \
+            Before the sweep a short quiet check (load average, spread of a calibration kernel) is run and \
+            reported. Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md \
+            into a staging folder beside OUT that replaces OUT whole (files of OUT it does not write, such as \
+            baseline.json, are kept); a second run into the same OUT is refused; SIGINT/SIGTERM leave no \
+            temporary files. Exit 0 on success, 1 with --strict when a claim is contradicted or \
+            inconclusive (noisy rows are inconclusive), 2 on bad input or a busy folder. \
             \(ExitConvention.help)
             """)
 
-    @Flag(help: "A smaller sweep that finishes in under 2 minutes.")
+    @Flag(help: "A smaller sweep that finishes in a few minutes.")
     var quick = false
 
     @Option(help: "Output folder.")
@@ -25,29 +32,59 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only these models (comma-separated: dam, sam-exact, sam-kdtree, sam-lsh).")
     var models: String?
 
-    @Option(help: "Seconds after which one (model, N) worker is killed and recorded as failed.")
+    @Option(help: "Sizes N for every model instead of the preset's (comma-separated integers or 2^k, at least 4, each in 4...16777216).")
+    var sizes: String?
+
+    @Option(help: "Steps T per timed segment instead of the preset's (1...1000).")
+    var steps: Int?
+
+    @Option(help: "Timed segments per process instead of the preset's (1...1000).")
+    var repeats: Int?
+
+    @Option(help: "Warm-up segments per process instead of the preset's (0...100).")
+    var warmup: Int?
+
+    @Option(help: "Separate processes per (model, N) instead of the preset's 3 (1...100).")
+    var processes: Int?
+
+    @Option(help: "Seconds after which one (model, N) worker is killed and recorded as failed (1...86400).")
     var timeout: Double = 300
 
+    @Flag(help: "Exit 1 when any claim is contradicted or inconclusive (noisy rows are inconclusive).")
+    var strict = false
+
     func run() throws {
-        var plan = quick ? SweepPlan.quick() : SweepPlan.standard()
+        let preset = quick ? SweepPlan.quick() : SweepPlan.standard()
+        let plan: SweepPlan
+        let transaction: ReportTransaction
         do {
             if !(1...86_400).contains(timeout) {
                 throw ProfilingError.optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
             }
+            var bySize = preset.sizes
             if let models {
                 let list = try ProfiledModel.parseList(models)
-                plan = try SweepPlan(sizes: plan.sizes.filter { list.contains($0.key) }, steps: plan.steps,
-                                     repeats: plan.repeats, warmup: plan.warmup, shape: plan.shape)
+                bySize = bySize.filter { list.contains($0.key) }
             }
+            if let sizes {
+                let parsed = try SweepPlan.parseSizes(sizes)
+                bySize = bySize.mapValues { _ in parsed }
+            }
+            plan = try SweepPlan(sizes: bySize, steps: steps ?? preset.steps, repeats: repeats ?? preset.repeats,
+                                 warmup: warmup ?? preset.warmup, processes: processes ?? preset.processCount, shape: preset.shape)
             try OutputPath.check(out, option: "--out", as: .folder)
+            TerminationCleanup.shared.install()
+            transaction = try ReportTransaction(target: URL(fileURLWithPath: out))
         } catch { fail("report", error) }
-        let folder = URL(fileURLWithPath: out)
-        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run()
+        let quiet = QuietCheck.run()
+        FileHandle.standardError.write(Data("samkit report: before the sweep: \(quiet.summary)\n".utf8))
+        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run(quietCheck: quiet)
         summarise(set)
-        do {
-            try AtomicFile.write(set.encoded(), to: folder.appendingPathComponent("measurements.json"))
-            try checkFittable(set)
-        } catch { fail("report", error) }
-        try writeReport(set, folder: folder, command: "report")
+        do { try checkFittable(set) } catch {
+            transaction.abandon()
+            fail("report", error)
+        }
+        let report = try writeReport(set, transaction: transaction, command: "report", includeMeasurements: true)
+        if strict && !report.allConfirmed { throw ExitCode(1) }
     }
 }

@@ -1,24 +1,9 @@
 import Foundation
+import SAMNumerics
 @testable import ComplexityFit
 
-/// SplitMix64: a tiny seeded generator so every trial replays from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Standard normal by Box–Muller.
-    mutating func normal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}
+/// The seeded SplitMix64 generator of SAMNumerics, under the name these tests have always used.
+typealias SplitMix64 = SeededGenerator
 
 /// Synthetic scaling measurements with a known law and multiplicative noise.
 enum Synthetic {
@@ -31,7 +16,7 @@ enum Synthetic {
                        replicates: Int = replicates, noise: ClosedRange<Double> = 0.05...0.10) -> ScalingSeries {
         let sigma = Double.random(in: noise, using: &rng)
         let groups = sizes.map { n in
-            (0..<replicates).map { _ in value(Double(n)) * exp(sigma * rng.normal()) }
+            (0..<replicates).map { _ in value(Double(n)) * exp(sigma * (rng.normal() as Double)) }
         }
         return try! ScalingSeries(sizes: sizes, replicates: groups)
     }

@@ -79,6 +79,7 @@ import OutputFiles
                 #expect(m.forwardSeconds.allSatisfy { $0 > 0 } && m.backwardSeconds.allSatisfy { $0 > 0 })
                 #expect(m.recordBytesPerStep.allSatisfy { $0 > 0 })
                 #expect(m.setupSeconds > 0)
+                #expect(m.resetSeconds?.count == 1 && m.resetSeconds!.allSatisfy { $0 > 0 }, "each segment's reset is timed")
             }
             let bytes = ms.map { $0.recordBytesPerStep[0] }
             if model.isSparse {
@@ -136,7 +137,7 @@ import OutputFiles
         let report = ScalingAnalyser().analyse(try Self.syntheticSet())
         #expect(report.fit(.dam, .stepTime)?.analysis?.selection.chosen == .linear)
         #expect(report.fit(.samKDTree, .recordBytes)?.analysis?.selection.chosen == .constant)
-        #expect(report.claims.first { $0.model == .dam && $0.metric == .recordBytes }?.confirmed == true)
+        #expect(report.claims.first { $0.model == .dam && $0.metric == .recordBytes }?.outcome == .confirmed)
         #expect(report.ratios.count == 12)
 
         let folder = Self.temporaryFolder()
@@ -150,7 +151,7 @@ import OutputFiles
                         "## Measurements", "## Failures", "single-threaded"] {
             #expect(md.contains(heading), "missing \(heading)")
         }
-        #expect(md.contains("| model | metric | claim | chosen class (runner-up, ΔBIC) | log-log slope [95% CI] | R² | verdict |"))
+        #expect(md.contains("| model | metric | proof | claimed | chosen (runner-up, ΔBIC) |"))
         #expect(md.contains("| DAM | 2^8 … 2^13 (6 sizes) | O(N)"))
         #expect(md.contains("| 8192 |"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["scaling.json", "scaling.md"])
