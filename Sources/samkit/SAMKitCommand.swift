@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Foundation
 
 /// `samkit`: verify, profile and gate Sparse Access Memory (SAM), its dense twin (DAM) and the Sparse DNC.
@@ -14,6 +15,7 @@ struct SAMKitCommand: ParsableCommand {
             Run single-threaded: set OPENBLAS_NUM_THREADS=1 (the Makefile does). \
             \(ExitConvention.help)
             """,
+        version: BuildInfo.version,
         subcommands: [InfoCommand.self, VerifyCommand.self, ProfileCommand.self, FitCommand.self,
                       ReportCommand.self, GateCommand.self, TrainCommand.self, IndexBenchCommand.self])
 
