@@ -1,5 +1,6 @@
 import ComplexityFit
 import Foundation
+import OutputFiles
 
 /// Everything measured for one model at one N, in one process. Per-step values are per segment
 /// of T steps divided by T; one replicate per timed segment.
@@ -143,11 +144,11 @@ public struct MeasurementSet: Codable, Sendable, Equatable {
     public static func load(from url: URL) throws(ProfilingError) -> MeasurementSet {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw .unreadableMeasurements(path: url.path, reason: error.localizedDescription)
+            throw .unreadableMeasurements(path: url.path, reason: InputErrorText.describe(error))
         }
         let set: MeasurementSet
         do { set = try JSONCoding.decoder.decode(MeasurementSet.self, from: data) } catch {
-            throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file (\(error))")
+            throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file: \(InputErrorText.describe(error, input: data))")
         }
         try set.validate()
         return set

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryModels
+import OutputFiles
 
 /// A malformed or inconsistent case file; the message names the field.
 public struct CaseFileError: Error, CustomStringConvertible {
@@ -19,7 +20,7 @@ extension CaseFile {
         }
         let decoded: CaseFile
         do { decoded = try JSONDecoder().decode(CaseFile.self, from: data) } catch let error as DecodingError {
-            throw CaseFileError(decoding: error)
+            throw CaseFileError(field: file, problem: InputErrorText.describe(error, input: data))
         } catch let error as ConfigurationError {
             throw CaseFileError(field: "configuration", problem: error.description)
         } catch {
@@ -95,28 +96,6 @@ extension RecordedDecisions {
             for (j, s) in d.selected.enumerated() where s.count != c.neighbours || Set(s).count != s.count || !s.allSatisfy(rows.contains) {
                 throw CaseFileError(field: "\(field).selected[\(j)]", problem: "\(s), expected K = \(c.neighbours) distinct rows in 0..<\(c.memoryWords)")
             }
-        }
-    }
-}
-
-extension CaseFileError {
-    /// Names the field a JSON decoding error is about (its coding path).
-    init(decoding error: DecodingError) {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
-        }
-        switch error {
-        case let .keyNotFound(key, context):
-            self.init(field: path(context.codingPath + [key]), problem: "missing")
-        case let .typeMismatch(type, context):
-            self.init(field: path(context.codingPath), problem: "expected \(type): \(context.debugDescription)")
-        case let .valueNotFound(type, context):
-            self.init(field: path(context.codingPath), problem: "expected \(type), found null")
-        case let .dataCorrupted(context):
-            self.init(field: context.codingPath.isEmpty ? "(file)" : path(context.codingPath),
-                      problem: "\(context.debugDescription)\(context.underlyingError.map { ": \($0)" } ?? "")")
-        @unknown default:
-            self.init(field: "(file)", problem: "\(error)")
         }
     }
 }
