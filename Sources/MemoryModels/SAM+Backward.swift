@@ -24,6 +24,7 @@ extension SAM {
 
         for t in stride(from: episode.steps - 1, through: 0, by: -1) {
             let record = tape.scalars(t), indices = tape.indices(t)
+            let workBefore = work
             onBackwardStep?(t)
             controller.beginBackwardStep(p, g, record: record, step: t, configuration: c, episode: episode,
                                          upstream: upstream, v)
@@ -97,9 +98,19 @@ extension SAM {
             // Roll the touched rows back to M_{t-1}.
             journal.exchange(step: t, with: memory,
                              skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
+            // Rows of M and dM this step visited: read rows (twice: read and similarity paths share
+            // them), the previous read's rows, the erased rows and the journaled rows.
+            work.backwardRows += heads * k + (previousIndices == nil ? 0 : heads * k) + heads
+                + journal.rows(ofStep: t).count
+            workPeak.raise(toStepFrom: workBefore, to: work)
         }
         // Re-apply the journal: memory is at M_T again. Clear the rows of dM that reads touched.
-        for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        for t in 0..<episode.steps {
+            let workBefore = work
+            journal.exchange(step: t, with: memory)
+            work.backwardRows += journal.rows(ofStep: t).count + heads * k   // re-applied and cleared rows
+            workPeak.raise(toStepFrom: workBefore, to: work)
+        }
         for t in 0..<episode.steps {
             let indices = tape.indices(t)
             for e in 0..<(heads * k) { dM.row(Int(indices[heads + e])).update(repeating: 0, count: w) }
