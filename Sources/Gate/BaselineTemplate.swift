@@ -5,10 +5,15 @@ import Verification
 
 /// The checks a first baseline holds (`samkit gate --init` measures every figure in it).
 extension Baseline {
-    /// Cases of the dense K = N and masked-DAM checks in `--quick`: a fault that shows in a fraction
-    /// p = 0.1 of cases escapes n cases with probability (1 − p)^n; n = 44 is the least n with
-    /// 0.9^n < 0.01 (0.9^44 = 0.0097, 0.9^43 = 0.0108), so it is caught with probability > 99%.
-    public static let denseCasesForPower = requiredCases(fraction: 0.1, power: 0.99)
+    /// Cases of the dense K = N and masked-DAM checks in `--quick`. A fault that shows in a
+    /// fraction p of cases escapes n cases with probability (1 − p)^n. Issue 12 asks for p = 0.1
+    /// caught with ≥ 99%: n = 44 (0.9^44 = 0.0097 < 0.01 < 0.9^43 = 0.0108). The forward fault it
+    /// names (accessed rows moved unsorted) showed in 35 of 400 seeded cases (8.75%), below 10%,
+    /// so the gate plans for p = 0.05: n = 90 (0.95^90 = 0.0099), which catches that fault with
+    /// probability 1 − 0.9125^90 > 0.999. 90 cases cost about 2 s in a debug build.
+    public static let denseCasesForPower = requiredCases(fraction: 0.05, power: 0.99)
+    /// The count for issue 12's stated rule (p = 0.1, 99%): 44.
+    public static let casesForTenPercent = requiredCases(fraction: 0.1, power: 0.99)
 
     /// The least n with (1 − fraction)^n < 1 − power.
     public static func requiredCases(fraction: Double, power: Double) -> Int {
@@ -38,8 +43,8 @@ extension Baseline {
                 "work: SAM's per-step work counters (StepWork), the most rows one step touched in a segment, exact and equal at N = 2^10, 2^12 and 2^16. sam-lsh's index-distances is left out: with a fixed number of hash bits its buckets hold O(N) rows. sam-exact's distances are divided by N.",
                 "ratios: paired round by round (interleaved rounds); thresholdFactor: threshold = measured × factor (the 2^20 / 2^12 growth check), otherwise a fixed claim.",
                 "stepTimes: step time / calibration workload (sgemv 256x256 x16 + a 200k-step scalar loop) in the same round; tolerance = 5% + 2.33 × 1.2533 × spread / sqrt(rounds) (TimingRule).",
-                "memory: peak RSS a model adds at N (T = shortSteps), and RSS growth per step from shortSteps to longSteps within growthBound × its backward record bytes per step.",
-                "gradients: seeded verification cases; the dense K=N and masked DAM checks run \(denseCasesForPower) cases in --quick (a fault in 10% of cases caught with > 99%: 1 - 0.9^\(denseCasesForPower) > 0.99).",
+                "memory: peak RSS a model adds at N (T = shortSteps), and RSS growth per step from shortSteps to longSteps within growthBound × (backward record bytes + index bytes added) per step; the heap is trimmed before each reading.",
+                "gradients: seeded verification cases; the dense K=N and masked DAM checks run \(denseCasesForPower) cases in --quick: a fault in 5% of cases is caught with > 99% (1 - 0.95^\(denseCasesForPower) > 0.99; issue 12's 10% rule needs \(casesForTenPercent)).",
             ],
             machine: nil,
             timing: TimingSettings(steps: 8, warmup: 2, repeats: 15, quickRepeats: 11, confidence: 0.99,

@@ -1,50 +1,38 @@
 @_spi(FaultInjection) import MemoryModels
 
-/// The regressions the gate must catch (`samkit gate --inject`, `samkit gate --power`). Each maps
-/// onto the models' one injection seam (`MemoryModels/FaultInjection.swift`).
-public enum Injection: String, Codable, Sendable, CaseIterable {
-    /// SAM's k-d forest replaced by the linear scan (`PerformanceFault.linearScanIndex`).
-    case linearScanIndex = "linear-scan-index"
-    /// A full copy of memory per step in SAM's journal: a whole-memory journal (`.copyMemoryPerStep`).
-    case copyMemoryPerStep = "copy-memory-per-step"
-    /// A wrong gradient term: the write-gate term dropped (`GradientFault.dropWriteGateTerm`).
-    case wrongGradient = "wrong-gradient"
-    /// The index never updated after writes (`.staleIndex`).
-    case staleIndex = "stale-index"
-    /// One heap allocation added to every step (`.allocatePerStep`).
-    case allocatePerStep = "allocate-per-step"
-    /// An O(N) pass over the usage stamps every step that no counter counts (`.usageScan`).
-    case usageScan = "usage-scan"
-    /// The R least used rows found by walking the whole ring (`.linearLRUSearch`).
-    case linearLRUSearch = "linear-lru-search"
-    /// The controller's forward run twice per step, about 30% more controller work (`.controllerSlowdown`).
-    case controllerSlowdown = "controller-slowdown"
-    /// A sort of all N similarities in the exact index (`.exactIndexFullSort`).
-    case exactIndexFullSort = "exact-index-full-sort"
-    /// Accessed rows moved to the back of the usage ring unsorted (`GradientFault.unsortedUsageOrder`,
-    /// a forward change only the dense K = N checks see, in a fraction of cases).
-    case unsortedUsageOrder = "unsorted-usage-order"
+/// The regressions the gate must catch (`samkit gate --inject`, `samkit gate --power`): every
+/// performance fault of the models' one injection seam (`MemoryModels/FaultInjection.swift`), a
+/// wrong gradient term, and the forward change in usage order.
+public enum Injection: Hashable, Sendable, CaseIterable, RawRepresentable {
+    case performance(PerformanceFault)
+    case gradient(GradientFault)
 
-    public var performanceFault: PerformanceFault? {
+    public static var allCases: [Injection] {
+        PerformanceFault.allCases.map { .performance($0) } + [.gradient(.dropWriteGateTerm), .gradient(.unsortedUsageOrder)]
+    }
+
+    /// The fault's own name; the dropped write-gate term is called "wrong-gradient" (issue 6's name).
+    public var rawValue: String {
         switch self {
-        case .linearScanIndex: .linearScanIndex
-        case .copyMemoryPerStep: .copyMemoryPerStep
-        case .staleIndex: .staleIndex
-        case .allocatePerStep: .allocatePerStep
-        case .usageScan: .usageScan
-        case .linearLRUSearch: .linearLRUSearch
-        case .controllerSlowdown: .controllerSlowdown
-        case .exactIndexFullSort: .exactIndexFullSort
-        case .wrongGradient, .unsortedUsageOrder: nil
+        case let .performance(fault): fault.rawValue
+        case .gradient(.dropWriteGateTerm): "wrong-gradient"
+        case let .gradient(fault): fault.rawValue
         }
     }
 
+    public init?(rawValue: String) {
+        guard let found = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = found
+    }
+
+    public var performanceFault: PerformanceFault? {
+        if case let .performance(fault) = self { return fault }
+        return nil
+    }
+
     public var gradientFault: GradientFault? {
-        switch self {
-        case .wrongGradient: .dropWriteGateTerm
-        case .unsortedUsageOrder: .unsortedUsageOrder
-        default: nil
-        }
+        if case let .gradient(fault) = self { return fault }
+        return nil
     }
 
     /// Whether the gradient checks (verification cases) can see it; the performance injections

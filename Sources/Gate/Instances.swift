@@ -62,7 +62,7 @@ final class Instance {
         try segment()
         var values: [String: Double] = [:]
         for field in sam.workPeak.fields { values[field.name] = Double(field.value) }
-        if sam.index.kind == .exact, let d = values.removeValue(forKey: "index-distances") {
+        if model == .samExact, let d = values.removeValue(forKey: "index-distances") {
             values["index-distances/N"] = d / Double(size)
         }
         return values

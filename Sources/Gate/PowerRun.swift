@@ -7,6 +7,8 @@ import Profiling
 /// The gradient checks draw new cases in every repetition (their seed is offset), so a fault that
 /// shows in a fraction of cases has a real chance to escape. The verification models never see a
 /// performance injection, so for those the gradient checks are not rerun (they are in every clean pass).
+/// The resident-memory checks (a fresh model at 2^16 run for 1,000 steps each) run in the clean
+/// passes and for the one injection that changes what a model holds (`copy-memory-per-step`).
 public struct PowerPlan: Sendable {
     public var injections: [Injection]
     public var repetitions: Int
@@ -39,7 +41,7 @@ public struct PowerReport: Sendable {
     public func meets(catchFraction: Double, slowdownFraction: Double) -> Bool {
         rows.allSatisfy { row in
             guard let i = row.injection else { return row.failed == 0 }
-            let need = i == .controllerSlowdown ? slowdownFraction : catchFraction
+            let need = i == .performance(.controllerSlowdown) ? slowdownFraction : catchFraction
             return Double(row.failed) >= need * Double(row.runs)
         }
     }
@@ -80,6 +82,7 @@ extension GateRunner {
             repetition += 1
             inject(injection)
             options.gradientSeedOffset = base.gradientSeedOffset &+ repetition * 1000
+            options.memory = base.memory && (injection == nil || injection == .performance(.copyMemoryPerStep))
             return try run(gradients: injection?.reachesGradientChecks ?? true)
         }
         let stages: [(Injection?, Int)] = [(nil, plan.cleanPasses)] + plan.injections.map { ($0, plan.repetitions) }

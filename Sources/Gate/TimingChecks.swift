@@ -79,9 +79,11 @@ extension GateRunner {
                                                  resamples: t.bootstrapResamples, seed: t.seed &+ 1000 &+ UInt64(i))
             let spread = Bootstrap.relativeSpread(zip(x, calibrationSeconds).map { $0 / $1 })
             let limit = s.normalised * (1 + s.tolerance)
-            let measured = String(format: "%@ (lower bound %@, %+.1f%% vs baseline; spread %.1f%%, %d rounds)",
-                                  GateFormat.number(interval.estimate), GateFormat.number(interval.lower),
-                                  (interval.estimate / max(s.normalised, 1e-300) - 1) * 100, spread * 100, rounds)
+            let change = s.normalised > 0 ? String(format: "%+.1f%% vs baseline", (interval.estimate / s.normalised - 1) * 100)
+                : "no baseline figure yet"
+            let measured = String(format: "%@ (lower bound %@, %@; spread %.1f%%, %d rounds)",
+                                  GateFormat.number(interval.estimate), GateFormat.number(interval.lower), change,
+                                  spread * 100, rounds)
             outcomes.append(CheckOutcome(kind: .stepTime, name: s.name,
                                          expected: "≤ \(GateFormat.number(limit)) (\(GateFormat.number(s.normalised)) + \(String(format: "%.1f", s.tolerance * 100))%)",
                                          measured: measured, verdict: interval.lower > limit ? .regression : .holds,
