@@ -14,11 +14,12 @@ public struct GateMachine: Codable, Sendable, Equatable {
 
     public static func current() -> GateMachine {
         let info = MachineInfo.current(openBLASThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
-        let blas = maps.split(separator: "\n").compactMap { line -> String? in
-            guard let path = line.split(separator: " ").last, path.contains("blas") else { return nil }
-            return String(path.split(separator: "/").last ?? path)
-        }.first ?? "unknown"
+        // /proc files report size 0, so read to the end rather than by size.
+        let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        let libraries = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+            .filter { $0.hasPrefix("/") }.map { String($0.split(separator: "/").last!) }
+        // The model's BLAS (OpenBLAS) before GSL's own CBLAS.
+        let blas = libraries.filter { $0.contains("openblas") }.min() ?? libraries.filter { $0.contains("blas") }.min() ?? "unknown"
         return GateMachine(cpuModel: info.cpuModel, logicalCPUs: info.logicalCPUs, blasThreads: info.openBLASThreads,
                            blas: blas, buildConfiguration: info.buildConfiguration)
     }
