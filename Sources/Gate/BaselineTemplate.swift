@@ -62,7 +62,7 @@ extension Baseline {
             ],
             work: [work(.samExact), work(.samKDTree), work(.samLSH, without: ["index-distances"])],
             ratios: [
-                RatioCheck(numerator: point(.samKDTree, 14), denominator: point(.dam, 14), threshold: 0.1,
+                RatioCheck(numerator: point(.samKDTree, 12), denominator: point(.dam, 12), threshold: 0.1,
                            lastMeasured: nil, thresholdFactor: nil),
                 RatioCheck(numerator: point(.samKDTree, 20), denominator: point(.samKDTree, 12), threshold: 1,
                            lastMeasured: nil, thresholdFactor: 1.15),

@@ -16,6 +16,9 @@ public struct GateOptions {
     public var allowSkipped: Bool
     /// Only the checks whose name contains one of these comma-separated texts (test-only).
     public var only: String?
+    /// Skip the timing and memory checks once a deterministic check (counter, work, gradient) has
+    /// regressed: the verdict is settled (`--power`'s injected runs; never for clean runs).
+    public var stopWhenSettled = false
     /// Added to every gradient check's seed (`--power` draws new cases in every repetition).
     public var gradientSeedOffset: UInt64
     /// Called with a line of progress.

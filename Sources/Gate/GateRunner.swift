@@ -29,12 +29,15 @@ public final class GateRunner {
         do {
             outcomes += try counterChecks()
             outcomes += try workChecks()
-            if options.timing { outcomes += try timingChecks() }
-            if options.memory { outcomes += try memoryChecks() }
+            if gradients { outcomes += gradientChecks() }
+            // `--power` on an injected run: once a deterministic check has failed, the gate's verdict
+            // is settled and the slow checks cannot change it.
+            let settled = options.stopWhenSettled && outcomes.contains { $0.verdict == .regression }
+            if options.timing && !settled { outcomes += try timingChecks() }
+            if options.memory && !settled { outcomes += try memoryChecks() }
         } catch let e as GateError { throw e } catch {
             throw GateError.measurement("\(error)")
         }
-        if gradients { outcomes += gradientChecks() }
         var note: String? = nil
         if let recorded = baseline.machine {
             let here = GateMachine.current()

@@ -41,6 +41,7 @@ struct GateCommand: ParsableCommand {
     @Flag(help: "Measure the gate's power: inject each regression --repetitions times, run --clean-passes clean passes, write --power-report.")
     var power = false
     @Option(help: "With --power: runs per injection (default 20).") var repetitions = 20
+    @Option(help: "With --power: runs of the controller slowdown (default 10).") var slowdownRepetitions = 10
     @Option(help: "With --power: clean runs counting false alarms (default 20).") var cleanPasses = 20
     @Option(help: "With --power: the injections to measure, comma-separated (default all).") var injections: String?
     @Option(help: "With --power: where the power report goes.") var powerReport = "reports/gate-power.md"
@@ -121,11 +122,14 @@ struct GateCommand: ParsableCommand {
             throw usage(.option(name: "power", value: "with --update, --init or --inject", valid: "--power alone"))
         }
         if !(1...1000).contains(repetitions) { throw usage(.option(name: "repetitions", value: "\(repetitions)", valid: "1...1000")) }
+        if !(1...1000).contains(slowdownRepetitions) {
+            throw usage(.option(name: "slowdown-repetitions", value: "\(slowdownRepetitions)", valid: "1...1000"))
+        }
         if !(0...1000).contains(cleanPasses) { throw usage(.option(name: "clean-passes", value: "\(cleanPasses)", valid: "0...1000")) }
     }
 
     private func runPower(_ runner: GateRunner, progress: ProgressLine) throws {
-        var plan = PowerPlan(repetitions: repetitions, cleanPasses: cleanPasses)
+        var plan = PowerPlan(repetitions: repetitions, cleanPasses: cleanPasses, slowdownRepetitions: slowdownRepetitions)
         if let injections {
             plan.injections = try injections.split(separator: ",").map { name in
                 guard let i = Injection(rawValue: String(name)) else {
