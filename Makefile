@@ -2,7 +2,9 @@
 #   make deps    install the Debian packages the build needs (root, or through sudo)
 #   make test    build and run every test (debug build)
 #   make report  release build, then the default scaling sweep into reports/
-#   make gate    the CI regression gate against reports/baseline.json
+#   make gate    the CI regression gate against reports/baseline.json (JUnit in reports/gate-junit.xml)
+#   make gate-power  the gate's measured power into reports/gate-power.md (run on a quiet machine)
+#   make gate-power-short  every injection twice and two clean passes (CI)
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 SHELL := /bin/bash
 SWIFT ?= swift

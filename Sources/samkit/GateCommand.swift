@@ -15,7 +15,7 @@ struct GateCommand: ParsableCommand {
         discussion: """
             Measures, in this process and single-threaded: SAM's per-step work counters (rows touched by write, \
             read, usage, LRU, journal, index update and search) at N = 2^12 and their equality at 2^10 and 2^16; \
-            backward-record bytes, index rows updated and heap allocations per step; step times normalised by a \
+            backward-record bytes and heap allocations per step; step times normalised by a \
             calibration workload timed in the same round, against the baseline; in-run timing ratios (including \
             the growth from 2^12 to 2^20), paired round by round; resident memory; and the gradient checks of the \
             verification harness. Prints a table (check, expected, measured, verdict). \
@@ -40,9 +40,9 @@ struct GateCommand: ParsableCommand {
     var reason: [String] = []
     @Flag(help: "Measure the gate's power: inject each regression --repetitions times, run --clean-passes clean passes, write --power-report.")
     var power = false
-    @Option(help: "With --power: runs per injection (default 20).") var repetitions = 20
-    @Option(help: "With --power: runs of the controller slowdown (default 10).") var slowdownRepetitions = 10
-    @Option(help: "With --power: clean runs counting false alarms (default 20).") var cleanPasses = 20
+    @Option(help: "With --power: runs per injection.") var repetitions = 20
+    @Option(help: "With --power: runs of the controller slowdown.") var slowdownRepetitions = 10
+    @Option(help: "With --power: clean runs counting false alarms.") var cleanPasses = 20
     @Option(help: "With --power: the injections to measure, comma-separated (default all).") var injections: String?
     @Option(help: "With --power: where the power report goes.") var powerReport = "reports/gate-power.md"
     @Option(help: "Test-only: inject a regression into every model the gate builds (\(Injection.allCases.map(\.rawValue).joined(separator: ", "))).")
