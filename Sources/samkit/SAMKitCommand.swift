@@ -17,8 +17,8 @@ struct SAMKitCommand: ParsableCommand {
                       ReportCommand.self, GateCommand.self, TrainCommand.self, IndexBenchCommand.self])
 
     /// Usage errors that ArgumentParser finds itself (an unknown option, a malformed value) exit with
-    /// the code each subcommand documents: 2 for `verify`, 1 for `gate`, 64 (EX_USAGE) elsewhere.
-    static let usageExitCodes: [String: Int32] = ["verify": 2, "gate": 1]
+    /// the code each subcommand documents: 2 for `verify` and `gate`, 64 (EX_USAGE) elsewhere.
+    static let usageExitCodes: [String: Int32] = ["verify": 2, "gate": 2]
 
     static func main() {
         do {
