@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"], swiftSettings: optimise),
 
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training",
+                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training", "BuildInfo",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
 
