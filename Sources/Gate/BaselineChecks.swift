@@ -9,6 +9,8 @@ public enum GateMetric: String, Codable, Sendable, CaseIterable {
     case backwardRecordBytesPerStep = "backward-record-bytes-per-step"
     /// Heap allocations (malloc, calloc, realloc) per step of forward + backward, steady state.
     case allocationsPerStep = "allocations-per-step"
+    /// Rows one episode reset visits after a training segment (SAM's `lastResetRows`): O(T·R·K), not N.
+    case resetRows = "reset-rows"
 }
 
 /// A deterministic counter at one N: it holds when |measured − expected| ≤ tolerance.

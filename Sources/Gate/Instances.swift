@@ -75,6 +75,10 @@ final class Instance {
         _ = try instance.forward(episode, mode: .training)
         result[.backwardRecordBytesPerStep] = Double(instance.backwardRecordBytes) / t
         _ = try instance.backward()
+        if let sam {   // the episode ends: back to M_0, visiting only what the segment touched
+            sam.reset()
+            result[.resetRows] = Double(sam.lastResetRows)
+        }
         if let allocations {
             // Steady state: the least of three segments (an occasional index rebuild or buffer growth
             // is not per-step work; an allocation added to every step shows in all three).

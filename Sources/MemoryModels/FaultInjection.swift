@@ -53,4 +53,7 @@ public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
     /// The exact index sorts all N similarities per query instead of keeping the best K
     /// (`ExactIndex.injectedFullSort`); applies to an exact index only.
     case exactIndexFullSort = "exact-index-full-sort"
+    /// `reset()` re-initialises everything (M_0 refilled, index rebuilt, new ring): O(N log N) per
+    /// episode instead of O(rows touched), as before Proofs/episode-reset.md.
+    case fullReset = "full-reset"
 }

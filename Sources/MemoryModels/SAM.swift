@@ -29,6 +29,9 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// The most rows each stage touched in any one step since `resetWorkPeak()`.
     public internal(set) var workPeak = StepWork()
     public func resetWorkPeak() { workPeak = StepWork() }
+    /// Rows the last `reset()` visited: each written row restored and re-indexed, each used row
+    /// re-linked in the ring and its access time cleared (N for an O(N) reset; the gate's "reset-rows").
+    public private(set) var lastResetRows = 0
 
     let layout: ControllerLayout
     let controller: Controller<Scalar>
@@ -139,6 +142,12 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// the used rows get their ring links and access times back. O(rows touched · W) plus the index's
     /// cost of updating those rows; never O(N) (Proofs/episode-reset.md).
     public func reset() {
+        if performanceFault == .fullReset {
+            reinitialise()
+            lastResetRows = configuration.memoryWords
+            return
+        }
+        lastResetRows = undo.written.count + undo.used.count
         undo.restoreMemory(memory)
         restoredRows.removeAll(keepingCapacity: true)
         for row in undo.written { restoredRows.append(Int(row)) }
