@@ -2,7 +2,9 @@
 #   make deps    install the Debian packages the build needs (root, or through sudo)
 #   make test    build and run every test (debug build)
 #   make report  release build, then the default scaling sweep into reports/
-#   make gate    the CI regression gate against reports/baseline.json
+#   make gate    the CI regression gate against reports/baseline.json (JUnit in reports/gate-junit.xml)
+#   make gate-power  the gate's measured power into reports/gate-power.md (run on a quiet machine)
+#   make gate-power-short  every injection twice and two clean passes (CI)
 #   make check-report  fail if reports/scaling.json was not generated from HEAD's sources
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
@@ -51,10 +53,19 @@ check-report:
 fit-validation: release
 	.build/release/samkit fit --validate --series 200 --out reports
 
-# The CI regression gate (README "The CI gate"): exit 0 all checks hold, 2 a regression, 1 an input error.
-.PHONY: gate
+# The CI regression gate (README "The CI gate"): exit 0 the gate passes, 1 a check regressed or was
+# skipped (skipped counts as failure in CI), 2 a usage or input error. Keeps the JUnit file for CI.
+.PHONY: gate gate-power gate-power-short
 gate: release
-	.build/release/samkit gate --quick --report reports/gate.md
+	.build/release/samkit gate --quick --report reports/gate.md --junit reports/gate-junit.xml
+
+# The gate's measured power (writes reports/gate-power.md; run on a quiet machine).
+gate-power: release
+	.build/release/samkit gate --power --quick --repetitions 20 --clean-passes 20
+
+# A short power run for CI: every injection twice, two clean passes (report kept out of reports/).
+gate-power-short: release
+	.build/release/samkit gate --power --quick --repetitions 2 --clean-passes 2 --power-report .build/gate-power-short.md
 
 # FLANN's own recall on random unit vectors, without our wrapper (scripts/flann-recall.c).
 .PHONY: flann-recall

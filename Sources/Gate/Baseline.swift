@@ -1,118 +1,60 @@
 import Foundation
-import ComplexityFit
 import Profiling
-import Verification
 
-/// What a gate metric measures.
-public enum GateMetric: String, Codable, Sendable, CaseIterable {
-    /// Bytes SAM/DAM hold for the backward pass after a training forward, divided by T (exact).
-    case backwardRecordBytesPerStep = "backward-record-bytes-per-step"
-    /// Rows passed to the index's `update` per step (SAM: the journaled, written rows).
-    case rowsUpdatedPerStep = "rows-updated-per-step"
-    /// Query-to-row distances evaluated by the index per query.
-    case distanceEvaluationsPerQuery = "distance-evaluations-per-query"
-    /// Heap allocations (malloc, calloc, realloc) per step of forward + backward, steady state.
-    case allocationsPerStep = "allocations-per-step"
-    /// Wall seconds per step of forward + backward (timing: only in ratios and slopes within one run).
-    case stepSeconds = "step-seconds"
+/// The machine a baseline was measured on. A run on another machine says so, and its timings are
+/// judged only through the calibration-normalised rule (`StepTimeCheck`) and in-run ratios.
+public struct GateMachine: Codable, Sendable, Equatable {
+    public var cpuModel: String
+    public var logicalCPUs: Int
+    /// OPENBLAS_NUM_THREADS as set for the run ("unset" if not).
+    public var blasThreads: String
+    /// The BLAS library mapped into the process (file name).
+    public var blas: String
+    public var buildConfiguration: String
 
-    public var isTiming: Bool { self == .stepSeconds }
-}
+    public static func current() -> GateMachine {
+        let info = MachineInfo.current(openBLASThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")
+        // /proc files report size 0, so read to the end rather than by size.
+        let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        let libraries = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
+            .filter { $0.hasPrefix("/") }.map { String($0.split(separator: "/").last!) }
+        // The model's BLAS (OpenBLAS) before GSL's own CBLAS.
+        let blas = libraries.filter { $0.contains("openblas") }.min() ?? libraries.filter { $0.contains("blas") }.min() ?? "unknown"
+        return GateMachine(cpuModel: info.cpuModel, logicalCPUs: info.logicalCPUs, blasThreads: info.openBLASThreads,
+                           blas: blas, buildConfiguration: info.buildConfiguration)
+    }
 
-/// A deterministic counter at one N: it holds when |measured − expected| ≤ tolerance.
-public struct CounterCheck: Codable, Sendable, Equatable {
-    public var model: ProfiledModel
-    public var metric: GateMetric
-    /// N.
-    public var size: Int
-    public var expected: Double
-    /// Absolute tolerance (0: exact).
-    public var tolerance: Double
-    public var name: String { "\(model.rawValue) \(metric.rawValue) @N=\(GateFormat.size(size))" }
-
-    public init(model: ProfiledModel, metric: GateMetric, size: Int, expected: Double, tolerance: Double) {
-        self.model = model
-        self.metric = metric
-        self.size = size
-        self.expected = expected
-        self.tolerance = tolerance
+    /// Whether timings measured on `other` are comparable with this machine's.
+    public func sameMachine(as other: GateMachine) -> Bool {
+        cpuModel == other.cpuModel && logicalCPUs == other.logicalCPUs && blasThreads == other.blasThreads
+            && blas == other.blas && buildConfiguration == other.buildConfiguration
     }
 }
 
-/// The growth of a metric over N: a regression when the log-log slope's lower confidence bound
-/// exceeds `maxSlope` (for exact counters the bound is the slope itself). The class fitted by
-/// ComplexityFit is reported beside it.
-public struct ComplexityCheck: Codable, Sendable, Equatable {
-    public var model: ProfiledModel
-    public var metric: GateMetric
-    public var expectedClass: ComplexityClass
-    public var maxSlope: Double
-    /// At least 4 distinct sizes.
-    public var sizes: [Int]
-    public var name: String { "\(model.rawValue) \(metric.rawValue) slope" }
-}
-
-/// One side of a timing ratio.
-public struct TimingPoint: Codable, Sendable, Equatable, Hashable {
-    public var model: ProfiledModel
-    public var size: Int
-    public var label: String { "\(model.rawValue)@\(GateFormat.size(size))" }
-}
-
-/// median(step time of numerator) / median(step time of denominator), both measured in this run,
-/// interleaved. A regression when the ratio's lower confidence bound (bootstrap) exceeds `threshold`.
-public struct RatioCheck: Codable, Sendable, Equatable {
-    public var numerator: TimingPoint
-    public var denominator: TimingPoint
-    public var threshold: Double
-    /// The ratio the last `--update` measured (information only).
-    public var lastMeasured: Double?
-    public var name: String { "time ratio \(numerator.label) / \(denominator.label)" }
-}
-
-/// Gradient checks that must pass on seeded verification cases.
-public struct GradientCheck: Codable, Sendable, Equatable {
-    public var model: ModelKind
-    public var checks: [CheckKind]
-    /// Cases in a full run; `--quick` runs `quickCases`.
-    public var cases: Int
-    public var quickCases: Int
-    public var seed: UInt64
-    public func name(_ check: CheckKind) -> String { "gradient \(model.rawValue) \(check.rawValue)" }
-}
-
-/// How timings are taken and judged.
-public struct TimingSettings: Codable, Sendable, Equatable {
-    /// T, steps per timed segment.
-    public var steps: Int
-    /// Untimed warm-up segments per instance.
-    public var warmup: Int
-    /// Timed segments per instance (full run), and with `--quick`.
-    public var repeats: Int
-    public var quickRepeats: Int
-    /// One-sided confidence of the bootstrap bound and of the slope bound.
-    public var confidence: Double
-    public var bootstrapResamples: Int
-    public var seed: UInt64
-}
-
-/// `reports/baseline.json`: everything the gate compares a run with.
+/// `reports/baseline.json`: everything the gate compares a run with (format version 2).
 public struct Baseline: Codable, Sendable, Equatable {
     public static let formatName = "samkit-gate-baseline"
+    public static let currentVersion = 2
     public var format: String
     public var version: Int
     public var notes: [String]
+    /// Where the timings were measured (nil in a template never measured).
+    public var machine: GateMachine?
     public var timing: TimingSettings
     public var counters: [CounterCheck]
     public var complexity: [ComplexityCheck]
+    public var work: [WorkCheck]
     public var ratios: [RatioCheck]
+    public var stepTimes: [StepTimeCheck]
+    public var memory: [MemoryCheck]
     public var gradients: [GradientCheck]
+    public var acceptedRegressions: [AcceptedRegression]
 
     /// Reads and validates a baseline.
     /// - Throws: `GateError.baseline` naming the file and the field.
     public static func load(path: String) throws -> Baseline {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw GateError.baseline(path: path, field: "(file)", problem: "no such file")
+            throw GateError.baseline(path: path, field: "(file)", problem: "no such file (create one with samkit gate --init)")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -132,12 +74,17 @@ public struct Baseline: Codable, Sendable, Equatable {
         return b
     }
 
-    /// Semantic checks, each naming its field.
+    /// Semantic checks, each naming its field, its value and the valid range.
     public func validate(path: String = "baseline") throws {
         func bad(_ field: String, _ problem: String) -> GateError { .baseline(path: path, field: field, problem: problem) }
+        func size(_ n: Int, _ field: String) throws {
+            if !SweepPlan.sizeRange.contains(n) { throw bad(field, "\(n), valid \(SweepPlan.sizeRange)") }
+        }
+        func fraction(_ x: Double, _ field: String, _ valid: ClosedRange<Double> = 0...10) throws {
+            if !(x.isFinite && valid.contains(x)) { throw bad(field, "\(x), valid \(valid)") }
+        }
         if format != Self.formatName { throw bad("format", "\"\(format)\", expected \"\(Self.formatName)\"") }
-        if version != 1 { throw bad("version", "\(version), expected 1") }
-        let sizes = SweepPlan.sizeRange
+        if version != Self.currentVersion { throw bad("version", "\(version), expected \(Self.currentVersion)") }
         if !(1...1000).contains(timing.steps) { throw bad("timing.steps", "\(timing.steps), valid 1...1000") }
         if !(0...100).contains(timing.warmup) { throw bad("timing.warmup", "\(timing.warmup), valid 0...100") }
         if !(3...1000).contains(timing.repeats) { throw bad("timing.repeats", "\(timing.repeats), valid 3...1000") }
@@ -148,29 +95,51 @@ public struct Baseline: Codable, Sendable, Equatable {
         }
         for (i, c) in counters.enumerated() {
             let f = "counters[\(i)]"
-            if c.metric.isTiming { throw bad("\(f).metric", "\(c.metric.rawValue) is a timing: use ratios or complexity") }
-            if !sizes.contains(c.size) { throw bad("\(f).size", "\(c.size), valid \(sizes)") }
+            try size(c.size, "\(f).size")
             if !c.expected.isFinite || c.expected < 0 { throw bad("\(f).expected", "\(c.expected), must be finite and ≥ 0") }
             if !c.tolerance.isFinite || c.tolerance < 0 { throw bad("\(f).tolerance", "\(c.tolerance), must be finite and ≥ 0") }
-            if !c.model.isSparse && [.rowsUpdatedPerStep, .distanceEvaluationsPerQuery].contains(c.metric) {
-                throw bad("\(f).metric", "\(c.metric.rawValue) needs an index: not for dam")
-            }
         }
         for (i, c) in complexity.enumerated() {
             let f = "complexity[\(i)]"
             if Set(c.sizes).count < 4 { throw bad("\(f).sizes", "\(c.sizes): at least 4 distinct sizes are needed") }
-            if let s = c.sizes.first(where: { !sizes.contains($0) }) { throw bad("\(f).sizes", "\(s), valid \(sizes)") }
+            for n in c.sizes { try size(n, "\(f).sizes") }
             if !c.maxSlope.isFinite { throw bad("\(f).maxSlope", "\(c.maxSlope), must be finite") }
-            if [.rowsUpdatedPerStep, .distanceEvaluationsPerQuery].contains(c.metric) && !c.model.isSparse {
-                throw bad("\(f).metric", "\(c.metric.rawValue) needs an index: not for dam")
+        }
+        for (i, w) in work.enumerated() {
+            let f = "work[\(i)]"
+            if !w.model.isSparse { throw bad("\(f).model", "dam: work counters are SAM's (valid: sam-exact, sam-kdtree, sam-lsh)") }
+            try size(w.size, "\(f).size")
+            if w.compareSizes.isEmpty { throw bad("\(f).compareSizes", "empty, at least one size") }
+            for n in w.compareSizes { try size(n, "\(f).compareSizes") }
+            if let (k, v) = w.perStep.first(where: { !$0.value.isFinite || $0.value < 0 }) {
+                throw bad("\(f).perStep.\(k)", "\(v), must be finite and ≥ 0")
             }
         }
         for (i, r) in ratios.enumerated() {
             let f = "ratios[\(i)]"
-            if !sizes.contains(r.numerator.size) { throw bad("\(f).numerator.size", "\(r.numerator.size), valid \(sizes)") }
-            if !sizes.contains(r.denominator.size) { throw bad("\(f).denominator.size", "\(r.denominator.size), valid \(sizes)") }
+            try size(r.numerator.size, "\(f).numerator.size")
+            try size(r.denominator.size, "\(f).denominator.size")
             if r.numerator == r.denominator { throw bad("\(f).denominator", "the same as the numerator") }
             if !(r.threshold.isFinite && r.threshold > 0) { throw bad("\(f).threshold", "\(r.threshold), must be > 0") }
+            if let k = r.thresholdFactor { try fraction(k, "\(f).thresholdFactor", 1...10) }
+        }
+        for (i, s) in stepTimes.enumerated() {
+            let f = "stepTimes[\(i)]"
+            try size(s.point.size, "\(f).point.size")
+            if !(s.normalised.isFinite && s.normalised >= 0) { throw bad("\(f).normalised", "\(s.normalised), must be ≥ 0") }
+            try fraction(s.tolerance, "\(f).tolerance", 0.001...10)
+            try fraction(s.measuredSpread, "\(f).measuredSpread")
+        }
+        for (i, m) in memory.enumerated() {
+            let f = "memory[\(i)]"
+            try size(m.size, "\(f).size")
+            if !(1...100_000).contains(m.shortSteps) { throw bad("\(f).shortSteps", "\(m.shortSteps), valid 1...100000") }
+            if !(m.shortSteps + 1...100_000).contains(m.longSteps) {
+                throw bad("\(f).longSteps", "\(m.longSteps), valid \(m.shortSteps + 1)...100000")
+            }
+            if !(m.peakBytes.isFinite && m.peakBytes >= 0) { throw bad("\(f).peakBytes", "\(m.peakBytes), must be ≥ 0") }
+            try fraction(m.peakTolerance, "\(f).peakTolerance")
+            try fraction(m.growthBound, "\(f).growthBound", 0.01...100)
         }
         for (i, g) in gradients.enumerated() {
             let f = "gradients[\(i)]"
@@ -178,7 +147,8 @@ public struct Baseline: Codable, Sendable, Equatable {
             if !(1...1000).contains(g.cases) { throw bad("\(f).cases", "\(g.cases), valid 1...1000") }
             if !(1...1000).contains(g.quickCases) { throw bad("\(f).quickCases", "\(g.quickCases), valid 1...1000") }
         }
-        if counters.isEmpty && complexity.isEmpty && ratios.isEmpty && gradients.isEmpty {
+        if counters.isEmpty && complexity.isEmpty && work.isEmpty && ratios.isEmpty && stepTimes.isEmpty
+            && memory.isEmpty && gradients.isEmpty {
             throw bad("counters", "the baseline has no checks at all")
         }
     }
@@ -187,57 +157,5 @@ public struct Baseline: Codable, Sendable, Equatable {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(self) + Data("\n".utf8)
-    }
-}
-
-/// A usage or input error of the gate (exit 1).
-public enum GateError: Error, CustomStringConvertible, Equatable {
-    case baseline(path: String, field: String, problem: String)
-    case option(name: String, value: String, valid: String)
-    case measurement(String)
-
-    public var description: String {
-        switch self {
-        case let .baseline(path, field, problem): "baseline \(path): field \(field): \(problem)"
-        case let .option(name, value, valid): "--\(name) \(value) is not valid (valid: \(valid))"
-        case let .measurement(text): "measurement failed: \(text)"
-        }
-    }
-
-    static func describe(_ e: DecodingError, path: String) -> GateError {
-        func field(_ codingPath: [any CodingKey]) -> String {
-            var text = ""
-            for key in codingPath {
-                if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return text.isEmpty ? "(top level)" : text
-        }
-        switch e {
-        case let .keyNotFound(key, context):
-            let parent = field(context.codingPath)
-            return .baseline(path: path, field: parent == "(top level)" ? key.stringValue : "\(parent).\(key.stringValue)",
-                             problem: "missing")
-        case let .typeMismatch(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "wrong type, expected \(type)")
-        case let .valueNotFound(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "null, expected \(type)")
-        case let .dataCorrupted(context):
-            return .baseline(path: path, field: field(context.codingPath), problem: context.debugDescription)
-        @unknown default:
-            return .baseline(path: path, field: "(file)", problem: "\(e)")
-        }
-    }
-}
-
-enum GateFormat {
-    /// 16384 → "2^14"; other sizes as decimals.
-    static func size(_ n: Int) -> String {
-        n > 0 && n & (n - 1) == 0 ? "2^\(n.trailingZeroBitCount)" : "\(n)"
-    }
-    static func number(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
-        if abs(x) >= 100 { return String(format: "%.1f", x) }
-        if abs(x) >= 0.01 { return String(format: "%.3f", x) }
-        return String(format: "%.3g", x)
     }
 }

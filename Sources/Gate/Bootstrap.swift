@@ -1,7 +1,12 @@
+import ComplexityFit
 import Foundation
+import Profiling
 import SAMNumerics
 
-/// A seeded percentile bootstrap of the ratio of medians of two independent samples.
+/// Paired statistics for interleaved rounds: round r gives one numerator a[r] and one denominator
+/// b[r] measured back to back, so their ratio a[r]/b[r] cancels whatever slowed the machine during
+/// that round. The rounds are resampled as pairs (a percentile bootstrap of the median paired
+/// ratio), never the two samples independently.
 public enum Bootstrap {
     public struct Interval: Sendable, Equatable {
         public let estimate: Double
@@ -10,28 +15,39 @@ public enum Bootstrap {
         public let upper: Double
     }
 
-    public static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted(), n = s.count
-        guard n > 0 else { return .nan }
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    /// The median (one implementation: `Statistics.median`).
+    public static func median(_ xs: [Double]) -> Double { Statistics.median(xs) }
+
+    /// The median of the paired ratios a[r]/b[r], with `confidence` one-sided bounds from
+    /// `resamples` bootstrap replicates that draw whole rounds with replacement.
+    /// - Precondition: a and b have the same non-zero count.
+    public static func pairedRatio(_ a: [Double], _ b: [Double], confidence: Double, resamples: Int,
+                                   seed: UInt64) -> Interval {
+        precondition(a.count == b.count && !a.isEmpty, "paired samples of equal, non-zero length")
+        let ratios = zip(a, b).map { $0 / $1 }
+        return medianInterval(ratios, confidence: confidence, resamples: resamples, seed: seed)
     }
 
-    /// median(a) / median(b), with the `confidence` one-sided bounds of `resamples` bootstrap
-    /// replicates (each sample resampled with replacement, independently).
-    public static func ratioOfMedians(_ a: [Double], _ b: [Double], confidence: Double, resamples: Int,
-                                      seed: UInt64) -> Interval {
+    /// The median of `xs` with one-sided percentile-bootstrap bounds.
+    public static func medianInterval(_ xs: [Double], confidence: Double, resamples: Int, seed: UInt64) -> Interval {
         var rng = SeededGenerator(seed: seed)
-        var ratios: [Double] = []
-        ratios.reserveCapacity(resamples)
-        var ra = a, rb = b
+        var medians: [Double] = []
+        medians.reserveCapacity(resamples)
+        var r = xs
         for _ in 0..<resamples {
-            for i in ra.indices { ra[i] = a[Int(rng.next() % UInt64(a.count))] }
-            for i in rb.indices { rb[i] = b[Int(rng.next() % UInt64(b.count))] }
-            ratios.append(median(ra) / median(rb))
+            for i in r.indices { r[i] = xs[Int(rng.next() % UInt64(xs.count))] }
+            medians.append(median(r))
         }
-        ratios.sort()
+        medians.sort()
         let lowIndex = Int((Double(resamples) * (1 - confidence)).rounded(.down))
         let highIndex = min(resamples - 1, Int((Double(resamples) * confidence).rounded(.up)))
-        return Interval(estimate: median(a) / median(b), lower: ratios[max(0, lowIndex)], upper: ratios[highIndex])
+        return Interval(estimate: median(xs), lower: medians[max(0, lowIndex)], upper: medians[highIndex])
+    }
+
+    /// The relative round-to-round spread of `xs`: 1.4826 × MAD / median (a robust coefficient of variation).
+    public static func relativeSpread(_ xs: [Double]) -> Double {
+        let m = median(xs)
+        guard m > 0 else { return 0 }
+        return 1.4826 * median(xs.map { abs($0 - m) }) / m
     }
 }

@@ -1,41 +1,14 @@
 import Foundation
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 import NearestNeighbours
 import Profiling
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The regressions the gate must catch, behind a test-only switch (`samkit gate --inject`).
-public enum Injection: String, Codable, Sendable, CaseIterable {
-    /// SAM's k-d forest replaced by the linear scan (`PerformanceFault.linearScanIndex`).
-    case linearScanIndex = "linear-scan-index"
-    /// A full copy of memory per step in SAM's journal (`PerformanceFault.copyMemoryPerStep`).
-    case copyMemoryPerStep = "copy-memory-per-step"
-    /// A wrong gradient term: the write-gate term dropped (`GradientFault.dropWriteGateTerm`).
-    case wrongGradient = "wrong-gradient"
-    /// The index never updated after writes (`PerformanceFault.staleIndex`).
-    case staleIndex = "stale-index"
-    /// One heap allocation added to every step (`PerformanceFault.allocatePerStep`).
-    case allocatePerStep = "allocate-per-step"
-
-    public var performanceFault: PerformanceFault? {
-        switch self {
-        case .linearScanIndex: .linearScanIndex
-        case .copyMemoryPerStep: .copyMemoryPerStep
-        case .staleIndex: .staleIndex
-        case .allocatePerStep: .allocatePerStep
-        case .wrongGradient: nil
-        }
-    }
-    public var gradientFault: GradientFault? { self == .wrongGradient ? .dropWriteGateTerm : nil }
-}
 
 /// Counts the heap allocations made while running a block (injected by `samkit`, which links the
 /// allocation counter; nil where none is available, and then allocation checks are skipped).
 public typealias AllocationCounter = (() -> Void) -> Int
 
-/// One Float model at one N, built as the profiler builds it (`ModelShape`), with the injection applied.
+/// One Float model at one N, built as the profiler builds it (`ModelShape`). An injection can be
+/// switched on and off again (the models' fault seam is reversible), so `--power` reuses instances.
 final class Instance {
     let model: ProfiledModel
     let size: Int
@@ -51,17 +24,19 @@ final class Instance {
         let c = try shape.configuration(for: model, memoryWords: size)
         episode = try Episode<Float>.random(configuration: c, steps: steps, seed: shape.episodeSeed)
         switch model {
-        case .dam:
-            instance = DAM<Float>(configuration: c)
-        case .samExact, .samKDTree, .samLSH:
-            let sam = try SAM<Float>(configuration: c)
-            sam.performanceFault = injection?.performanceFault
-            instance = sam
+        case .dam: instance = DAM<Float>(configuration: c)
+        case .samExact, .samKDTree, .samLSH: instance = try SAM<Float>(configuration: c)
         }
-        instance.fault = injection?.gradientFault
+        inject(injection)
     }
 
     var sam: SAM<Float>? { instance as? SAM<Float> }
+
+    /// Switches an injection on (nil: off).
+    func inject(_ injection: Injection?) {
+        sam?.performanceFault = injection?.performanceFault
+        instance.fault = injection?.gradientFault
+    }
 
     /// One training forward and backward over the episode.
     func segment() throws {
@@ -78,19 +53,31 @@ final class Instance {
         return (wall / Double(steps), (c1 - c0) / wall)
     }
 
+    /// The peak per-step work of one segment (SAM's `StepWork` fields, the most rows one step
+    /// touched; nil for DAM). For an exact index the distances are divided by N
+    /// ("index-distances/N": R per step when exact).
+    func work() throws -> [String: Double]? {
+        guard let sam else { return nil }
+        sam.resetWorkPeak()
+        try segment()
+        var values: [String: Double] = [:]
+        for field in sam.workPeak.fields { values[field.name] = Double(field.value) }
+        if model == .samExact, let d = values.removeValue(forKey: "index-distances") {
+            values["index-distances/N"] = d / Double(size)
+        }
+        return values
+    }
+
     /// The deterministic counters of one segment (after warm-up).
     func counters(allocations: AllocationCounter?) throws -> [GateMetric: Double] {
         let t = Double(steps)
         var result: [GateMetric: Double] = [:]
-        let before = sam?.index.counters
         _ = try instance.forward(episode, mode: .training)
         result[.backwardRecordBytesPerStep] = Double(instance.backwardRecordBytes) / t
         _ = try instance.backward()
-        if let before, let after = sam?.index.counters {
-            result[.rowsUpdatedPerStep] = Double(after.rowsUpdated - before.rowsUpdated) / t
-            let queries = after.queries - before.queries
-            result[.distanceEvaluationsPerQuery] =
-                queries > 0 ? Double(after.distanceEvaluations - before.distanceEvaluations) / Double(queries) : 0
+        if let sam {   // the episode ends: back to M_0, visiting only what the segment touched
+            sam.reset()
+            result[.resetRows] = Double(sam.lastResetRows)
         }
         if let allocations {
             // Steady state: the least of three segments (an occasional index rebuild or buffer growth
@@ -105,5 +92,32 @@ final class Instance {
             result[.allocationsPerStep] = Double(least) / t
         }
         return result
+    }
+}
+
+/// Instances built once per (model, N) and reused by every check and every power repetition.
+final class InstancePool {
+    private struct Key: Hashable { let model: ProfiledModel; let size: Int }
+    private var built: [Key: Instance] = [:]
+    let steps: Int, warmup: Int
+    var injection: Injection? {
+        didSet { for i in built.values { i.inject(injection) } }
+    }
+    let progress: (String) -> Void
+
+    init(steps: Int, warmup: Int, injection: Injection?, progress: @escaping (String) -> Void) {
+        self.steps = steps
+        self.warmup = warmup
+        self.injection = injection
+        self.progress = progress
+    }
+
+    func instance(_ model: ProfiledModel, _ size: Int) throws -> Instance {
+        if let i = built[Key(model: model, size: size)] { return i }
+        progress("building \(model.rawValue) at N = \(GateFormat.size(size))")
+        let i = try Instance(model: model, size: size, steps: steps, injection: injection)
+        for _ in 0..<max(1, warmup) { try i.segment() }
+        built[Key(model: model, size: size)] = i
+        return i
     }
 }

@@ -13,7 +13,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
     public let configuration: ModelConfiguration
     public let parameters: ParameterStore<Scalar>
     public let memory: MemoryMatrix<Scalar>
-    public var fault: GradientFault?
+    @_spi(FaultInjection) public var fault: GradientFault?
 
     let layout: ControllerLayout
     let controller: Controller<Scalar>

@@ -16,32 +16,6 @@ public struct ForwardResult<Scalar: ModelScalar>: Sendable {
     public let loss: Scalar
 }
 
-/// A deliberately broken gradient, for proving that checks catch it (test-only switch).
-public enum GradientFault: String, Codable, Sendable, CaseIterable {
-    /// Scale the gradient of `interface.W` by 1 + 1e-3.
-    case scaleInterfaceGradient = "scale-interface-gradient"
-    /// Drop the similarity path of the read gradient (dL/ds := 0).
-    case dropSimilarityPath = "drop-similarity-path"
-    /// Drop the write-gate term dL/dα.
-    case dropWriteGateTerm = "drop-write-gate-term"
-    /// Flip the sign of the input-gate derivative in the LSTM backward.
-    case flipGateSign = "flip-gate-sign"
-    /// Skip the journal restore of one row (SAM; DAM has no journal and ignores it).
-    case skipJournalRestore = "skip-journal-restore"
-}
-
-/// A deliberately injected performance regression of SAM, for proving the CI gate catches it (test-only switch).
-public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
-    /// Read through a linear scan (the exact index) whatever index the configuration names.
-    case linearScanIndex = "linear-scan-index"
-    /// Journal a full copy of memory every step, besides the touched rows.
-    case copyMemoryPerStep = "copy-memory-per-step"
-    /// Never update the index after writes (it goes stale).
-    case staleIndex = "stale-index"
-    /// Add one heap allocation to every step.
-    case allocatePerStep = "allocate-per-step"
-}
-
 /// What SAM and DAM both promise: a stateful memory model with a truncated-BPTT forward over an
 /// episode and a hand-written backward over the same episode.
 ///
@@ -67,8 +41,8 @@ public protocol MemoryModel<Scalar>: AnyObject {
     var decisions: RecordedDecisions { get }
     /// Bytes held for the backward pass: tape plus journal (plus DAM's memory copies).
     var backwardRecordBytes: Int { get }
-    /// Test-only: a fault to inject into the backward pass.
-    var fault: GradientFault? { get set }
+    /// Test-only: a fault to inject (`FaultInjection.swift`; visible only through `@_spi(FaultInjection)`).
+    @_spi(FaultInjection) var fault: GradientFault? { get set }
 }
 
 extension MemoryModel {

@@ -26,6 +26,7 @@ extension SAM {
 
         for t in stride(from: episode.steps - 1, through: 0, by: -1) {
             let record = tape.scalars(t), indices = tape.indices(t)
+            let workBefore = work
             onBackwardStep?(t)
             controller.beginBackwardStep(p, g, record: record, step: t, configuration: c, episode: episode,
                                          upstream: upstream, v)
@@ -99,9 +100,19 @@ extension SAM {
             // Roll the touched rows back to M_{t-1}.
             journal.exchange(step: t, with: memory,
                              skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
+            // Rows of M and dM this step visited: read rows (twice: read and similarity paths share
+            // them), the previous read's rows, the erased rows and the journaled rows.
+            work.backwardRows += heads * k + (previousIndices == nil ? 0 : heads * k) + heads
+                + journal.rows(ofStep: t).count
+            workPeak.raise(toStepFrom: workBefore, to: work)
         }
-        // Re-apply the journal: memory is at M_T again. dM back to zero, in O(rows touched).
-        for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        // Re-apply the journal: memory is at M_T again. dM back to zero, in O(rows held).
+        for t in 0..<episode.steps {
+            let workBefore = work
+            journal.exchange(step: t, with: memory)
+            work.backwardRows += journal.rows(ofStep: t).count + heads * k   // re-applied and cleared rows
+            workPeak.raise(toStepFrom: workBefore, to: work)
+        }
         dM.clear()
         fault?.applyAfterBackward(to: parameters)
         return inputGradient

@@ -1,4 +1,4 @@
-import NearestNeighbours
+@_spi(FaultInjection) import NearestNeighbours
 import SAMNumerics
 
 /// Sparse Access Memory (SPEC "One time step", sparse variant): each head reads the K rows its
@@ -13,20 +13,25 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     public let memory: MemoryMatrix<Scalar>
     /// The nearest-neighbour index the reads go through; it follows every write, and never rolls back.
     public private(set) var index: any NearestNeighbourIndex<Scalar>
-    /// Test-only: a performance regression to inject (the CI gate must catch each one).
-    public var performanceFault: PerformanceFault? {
-        didSet {
-            if performanceFault == .linearScanIndex {
-                index = ExactIndex<Scalar>(epsilon: epsilon)
-                index.build(from: memory)
-            }
-        }
+    /// Test-only (`FaultInjection.swift`): a performance regression to inject; nil undoes it
+    /// (the configured index is rebuilt if `linearScanIndex` had replaced it).
+    @_spi(FaultInjection) public var performanceFault: PerformanceFault? {
+        didSet { applyPerformanceFault(from: oldValue) }
     }
-    /// Where `PerformanceFault.allocatePerStep` keeps its per-step allocation (so it cannot be optimised away).
+    /// Where `PerformanceFault.allocatePerStep` and `.usageScan` keep their results (so they cannot be optimised away).
     var allocationSink: [Scalar] = []
-    public var fault: GradientFault?
+    var usageScanSink = 0
+    @_spi(FaultInjection) public var fault: GradientFault?
     /// Test-only: called at the start of step t's backward (t from T-1 down to 0), when memory must be M_t.
-    public var onBackwardStep: ((Int) -> Void)?
+    @_spi(FaultInjection) public var onBackwardStep: ((Int) -> Void)?
+    /// Rows each stage of the forward and backward steps touched, since creation (`StepWork`).
+    public internal(set) var work = StepWork()
+    /// The most rows each stage touched in any one step since `resetWorkPeak()`.
+    public internal(set) var workPeak = StepWork()
+    public func resetWorkPeak() { workPeak = StepWork() }
+    /// Rows the last `reset()` visited: each written row restored and re-indexed, each used row
+    /// re-linked in the ring and its access time cleared (N for an O(N) reset; the gate's "reset-rows").
+    public private(set) var lastResetRows = 0
 
     let layout: ControllerLayout
     let controller: Controller<Scalar>
@@ -65,6 +70,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     var written: [Int] = []
     var leastUsed: [Int] = []
     var selection: [Int] = []
+    /// Scratch of `PerformanceFault.linearLRUSearch` (the whole ring).
+    var ringWalk: [Int] = []
     /// dL/dM on the rows the episode touched (the backward pass's only O(N) table is its 4-byte slot index).
     lazy var gradientMemory = SparseRowGradient<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: configuration.neighbours)
@@ -135,6 +142,12 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// the used rows get their ring links and access times back. O(rows touched · W) plus the index's
     /// cost of updating those rows; never O(N) (Proofs/episode-reset.md).
     public func reset() {
+        if performanceFault == .fullReset {
+            reinitialise()
+            lastResetRows = configuration.memoryWords
+            return
+        }
+        lastResetRows = undo.written.count + undo.used.count
         undo.restoreMemory(memory)
         restoredRows.removeAll(keepingCapacity: true)
         for row in undo.written { restoredRows.append(Int(row)) }
@@ -201,7 +214,12 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             episode.inputs.withUnsafeBufferPointer { x in
                 controller.beginStep(p, record: record, input: x.baseAddress! + t * c.inputSize,
                                      h: state.h, cell: state.cell, read: state.read)
+                if performanceFault == .controllerSlowdown && recording {   // the same work again, into scratch
+                    controller.beginStep(p, record: scratchRecord, input: x.baseAddress! + t * c.inputSize,
+                                         h: state.h, cell: state.cell, read: state.read)
+                }
             }
+            let workBefore = work
             time += 1
             stampValue += 1
             accessed.removeAll(keepingCapacity: true)
@@ -209,6 +227,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             read(record: record, indices: indices, replay: replay?.steps[t])
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage()
+            workPeak.raise(toStepFrom: workBefore, to: work)
             // Carry the recurrent state to the next step.
             layout.carry(record, into: &state)
             state.previousRows.removeAll(keepingCapacity: true)
@@ -221,6 +240,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
 
     /// Marks `row` as a candidate for this step's usage update (once per step).
     private func touch(_ row: Int) {
+        work.usageRows += 1
         if stamp[row] != stampValue {
             stamp[row] = stampValue
             accessWeight[row] = 0
@@ -233,7 +253,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// journals their old contents, and updates the index for them.
     private func write(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
         let c = configuration, w = c.wordSize
-        if let replay { leastUsed = replay.leastUsed } else { ring.leastRecentlyUsed(c.heads, into: &leastUsed) }
+        if let replay { leastUsed = replay.leastUsed } else { findLeastUsed(c.heads) }
         for j in 0..<c.heads { indices[j] = Int32(leastUsed[j]) }
         for u in leastUsed { touch(u) }
         for i in state.previousRows { touch(Int(i)) }
@@ -243,10 +263,15 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         if recording {
             journal.beginStep()
             for i in written { journal.save(row: i, of: memory) }
-            if performanceFault == .copyMemoryPerStep { journal.saveWholeMemory(memory) }
+            work.journalRows += written.count
+            if performanceFault == .copyMemoryPerStep {
+                journal.saveWholeMemory(memory)
+                work.journalRows += memory.rows
+            }
         }
         if performanceFault == .allocatePerStep { allocationSink = [Scalar](repeating: Scalar(time), count: 8) }
         for u in leastUsed { memory.row(u).update(repeating: 0, count: w) }
+        work.writeRows += leastUsed.count + state.previousRows.count
         let previousCount = state.previousRows.count / c.heads
         for j in 0..<c.heads {
             let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
@@ -261,7 +286,10 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             Scalar.axpy(w, alpha: weight, head.addition, memory.row(leastUsed[j]))
             accessWeight[leastUsed[j]] += weight
         }
-        if performanceFault != .staleIndex { index.update(rows: written, in: memory) }
+        if performanceFault != .staleIndex {
+            index.update(rows: written, in: memory)
+            work.indexRowsUpdated += written.count
+        }
     }
 
     /// SPEC step 5 on M_t: per head, S_j from the index (or the replay), cosine similarities on those
@@ -271,7 +299,10 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         for j in 0..<c.heads {
             let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
             if let replay { selection = replay.selected[j] } else {
+                let before = index.counters.distanceEvaluations
                 index.query(head.query, k: k, in: memory, into: &selection)
+                work.indexQueries += 1
+                work.indexDistances += index.counters.distanceEvaluations - before
             }
             let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
             let s = record + similarityOffset + j * k, weights = record + weightOffset + j * k
@@ -290,6 +321,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
                 touch(i)
                 accessWeight[i] += weights[q]
             }
+            work.readRows += k
         }
     }
 
@@ -297,12 +329,42 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// in ascending row order, and their time of last access becomes t.
     private func updateUsage() {
         let threshold = Scalar(configuration.accessThreshold)
-        accessed.sort()
+        if fault != .unsortedUsageOrder { accessed.sort() }
         for i in accessed where accessWeight[i] > threshold {
             ring.moveToBack(i)
             lastAccess[i] = time
             undo.didUse(row: i)
         }
+        if performanceFault == .usageScan { usageScanSink &+= lastAccess.reduce(0, &+) }   // uncounted, on purpose
+    }
+
+    /// The R least recently used rows into `leastUsed`: the ring's head (R positions), or with
+    /// `PerformanceFault.linearLRUSearch` a walk of the whole ring (N positions, counted).
+    private func findLeastUsed(_ r: Int) {
+        if performanceFault == .linearLRUSearch {
+            ring.leastRecentlyUsed(configuration.memoryWords, into: &ringWalk)
+            work.lruRows += ringWalk.count
+            leastUsed.removeAll(keepingCapacity: true)
+            leastUsed.append(contentsOf: ringWalk.prefix(r))
+        } else {
+            ring.leastRecentlyUsed(r, into: &leastUsed)
+            work.lruRows += leastUsed.count
+        }
+    }
+
+    /// Switches the index for `linearScanIndex` (and back), and the exact index's full sort.
+    private func applyPerformanceFault(from old: PerformanceFault?) {
+        if performanceFault == .linearScanIndex && old != .linearScanIndex {
+            index = ExactIndex<Scalar>(epsilon: epsilon)
+            index.build(from: memory)
+        } else if old == .linearScanIndex && performanceFault != .linearScanIndex {
+            // The configuration's index was built by init, so it builds again.
+            index = try! makeIndex(kind: configuration.index, settings: configuration.indexSettings, epsilon: epsilon,
+                                   k: configuration.neighbours)
+            index.build(from: memory)
+        }
+        if old == .staleIndex && performanceFault != .staleIndex { index.build(from: memory) }   // no longer stale
+        (index as? ExactIndex<Scalar>)?.injectedFullSort = performanceFault == .exactIndexFullSort
     }
 }
 

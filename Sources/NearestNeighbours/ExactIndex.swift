@@ -13,6 +13,9 @@ public final class ExactIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public let epsilon: Scalar
     private var rowNorms: [Scalar] = []
     private var ranking = TopK<Scalar>()
+    /// Test-only regression (`PerformanceFault.exactIndexFullSort`): sort all N similarities per
+    /// query, as a developer might write it, instead of keeping the best K.
+    @_spi(FaultInjection) public var injectedFullSort = false
 
     public init(epsilon: Scalar) { self.epsilon = epsilon }
 
@@ -35,6 +38,14 @@ public final class ExactIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let n = memory.rows, w = memory.width
         let queryNorm = stabilisedNorm(q, count: w, epsilon: epsilon)
+        if injectedFullSort {
+            let scored = (0..<n).map { (cosineSimilarity(q, queryNorm: queryNorm, memory.row($0), rowNorm: rowNorms[$0], width: w), $0) }
+                .sorted { TopK<Scalar>.ranksAbove($0.0, $0.1, $1.0, $1.1) }
+            result = scored.prefix(min(k, n)).map(\.1)
+            counters.distanceEvaluations += n
+            counters.queries += 1
+            return
+        }
         ranking.reset(k: min(k, n))
         for i in 0..<n {
             ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(i), rowNorm: rowNorms[i], width: w), row: i)

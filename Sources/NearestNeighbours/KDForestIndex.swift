@@ -31,9 +31,11 @@ import SAMNumerics
 /// (never seen in practice) the query also falls back to the scan, so it always returns
 /// `min(k, N)` distinct rows.
 ///
-/// **Counters.** FLANN does not expose how many distances it evaluated. Its `checks` budget counts
-/// distinct leaves over all trees together, so `distanceEvaluations` adds the estimate `checks`
-/// per FLANN query, plus the candidates re-ranked exactly (N for a scan).
+/// **Counters.** FLANN's C API does not report how many distances its search evaluated (its
+/// `checks` budget bounds the leaves visited over all trees together, not the distances), so
+/// `distanceEvaluations` counts exactly the distances this class evaluates: the FLANN candidates
+/// re-ranked by exact cosine (at most 2K per query), plus N for a scan. FLANN's own tree-walk work
+/// is not counted; `flannSearches` counts the searches handed to it, each bounded by `checks`.
 ///
 /// **Allocation.** The index's own buffers are reused across queries; FLANN itself allocates per
 /// search (an id buffer, a branch heap and an N-bit "checked" set), which the C API cannot avoid.
@@ -152,7 +154,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
                     }
                 }
             }
-            counters.distanceEvaluations += settings.checks
+            counters.flannSearches += 1
         }
         if status == 0 {
             for j in 0..<wanted {

@@ -21,6 +21,9 @@ public struct IndexCounters: Codable, Sendable, Equatable {
     public var distanceEvaluations = 0
     /// Queries answered.
     public var queries = 0
+    /// Searches handed to an external library whose own distance count is not observable
+    /// (FLANN's k-d forest: each bounded by its `checks` budget); 0 for the other indexes.
+    public var flannSearches = 0
     public init() {}
 }
 

@@ -1,4 +1,4 @@
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 
 /// Dense equivalence (SPEC: "DAM is exactly SAM with K = N and an exact index").
 ///

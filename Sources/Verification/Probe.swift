@@ -1,4 +1,4 @@
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 import SAMNumerics
 
 /// A model, an episode and one training forward + backward, with the means to perturb any coordinate

@@ -1,4 +1,4 @@
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 
 /// The properties every backward pass promises (MemoryModel docs, SPEC "journaled rollback"), each
 /// bit-exact:

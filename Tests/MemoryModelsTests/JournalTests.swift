@@ -1,6 +1,6 @@
 import Testing
 import PropertyBased
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 import SAMNumerics
 
 /// SPEC "Backward pass and memory: journaled rollback".

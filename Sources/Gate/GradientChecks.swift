@@ -1,0 +1,41 @@
+import Foundation
+import Verification
+
+/// The verification harness's checks on seeded cases (`samkit verify`'s generator).
+/// Issue 8 (Float cases, an approximate index at a real N) plugs in here: a `GradientCheck` entry
+/// per preset once Verification publishes them.
+extension GateRunner {
+    func gradientChecks() -> [CheckOutcome] {
+        var outcomes: [CheckOutcome] = []
+        let settings = VerificationSettings(fault: options.injection?.gradientFault)
+        for g in baseline.gradients {
+            let checks = g.checks.filter { options.wanted(g.name($0)) }
+            guard !checks.isEmpty else { continue }
+            let cases = options.quick ? g.quickCases : g.cases
+            options.progress("gradients: \(g.model.rawValue) \(checks.map(\.rawValue).joined(separator: ", ")), \(cases) cases")
+            let generator = CaseGenerator(seed: g.seed &+ options.gradientSeedOffset)
+            var results: [CheckKind: [CheckResult]] = [:]
+            var unbuilt = 0
+            for number in 0..<cases {
+                let c: VerificationCase
+                do { c = try generator.makeCase(number, model: g.model) } catch { unbuilt += 1; continue }
+                for r in Verifier.run(c, checks: checks, settings: settings) { results[r.check, default: []].append(r) }
+            }
+            for check in checks {
+                let rs = results[check] ?? []
+                let failed = rs.filter { !$0.passed }
+                var measured = "\(rs.count - failed.count)/\(rs.count) pass"
+                if unbuilt > 0 { measured += ", \(unbuilt) cases could not be built" }
+                if let worst = rs.compactMap(\.worst).max(by: { $0.excess < $1.excess }) {
+                    measured += String(format: ", worst error/tolerance %.2g", worst.excess)
+                }
+                if let first = failed.first { measured += " (first failure: case seed \(first.verificationCase.seed))" }
+                let verdict: Verdict = failed.isEmpty ? (rs.count == cases ? .holds : .skipped) : .regression
+                outcomes.append(CheckOutcome(kind: .gradient, name: g.name(check), expected: "all \(cases) cases pass",
+                                             measured: rs.isEmpty ? "cannot judge: no case ran" : measured,
+                                             verdict: verdict, value: nil))
+            }
+        }
+        return outcomes
+    }
+}

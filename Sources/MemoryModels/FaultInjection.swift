@@ -1,0 +1,59 @@
+/// The one injection seam (issue 12): deliberately broken behaviour for proving that the
+/// verification harness and the CI gate catch it. These enums only name the faults; every switch
+/// that turns one on (`MemoryModel.fault`, `SAM.performanceFault`, `SAM.onBackwardStep`,
+/// `ExactIndex.injectedFullSort`) is SPI: production code (`import MemoryModels`) cannot see or
+/// set it; only the harness, the gate and tests that write `@_spi(FaultInjection) import` can.
+
+/// A deliberately broken gradient (or, for `unsortedUsageOrder`, a broken forward decision).
+/// Set on a model with `model.fault`.
+public enum GradientFault: String, Codable, Sendable, CaseIterable {
+    /// Scale the gradient of `interface.W` by 1 + 1e-3.
+    case scaleInterfaceGradient = "scale-interface-gradient"
+    /// Drop the similarity path of the read gradient (dL/ds := 0).
+    case dropSimilarityPath = "drop-similarity-path"
+    /// Drop the write-gate term dL/dα.
+    case dropWriteGateTerm = "drop-write-gate-term"
+    /// Flip the sign of the input-gate derivative in the LSTM backward.
+    case flipGateSign = "flip-gate-sign"
+    /// Skip the journal restore of one row (SAM; DAM has no journal and ignores it).
+    case skipJournalRestore = "skip-journal-restore"
+    /// A forward change (SAM): the rows accessed in a step move to the back of the usage ring in
+    /// the order they were touched instead of ascending row order (SPEC step 7). Only the dense
+    /// K = N checks see it, in a fraction of cases; it is left out of `allCases` (the backward faults
+    /// every sensitivity test must catch on a few cases) and listed in `forwardFaults`.
+    case unsortedUsageOrder = "unsorted-usage-order"
+
+    /// The backward-pass faults (not the forward fault `unsortedUsageOrder`).
+    public static let allCases: [GradientFault] = [
+        .scaleInterfaceGradient, .dropSimilarityPath, .dropWriteGateTerm, .flipGateSign, .skipJournalRestore,
+    ]
+    /// Faults in the forward pass's decisions.
+    public static let forwardFaults: [GradientFault] = [.unsortedUsageOrder]
+}
+
+/// A deliberately injected performance regression of SAM (set with `SAM.performanceFault`; nil undoes it).
+public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
+    /// Read through a linear scan (the exact index) whatever index the configuration names.
+    case linearScanIndex = "linear-scan-index"
+    /// Journal a full copy of memory every step, besides the touched rows (a whole-memory journal).
+    case copyMemoryPerStep = "copy-memory-per-step"
+    /// Never update the index after writes (it goes stale).
+    case staleIndex = "stale-index"
+    /// Add one heap allocation to every step.
+    case allocatePerStep = "allocate-per-step"
+    /// An O(N) pass over every row's time of last access each step that no work counter counts: it
+    /// stands for a loop the counters cannot see, which only the timing growth check can catch.
+    case usageScan = "usage-scan"
+    /// Find the R least recently used rows by walking the whole ring (O(N) per step, counted in
+    /// `StepWork.lruRows`) instead of reading its head.
+    case linearLRUSearch = "linear-lru-search"
+    /// Run the controller's forward (LSTM and interface) a second time every step, into scratch:
+    /// the controller costs about 30% more (forward ≈ a third of its forward + backward).
+    case controllerSlowdown = "controller-slowdown"
+    /// The exact index sorts all N similarities per query instead of keeping the best K
+    /// (`ExactIndex.injectedFullSort`); applies to an exact index only.
+    case exactIndexFullSort = "exact-index-full-sort"
+    /// `reset()` re-initialises everything (M_0 refilled, index rebuilt, new ring): O(N log N) per
+    /// episode instead of O(rows touched), as before Proofs/episode-reset.md.
+    case fullReset = "full-reset"
+}
