@@ -103,7 +103,9 @@ public struct Baseline: Codable, Sendable, Equatable {
             let f = "complexity[\(i)]"
             if Set(c.sizes).count < 4 { throw bad("\(f).sizes", "\(c.sizes): at least 4 distinct sizes are needed") }
             for n in c.sizes { try size(n, "\(f).sizes") }
-            if !c.maxSlope.isFinite { throw bad("\(f).maxSlope", "\(c.maxSlope), must be finite") }
+            if !c.maxSlope.isFinite || c.maxSlope < 0 {
+                throw bad("\(f).maxSlope", "\(c.maxSlope), must be finite and >= 0 (a bound on the growth of a log-log slope)")
+            }
         }
         for (i, w) in work.enumerated() {
             let f = "work[\(i)]"
