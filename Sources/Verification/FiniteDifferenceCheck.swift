@@ -15,31 +15,42 @@ public enum FiniteDifferenceCheck {
     public static func run(_ c: VerificationCase, replay: Bool, step: Double = CentralDifference.defaultStep,
                            fault: GradientFault? = nil) throws -> CheckResult {
         let probe = try Probe(c, fault: fault)
-        var tracker = WorstTracker()
+        var tracker = WorstTracker(), judgement = BlockJudgement()
         var kinks: [Kink] = [], kinkCount = 0
         var numeric = [Double](repeating: .nan, count: probe.coordinateCount)
-        for i in 0..<probe.coordinateCount {
-            let x0 = probe.value(i)
-            var flipped: String?
-            let d = try CentralDifference.derivative(at: x0, step: step) { x in
-                try probe.set(i, x)
-                let (loss, flip) = try probe.evaluate(replay: replay)
-                if flipped == nil { flipped = flip }
-                return loss
+        let lossRounding = Tolerance.lossRounding(condition: probe.condition, step: step)
+        for (name, range) in probe.blocks {
+            judgement.begin(name)
+            for i in range {
+                let x0 = probe.value(i)
+                var flipped: String?
+                let d = try CentralDifference.derivative(at: x0, step: step) { x in
+                    try probe.set(i, x)
+                    let (loss, flip) = try probe.evaluate(replay: replay)
+                    if flipped == nil { flipped = flip }
+                    return loss
+                }
+                try probe.set(i, x0)
+                if let flipped {
+                    kinkCount += 1
+                    if kinks.count < namedKinks { kinks.append(Kink(coordinate: probe.coordinate(i), decision: flipped)) }
+                    continue
+                }
+                numeric[i] = d.value
+                let tolerance = Tolerance.finiteDifference(abserr: d.abserr, condition: probe.condition, step: step,
+                                                           gradientScale: probe.gradientScale)
+                tracker.add(Discrepancy(coordinate: probe.coordinate(i), analytic: probe.analytic[i], numeric: d.value,
+                                        tolerance: tolerance))
+                judgement.add(analytic: probe.analytic[i], numeric: d.value, tolerance: tolerance.value,
+                              rounding: d.rounding + lossRounding)
             }
-            try probe.set(i, x0)
-            if let flipped {
-                kinkCount += 1
-                if kinks.count < namedKinks { kinks.append(Kink(coordinate: probe.coordinate(i), decision: flipped)) }
-                continue
-            }
-            numeric[i] = d.value
-            tracker.add(Discrepancy(coordinate: probe.coordinate(i), analytic: probe.analytic[i], numeric: d.value,
-                                    tolerance: .finiteDifference(abserr: d.abserr, condition: probe.condition, step: step, gradientScale: probe.gradientScale)))
         }
         return CheckResult(check: replay ? .replay : .free, verificationCase: c, passed: !tracker.failed,
                            worst: tracker.worst, compared: tracker.compared, kinkCount: kinkCount, kinks: kinks,
-                           normwiseRelativeError: normwise(probe, numeric))
+                           normwiseRelativeError: normwise(probe, numeric),
+                           cannotJudge: judgement.reason(compared: tracker.compared, kinks: kinkCount,
+                                                         total: probe.coordinateCount),
+                           detectionFloors: judgement.floors)
     }
 
     /// max_i |a_i − n_i| / max_i max(|a_i|, |n_i|) over every coordinate that did not kink: the
