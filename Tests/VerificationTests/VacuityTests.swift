@@ -56,3 +56,20 @@ import MemoryModels
         }
     }
 }
+
+/// Every entry can fail: the per-entry bound of the dense comparisons sees a small fault on a small entry.
+@Suite struct PerEntryBoundTests {
+    /// A 1e-3 change to an entry 1e-7 the size of its block's maximum fails (the norm-wise bound alone
+    /// let it pass); the same blocks unchanged pass.
+    @Test func smallFaultOnASmallEntryFails() {
+        let a = [1.0, -0.5, 1e-7], faulted = [1.0, -0.5, 1e-7 * (1 + 1e-3)]
+        var clean = BlockComparison(relative: Tolerance.denseRelative, source: "test")
+        clean.add("block", shape: [3], a, a)
+        #expect(!clean.tracker.failed)
+        var comparison = BlockComparison(relative: Tolerance.denseRelative, source: "test")
+        comparison.add("block", shape: [3], faulted, a)
+        #expect(comparison.tracker.failed)
+        #expect(comparison.tracker.worst?.coordinate.index == 2)
+        #expect(comparison.normwise <= Tolerance.denseRelative, "the norm-wise bound alone would not catch it")
+    }
+}
