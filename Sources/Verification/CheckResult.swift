@@ -95,6 +95,8 @@ public struct CheckResult: Codable, Sendable {
     /// Per block: the smallest relative fault on one entry the check catches (finite-difference checks).
     public let detectionFloors: [DetectionFloor]
     public let verdict: Verdict
+    /// SAM: the index's work over the case's training forward, from its own counters.
+    public let indexWork: IndexWork?
     /// The worst coordinate, nil when nothing was compared (e.g. every coordinate kinked).
     public let worst: Discrepancy?
     /// Coordinates compared (excluding kinks).
@@ -110,7 +112,9 @@ public struct CheckResult: Codable, Sendable {
 
     public init(check: CheckKind, verificationCase: VerificationCase, passed: Bool, worst: Discrepancy?,
                 compared: Int, kinkCount: Int = 0, kinks: [Kink] = [], notes: [String] = [],
-                normwiseRelativeError: Double = 0, cannotJudge: String? = nil, detectionFloors: [DetectionFloor] = []) {
+                normwiseRelativeError: Double = 0, cannotJudge: String? = nil, detectionFloors: [DetectionFloor] = [],
+                indexWork: IndexWork? = nil) {
+        self.indexWork = indexWork
         self.check = check
         self.verificationCase = verificationCase
         // A tolerance exceeded fails even when the check is vacuous; otherwise vacuity withholds the pass.

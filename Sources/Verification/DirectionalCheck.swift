@@ -40,6 +40,6 @@ public enum DirectionalCheck {
         return CheckResult(check: .fast, verificationCase: c, passed: !tracker.failed, worst: tracker.worst,
                            compared: tracker.compared, normwiseRelativeError: scale > 0 ? difference / scale : 0,
                            cannotJudge: judgement.reason(compared: tracker.compared, total: directions),
-                           detectionFloors: judgement.floors)
+                           detectionFloors: judgement.floors, indexWork: probe.indexWork)
     }
 }

@@ -1,4 +1,5 @@
 import MemoryModels
+import SAMNumerics
 
 /// Slow mode: every coordinate of every parameter and input against `gsl_deriv_central`.
 ///
@@ -12,16 +13,19 @@ public enum FiniteDifferenceCheck {
     /// Kinks named in a result (all are counted).
     static let namedKinks = 5
 
+    /// `coordinates`: check only a seeded sample of that many coordinates (at least each block's largest
+    /// analytic entry, so every block keeps a detection floor); nil checks every coordinate.
     public static func run(_ c: VerificationCase, replay: Bool, step: Double = CentralDifference.defaultStep,
-                           fault: GradientFault? = nil) throws -> CheckResult {
+                           fault: GradientFault? = nil, coordinates: Int? = nil) throws -> CheckResult {
         let probe = try Probe(c, fault: fault)
         var tracker = WorstTracker(), judgement = BlockJudgement()
         var kinks: [Kink] = [], kinkCount = 0
         var numeric = [Double](repeating: .nan, count: probe.coordinateCount)
         let lossRounding = Tolerance.lossRounding(condition: probe.condition, step: step)
+        let chosen = coordinates.map { sample(probe, $0, seed: c.seed) }
         for (name, range) in probe.blocks {
             judgement.begin(name)
-            for i in range {
+            for i in range where chosen?.contains(i) ?? true {
                 let x0 = probe.value(i)
                 var flipped: String?
                 let d = try CentralDifference.derivative(at: x0, step: step) { x in
@@ -49,8 +53,17 @@ public enum FiniteDifferenceCheck {
                            worst: tracker.worst, compared: tracker.compared, kinkCount: kinkCount, kinks: kinks,
                            normwiseRelativeError: normwise(probe, numeric),
                            cannotJudge: judgement.reason(compared: tracker.compared, kinks: kinkCount,
-                                                         total: probe.coordinateCount),
-                           detectionFloors: judgement.floors)
+                                                         total: tracker.compared + kinkCount),
+                           detectionFloors: judgement.floors, indexWork: probe.indexWork)
+    }
+
+    /// Each block's largest |analytic| entry, then seeded random coordinates up to `count` in all.
+    static func sample(_ probe: Probe, _ count: Int, seed: UInt64) -> Set<Int> {
+        var chosen = Set(probe.blocks.compactMap { _, r in r.max { abs(probe.analytic[$0]) < abs(probe.analytic[$1]) } })
+        var g = SeededGenerator(seed: seed ^ 0xC00D_5A3B)
+        let target = min(max(count, chosen.count), probe.coordinateCount)
+        while chosen.count < target { chosen.insert(Int.random(in: 0..<probe.coordinateCount, using: &g)) }
+        return chosen
     }
 
     /// max_i |a_i − n_i| / max_i max(|a_i|, |n_i|) over every coordinate that did not kink: the

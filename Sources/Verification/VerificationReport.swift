@@ -11,6 +11,9 @@ public struct VerificationReport: Codable, Sendable {
         public let cannotJudge: Int
         /// The modes (check kinds) that ran, in `CheckKind` order.
         public let ran: [CheckKind]
+        /// SAM's index work over a case's training forward, from the index's own counters: the case with
+        /// the most distances per query relative to N (nil when no SAM case ran a finite-difference check).
+        public let indexWork: IndexWork?
         /// Worst norm-wise relative error (per parameter block) over every replay-mode check.
         public let worstReplayRelativeError: Double
         /// Worst error/tolerance ratio over every replay-mode coordinate.
@@ -30,6 +33,9 @@ public struct VerificationReport: Codable, Sendable {
             checks: results.count, failed: results.filter { $0.verdict == .fails }.count,
             cannotJudge: results.filter { $0.verdict == .cannotJudge }.count,
             ran: CheckKind.allCases.filter { k in results.contains { $0.check == k } },
+            indexWork: results.compactMap(\.indexWork).max {
+                $0.distancesPerQuery / Double($0.memoryWords) < $1.distancesPerQuery / Double($1.memoryWords)
+            },
             worstReplayRelativeError: replay.map(\.normwiseRelativeError).max() ?? 0,
             worstReplayExcess: replay.compactMap { $0.worst?.excess }.max() ?? 0,
             freeModeKinks: free.reduce(0) { $0 + $1.kinkCount }, freeModeCompared: free.reduce(0) { $0 + $1.compared })
@@ -71,6 +77,10 @@ public struct VerificationReport: Codable, Sendable {
         }
         if s.ran.contains(.free) {
             parts.append("free: \(s.freeModeKinks) kinks in \(s.freeModeCompared + s.freeModeKinks) coordinates")
+        }
+        if let w = s.indexWork {
+            parts.append("index \(w.index): at most \(format(w.distancesPerQuery, digits: 1)) distances per query "
+                         + "at N = \(w.memoryWords) (\(w.distanceEvaluations) over \(w.queries) queries, its own counters)")
         }
         parts.append("\(s.checks - s.failed - s.cannotJudge)/\(s.checks) checks hold"
                      + (s.failed > 0 ? ", \(s.failed) FAIL" : "")

@@ -25,12 +25,15 @@ public struct VerificationSettings: Codable, Sendable {
     public var directions: Int
     /// Test-only: a fault injected into the backward pass of the model under test.
     public var fault: GradientFault?
+    /// Replay and free modes: check a seeded sample of this many coordinates (nil: every coordinate).
+    public var coordinates: Int?
 
     public init(step: Double = CentralDifference.defaultStep, directions: Int = DirectionalCheck.defaultDirections,
-                fault: GradientFault? = nil) {
+                fault: GradientFault? = nil, coordinates: Int? = nil) {
         self.step = step
         self.directions = directions
         self.fault = fault
+        self.coordinates = coordinates
     }
 }
 
@@ -39,8 +42,12 @@ public enum Verifier {
     public static func run(_ c: VerificationCase, check: CheckKind, settings: VerificationSettings = .init()) -> CheckResult {
         do {
             switch check {
-            case .replay: return try FiniteDifferenceCheck.run(c, replay: true, step: settings.step, fault: settings.fault)
-            case .free: return try FiniteDifferenceCheck.run(c, replay: false, step: settings.step, fault: settings.fault)
+            case .replay:
+                return try FiniteDifferenceCheck.run(c, replay: true, step: settings.step, fault: settings.fault,
+                                                     coordinates: settings.coordinates)
+            case .free:
+                return try FiniteDifferenceCheck.run(c, replay: false, step: settings.step, fault: settings.fault,
+                                                     coordinates: settings.coordinates)
             case .fast:
                 return try DirectionalCheck.run(c, directions: settings.directions, step: settings.step, fault: settings.fault)
             case .denseEquivalence: return try DenseEquivalenceCheck.run(c, masked: false, fault: settings.fault)
