@@ -28,6 +28,9 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     case flipGateSign = "flip-gate-sign"
     /// Skip the journal restore of one row (SAM; DAM has no journal and ignores it).
     case skipJournalRestore = "skip-journal-restore"
+    /// Float path only: scale the gradient of `output.W` by 1 + 1e-4, as a wrong alpha in a
+    /// single-precision BLAS call would (Double models ignore it).
+    case floatOnlyOutputGradient = "float-only-output-gradient"
 }
 
 /// A deliberately injected performance regression of SAM, for proving the CI gate catches it (test-only switch).

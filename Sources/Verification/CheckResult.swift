@@ -12,6 +12,12 @@ public enum CheckKind: String, Codable, Sendable, CaseIterable {
     case maskedEquivalence = "masked DAM"
     /// Backward twice bit-identical, zero upstream gives zero, memory restored, gradients finite.
     case structural
+    /// The Float model (forward and backward) against the Double model at the same Float-representable
+    /// point, under a tolerance from Float's ε and each block's measured conditioning.
+    case floatAgreement = "float vs double"
+
+    /// The checks of the Double models (every kind but `floatAgreement`).
+    public static let doublePrecision: [CheckKind] = allCases.filter { $0 != .floatAgreement }
 }
 
 /// A coordinate of the gradient: a parameter entry (SPEC name) or an input entry.

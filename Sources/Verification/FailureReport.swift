@@ -31,6 +31,7 @@ public enum FailureReport {
         case .fast: "fast"
         case .denseEquivalence, .maskedEquivalence: "dense"
         case .structural: "structural"
+        case .floatAgreement: "float"
         }
     }
 }

@@ -2,7 +2,7 @@ import MemoryModels
 
 /// Which checks `samkit verify --mode` runs.
 public enum VerificationMode: String, Codable, Sendable, CaseIterable {
-    case replay, free, fast, dense, structural, all
+    case replay, free, fast, dense, structural, float, all
 
     /// The checks of this mode.
     public var checks: [CheckKind] {
@@ -12,6 +12,7 @@ public enum VerificationMode: String, Codable, Sendable, CaseIterable {
         case .fast: [.fast]
         case .dense: [.denseEquivalence, .maskedEquivalence]
         case .structural: [.structural]
+        case .float: [.floatAgreement]
         case .all: CheckKind.allCases
         }
     }
@@ -53,6 +54,7 @@ public enum Verifier {
             case .denseEquivalence: return try DenseEquivalenceCheck.run(c, masked: false, fault: settings.fault)
             case .maskedEquivalence: return try DenseEquivalenceCheck.run(c, masked: true, fault: settings.fault)
             case .structural: return try StructuralCheck.run(c, fault: settings.fault)
+            case .floatAgreement: return try FloatAgreementCheck.run(c, fault: settings.fault)
             }
         } catch {
             return CheckResult(check: check, verificationCase: c, passed: false, worst: nil, compared: 0,

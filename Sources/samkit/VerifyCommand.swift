@@ -25,8 +25,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Random cases per model, 1...100000 (default: 20 for toy, 3 for paper).") var cases: String?
     @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
-    @Option(help: "replay, free, fast, dense, structural or all, or a comma list (default: all for toy, fast,replay,structural for paper).")
+    @Option(help: "replay, free, fast, dense, structural, float or all, or a comma list (default: all for toy, fast,replay,structural for paper).")
     var mode: String?
+    @Option(help: "double (the Double checks), float (the Float model against Double at the same point) or both.")
+    var precision = "double"
     @Option(help: "Case sizes: toy (N 2-12, W 1-5, R 1-3, H 1-6, X 1-4, Y 1-3, T 1-6: every coordinate) or paper (W 32, R 4, K 4, H 100, X Y 8, N 2^10-2^16, T 1-50).")
     var preset = "toy"
     @Option(name: .customLong("N"), help: "Memory words N: a value or a range a...b (overrides the preset).") var n: String?
@@ -147,7 +149,13 @@ struct Options {
         let modes = Dictionary(uniqueKeysWithValues: VerificationMode.allCases.map { ($0.rawValue, $0) })
         let named = try (v.mode ?? (paper ? "fast,replay,structural" : "all")).split(separator: ",")
             .map { try choice("mode", String($0), modes) }
-        checks = CheckKind.allCases.filter { k in named.contains { $0.checks.contains(k) } }
+        let selected = CheckKind.allCases.filter { k in named.contains { $0.checks.contains(k) } }
+        let precision = try choice("precision", v.precision, ["double": 0, "float": 1, "both": 2])
+        checks = switch precision {
+        case 0: selected.filter { $0 != .floatAgreement }
+        case 1: [.floatAgreement]
+        default: Array(Set(selected + [.floatAgreement])).sorted { CheckKind.allCases.firstIndex(of: $0)! < CheckKind.allCases.firstIndex(of: $1)! }
+        }
         func range(_ option: String, _ value: String?) throws -> ClosedRange<Int>? {
             guard let value else { return nil }
             let parts = value.components(separatedBy: "...")
