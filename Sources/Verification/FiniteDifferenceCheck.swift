@@ -16,8 +16,9 @@ public enum FiniteDifferenceCheck {
     /// `coordinates`: check only a seeded sample of that many coordinates (at least each block's largest
     /// analytic entry, so every block keeps a detection floor); nil checks every coordinate.
     public static func run(_ c: VerificationCase, replay: Bool, step: Double = CentralDifference.defaultStep,
-                           fault: GradientFault? = nil, coordinates: Int? = nil) throws -> CheckResult {
-        let probe = try Probe(c, fault: fault)
+                           fault: GradientFault? = nil, coordinates: Int? = nil,
+                           perturbation: GradientPerturbation? = nil) throws -> CheckResult {
+        let probe = try Probe(c, fault: fault, perturbation: perturbation)
         var tracker = WorstTracker(), judgement = BlockJudgement()
         var kinks: [Kink] = [], kinkCount = 0
         var numeric = [Double](repeating: .nan, count: probe.coordinateCount)

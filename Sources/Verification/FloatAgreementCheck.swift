@@ -28,7 +28,9 @@ public enum FloatAgreementCheck {
     /// Float's unit roundoff.
     public static let unitRoundoff = Double(Float.ulpOfOne) / 2
 
-    public static func run(_ c: VerificationCase, fault: GradientFault? = nil) throws -> CheckResult {
+    /// `perturbation`: a fault sweep's relative change to the Float gradient (a Float-only fault site).
+    public static func run(_ c: VerificationCase, fault: GradientFault? = nil,
+                           perturbation: GradientPerturbation? = nil) throws -> CheckResult {
         let cf = c.configuration
         let single: any MemoryModel<Float> = c.model == .sam ? try SAM<Float>(configuration: cf) : DAM<Float>(configuration: cf)
         single.fault = fault
@@ -41,8 +43,18 @@ public enum FloatAgreementCheck {
         let dx = try single.backward(outputGradient: nil).map { Double($0) }
         let decisions = single.decisions
         let inputs = episode.inputs.map { Double($0) }, parameters = Array(single.parameters.values).map { Double($0) }
-        let observed = [[Double(result.loss)], result.outputs.map { Double($0) }]
+        var observed = [[Double(result.loss)], result.outputs.map { Double($0) }]
             + single.parameters.slices.map { Array(single.parameters.gradient($0.name)).map { Double($0) } } + [dx]
+        if let perturbation {
+            var flat = Array(observed.dropFirst(2).joined())
+            var blocks: [(String, Range<Int>)] = [], offset = 0
+            for (name, block) in zip(single.parameters.slices.map(\.name) + ["inputs"], observed.dropFirst(2)) {
+                blocks.append((name, offset..<(offset + block.count)))
+                offset += block.count
+            }
+            perturbation.apply(to: &flat, blocks: blocks)
+            for (b, (_, range)) in blocks.enumerated() { observed[b + 2] = Array(flat[range]) }
+        }
 
         let double = try c.model.make(cf.with(memoryInitialisation: .zeros))
         func evaluate(_ p: [Double], _ x: [Double], _ m: [Double]) throws -> [[Double]] {

@@ -53,6 +53,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Write one case (configuration, parameters, episode, outputs, loss, gradients, decisions) to DIR/case.json.")
     var dumpCase: String?
     @Option(help: "Read DIR/case.json (or the file given), recompute it and report agreement.") var checkCase: String?
+    @Option(help: "Run the fault sweep (sized faults on every block, one entry and the Float path, m = 1e-1...1e-6; the code faults; --clean-cases clean cases) on --cases toy cases per model of --seed, and write its tables to FILE (markdown, atomically; Proofs/fault-sweep.md).")
+    var faultSweep: String?
+    @Option(help: "Clean cases per model the fault sweep runs every check on, 0...100000.") var cleanCases = "1000"
     @Flag(help: "Print a report for every check, not only failures.") var verbose = false
 
     func run() throws {
@@ -61,7 +64,8 @@ struct VerifyCommand: ParsableCommand {
             FileHandle.standardError.write(Data("samkit verify: \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        if let directory = dumpCase { try dump(options, to: directory) }
+        if let file = faultSweep { try sweep(options, to: file) }
+        else if let directory = dumpCase { try dump(options, to: directory) }
         else if let path = checkCase { try check(path) }
         else { try verify(options) }
     }
@@ -99,6 +103,20 @@ struct VerifyCommand: ParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
+    private func sweep(_ o: Options, to file: String) throws {
+        let start = Date()
+        var sweep = FaultSweep(seed: o.seed, cases: o.cases, cleanCases: o.cleanCases)
+        let progress = ProgressLine()
+        try sweep.run { progress.show($0, force: true) }
+        progress.finish()
+        let command = "samkit verify --fault-sweep \(file) --seed \(o.seed) --cases \(o.cases) --clean-cases \(o.cleanCases)"
+        let markdown = sweep.markdown(command: command)
+        try AtomicFile.write(markdown, to: URL(fileURLWithPath: file))
+        print(markdown)
+        print("wrote \(file); time: \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        if !sweep.passed { throw ExitCode(1) }
+    }
+
     private func dump(_ o: Options, to directory: String) throws {
         let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index, ranges: o.ranges) }
             ?? CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges).makeCase(0, model: o.models[0])
@@ -124,7 +142,7 @@ struct UsageError: Error { let message: String }
 struct Options {
     let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, checks: [CheckKind]
     let index: IndexKind, step: Double, directions: Int, json: String?
-    let ranges: CaseRanges, coordinates: Int?
+    let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
 
     init(_ v: VerifyCommand) throws {
         func choice<T>(_ option: String, _ value: String, _ valid: [String: T]) throws -> T {
@@ -142,6 +160,7 @@ struct Options {
         // --dump-case writes one case: SAM unless --model dam.
         models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
         cases = try integer("cases", v.cases ?? (v.preset == "paper" ? "3" : "20"), 1...100_000)
+        cleanCases = try integer("clean-cases", v.cleanCases, 0...100_000)
         seed = try integer("seed", v.seed, 0...UInt64.max)
         caseSeed = try v.caseSeed.map { try integer("case-seed", $0, 0...UInt64.max) }
         let paper = v.preset == "paper"

@@ -73,3 +73,22 @@ import MemoryModels
         #expect(comparison.normwise <= Tolerance.denseRelative, "the norm-wise bound alone would not catch it")
     }
 }
+
+/// The fault sweep's machinery, small: it catches a 1e-4 fault on a block and on one entry, in Double
+/// and in the Float path, and passes clean cases (the full sweep writes Proofs/fault-sweep.md).
+@Suite struct FaultSweepTests {
+    @Test func faultSweepCatchesSizedFaultsAndPassesCleanCode() throws {
+        let c = try Cases.small(.sam)
+        for p in [GradientPerturbation(block: "output.W", magnitude: 1e-4),
+                  GradientPerturbation(block: "interface.W", oneEntry: true, magnitude: 1e-4)] {
+            let r = try FiniteDifferenceCheck.run(c, replay: true, perturbation: p)
+            #expect(r.verdict == .fails, "\(p): \(r.report)")
+        }
+        let float = try FloatAgreementCheck.run(c, perturbation: GradientPerturbation(block: "output.W", magnitude: 1e-4))
+        #expect(float.verdict == .fails, "\(float.report)")
+        var sweep = FaultSweep(seed: 1, cases: 0, cleanCases: 2)
+        try sweep.run()
+        #expect(sweep.cleanChecks > 0 && sweep.cleanFailures == 0, "\(sweep.firstFalseAlarm ?? "")")
+        #expect(sweep.markdown(command: "test").contains("## Checked by"))
+    }
+}
