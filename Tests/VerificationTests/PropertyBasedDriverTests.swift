@@ -87,4 +87,27 @@ import MemoryModels
             #expect((1...6).contains(c.steps) && (1...6).contains(cf.hidden))
         }
     }
+
+    /// The paper preset draws the paper's sizes, N a power of two in 2^10...2^16 (≥ 16 × the 32 checks,
+    /// so the approximate indexes search for themselves), T in 1...50; a mask density below 1 masks
+    /// steps out but keeps at least one in.
+    @Test func paperPresetAndMaskDensityStayInTheirRanges() throws {
+        let generator = CaseGenerator(seed: 5, index: .kdtree, ranges: .paper)
+        for i in 0..<50 {
+            let c = try generator.makeCase(i, model: .sam), cf = c.configuration
+            #expect((cf.wordSize, cf.heads, cf.neighbours, cf.hidden, cf.inputSize, cf.outputSize) == (32, 4, 4, 100, 8, 8))
+            #expect((10...16).contains(cf.memoryWords.trailingZeroBitCount) && cf.memoryWords.nonzeroBitCount == 1)
+            #expect(cf.memoryWords >= 16 * cf.indexSettings.checks && (1...50).contains(c.steps))
+        }
+        var ranges = CaseRanges.toy
+        ranges.maskDensity = 0.3
+        ranges.steps = 6...6
+        var zeros = 0
+        for i in 0..<40 {
+            let mask = try CaseGenerator(seed: 9, ranges: ranges).makeCase(i, model: .dam).episode().mask
+            #expect(mask.contains(1))
+            zeros += mask.filter { $0 == 0 }.count
+        }
+        #expect(zeros > 40 * 6 / 2, "a density of 0.3 should mask out most steps (\(zeros) of 240)")
+    }
 }
