@@ -8,7 +8,7 @@ import SAMNumerics
 /// replays the Float run's decisions, and gives the reference: loss, outputs y [T, Y], every parameter
 /// gradient (SPEC names) and dL/dx [T, X]. Each entry of a block b must satisfy
 ///
-///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + u · M_b),   u = Float.ulpOfOne / 2,
+///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + √n · u · M_b),   u = Float.ulpOfOne / 2,
 ///
 /// M_b the block's scale: max|q| over the block for the loss and outputs, and for a gradient block the
 /// larger of the largest entry of *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a
@@ -18,9 +18,11 @@ import SAMNumerics
 /// change of any entry of b when every datum v (parameters, inputs, M_0) is replaced by v·(1 + u·σ_v),
 /// σ_v = ±1 at random, over `draws` draws (a statistical condition estimate: S_b ≈ u·κ_b). A
 /// backward-stable Float evaluation is the exact one at data perturbed by O(u) relative, so its error
-/// is of the size S_b for the data's rounding; u·M_b is one rounding of the largest term an entry sums,
-/// which the data perturbation does not see (it misses rounding inside sums that cancel); `safety`
-/// covers the number of such roundings an entry accumulates.
+/// is of the size S_b for the data's rounding; √n·u·M_b is the rounding inside sums, which the data
+/// perturbation does not see (it misses sums that cancel): n is the length of the read sum, N rows for
+/// DAM and K for SAM, the one sum whose length grows with the configuration (rounding errors of a sum
+/// of n terms grow as √n·u·Σ|terms| with high probability, Higham and Mary 2019); `safety` covers the
+/// fixed-length sums (a few hundred terms at most) and the roundings an entry accumulates over T steps.
 /// The check cannot judge a block whose τ_b is ≥ 0.1 × its largest entry (`BlockJudgement`).
 public enum FloatAgreementCheck {
     public static let safety = 10.0
@@ -93,14 +95,15 @@ public enum FloatAgreementCheck {
                 }
             }
         }
+        let sumLength = Double(c.model == .dam ? cf.memoryWords : cf.neighbours).squareRoot()
         let gradientScale = reference.dropFirst(2).reduce(upstream) { m, block in block.reduce(m) { max($0, abs($1)) } }
         for b in reference.indices {
             judgement.begin(names[b])
             let scale = reference[b].reduce(0) { max($0, abs($1)) }
             let termScale = b < 2 ? scale : gradientScale
-            let tolerance = Tolerance(value: safety * (sensitivity[b] + unitRoundoff * termScale),
+            let tolerance = Tolerance(value: safety * (sensitivity[b] + sumLength * unitRoundoff * termScale),
                                       source: "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
-                                          + "+ u_Float x \(b < 2 ? "max|\(names[b])|" : "max(max|any gradient|, Σ|dL/dy|)") \(format(termScale))) "
+                                          + "+ √\(c.model == .dam ? "N" : "K") x u_Float x \(b < 2 ? "max|\(names[b])|" : "max(max|any gradient|, Σ|dL/dy|)") \(format(termScale))) "
                                           + "(Proofs/float-precision.md)")
             var difference = 0.0
             for i in reference[b].indices {
