@@ -49,7 +49,7 @@ struct BlockJudgement {
         for b in blocks where b.maxEntry > 0 {
             if b.maxTolerance >= Self.vacuousFraction * b.maxEntry {
                 return "\(b.name): tolerance \(format(b.maxTolerance)) is not small against the block's largest entry "
-                    + "\(format(b.maxEntry)) (≥ \(Self.vacuousFraction)x); try another --step"
+                    + "\(format(b.maxEntry)) (≥ \(Self.vacuousFraction)x)"
             }
             if let l = b.largest, l.rounding >= Self.roundingFraction * max(abs(l.numeric), abs(l.analytic)) {
                 return "\(b.name): the finite difference is mostly rounding (rounding \(format(l.rounding)) vs entry "
