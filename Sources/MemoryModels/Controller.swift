@@ -223,8 +223,12 @@ extension Controller {
 }
 
 extension GradientFault {
-    /// Applies the parameter-scaling fault after a backward pass.
+    /// Applies the parameter-scaling faults after a backward pass.
     func applyAfterBackward<Scalar: ModelScalar>(to parameters: ParameterStore<Scalar>) {
+        if self == .floatOnlyOutputGradient && Scalar.self == Float.self {
+            let gradient = parameters.gradient("output.W")
+            for i in gradient.indices { gradient[i] *= 1 + 1e-4 }
+        }
         guard self == .scaleInterfaceGradient else { return }
         let gradient = parameters.gradient("interface.W")
         for i in gradient.indices { gradient[i] *= 1 + 1e-3 }

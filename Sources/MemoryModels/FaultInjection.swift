@@ -22,6 +22,10 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     /// K = N checks see it, in a fraction of cases; it is left out of `allCases` (the backward faults
     /// every sensitivity test must catch on a few cases) and listed in `forwardFaults`.
     case unsortedUsageOrder = "unsorted-usage-order"
+    /// Float path only: scale the gradient of `output.W` by 1 + 1e-4, as a wrong alpha in a
+    /// single-precision BLAS call would (Double models ignore it). Only the Float-against-Double
+    /// check sees it; it is left out of `allCases` and listed in `floatFaults`.
+    case floatOnlyOutputGradient = "float-only-output-gradient"
 
     /// The backward-pass faults (not the forward fault `unsortedUsageOrder`).
     public static let allCases: [GradientFault] = [
@@ -29,6 +33,8 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     ]
     /// Faults in the forward pass's decisions.
     public static let forwardFaults: [GradientFault] = [.unsortedUsageOrder]
+    /// Faults only the Float model has (the Float-against-Double check's own fault).
+    public static let floatFaults: [GradientFault] = [.floatOnlyOutputGradient]
 }
 
 /// A deliberately injected performance regression of SAM (set with `SAM.performanceFault`; nil undoes it).

@@ -3,10 +3,10 @@ import MemoryModels
 /// `samkit verify --check-case`: recompute a case file (possibly written by another implementation)
 /// and compare every field.
 ///
-/// The model is built from the file's configuration, its parameters are loaded from the file, and
-/// M_0 must equal the file's `initialMemory`. A free training forward recomputes the decisions; if
-/// they differ from the file's, that is a disagreement, and the file's decisions are replayed so the
-/// numbers can still be compared. Agreement: `exact` when every number is bit-identical, `agree` when
+/// The model is built from the file's configuration, its parameters and M_0 are loaded from the file
+/// (any explicit initial memory). `DecisionAudit` recomputes every u_j and S_j from the case's own
+/// memory and reports each mismatch; the file's decisions are replayed so the numbers are compared on
+/// the trajectory the file describes. Agreement: `exact` when every number is bit-identical, `agree` when
 /// each field's norm-wise relative difference is ≤ 1e-9 (float64 implementations that sum in another
 /// order differ by ~1e-14), otherwise `disagree`.
 public struct CaseCheck: Sendable {
@@ -19,24 +19,19 @@ public struct CaseCheck: Sendable {
     }
     public let file: String
     public let fields: [Field]
-    /// The first decision that differs, if any.
-    public let decisionDifference: String?
+    /// Decisions of the case that differ from the ones recomputed from its own memory (`DecisionAudit`).
+    public let decisionMismatches: [DecisionAudit.Mismatch]
+    /// Allowed differences (an approximate index's choice of rows).
+    public let decisionNotes: [String]
     public static let relativeTolerance = 1e-9
 
-    public var exact: Bool { decisionDifference == nil && fields.allSatisfy(\.exact) }
-    public var agrees: Bool { decisionDifference == nil && fields.allSatisfy { $0.relativeDifference <= Self.relativeTolerance } }
+    public var exact: Bool { decisionMismatches.isEmpty && fields.allSatisfy(\.exact) }
+    public var agrees: Bool { decisionMismatches.isEmpty && fields.allSatisfy { $0.relativeDifference <= Self.relativeTolerance } }
 
     public static func run(path: String) throws -> CaseCheck {
         let file = try CaseFile.read(path: path)
         let c = file.configuration
         let model = try file.model.make(c)
-        model.reset()
-        let m0 = model.memory.snapshot()
-        if let i = m0.indices.first(where: { abs(m0[$0] - file.initialMemory.values[$0]) > relativeTolerance * max(1, abs(m0[$0])) }) {
-            throw CaseFileError(field: "initialMemory.values[\(i)]",
-                                problem: "\(file.initialMemory.values[i]), but the configuration's memoryInitialisation "
-                                    + "(\(c.memoryInitialisation)) gives \(m0[i])")
-        }
         for s in model.parameters.slices {
             _ = model.parameters[s.name].update(fromContentsOf: file.parameters[s.name]!.values)
         }
@@ -46,20 +41,18 @@ public struct CaseCheck: Sendable {
                                   mask: file.mask.values)
         } catch { throw CaseFileError(field: "inputs/targets/mask", problem: error.description) }
         let recorded = RecordedDecisions(steps: file.decisions)
-        var result = try model.forward(episode, mode: .training, replay: nil)
-        let difference = model.decisions.firstDifference(from: recorded)
-        if difference != nil {
-            model.reset()
-            result = try model.forward(episode, mode: .training, replay: recorded)
-        }
+        let audit = try DecisionAudit.run(model: file.model, configuration: c, initialMemory: file.initialMemory.values,
+                                          parameters: model.parameters, episode: episode, decisions: recorded)
+        // The numbers are those of the case's own decisions, right or wrong (the audit judges those).
+        DecisionAudit.start(model, memory: file.initialMemory.values)
+        let result = try model.forward(episode, mode: .training, replay: recorded)
         let dx = try model.backward(outputGradient: nil)
         var fields = [compare("loss", [file.loss], [result.loss]), compare("outputs", file.outputs.values, result.outputs)]
         for s in model.parameters.slices {
             fields.append(compare("gradients.\(s.name)", file.gradients[s.name]!.values, Array(model.parameters.gradient(s.name))))
         }
         fields.append(compare("inputGradient", file.inputGradient.values, dx))
-        return CaseCheck(file: path, fields: fields,
-                         decisionDifference: difference.map { "recomputed vs file: \($0)" })
+        return CaseCheck(file: path, fields: fields, decisionMismatches: audit.mismatches, decisionNotes: audit.notes)
     }
 
     static func compare(_ name: String, _ a: [Double], _ b: [Double]) -> Field {
@@ -81,7 +74,9 @@ public struct CaseCheck: Sendable {
                          f.exact ? "exact" : f.relativeDifference <= Self.relativeTolerance ? "agree" : "DISAGREE"])
         }
         var lines = ["check-case \(file)", render(rows)]
-        if let decisionDifference { lines.append("decisions DISAGREE: \(decisionDifference)") }
+        for m in decisionMismatches { lines.append("decision DISAGREES: \(m)") }
+        for n in decisionNotes { lines.append("decision note: \(n)") }
+        lines.append("decisions: \(decisionMismatches.isEmpty ? "every u_j and S_j recomputed from the case's memory matches" : "\(decisionMismatches.count) mismatch(es)")")
         lines.append("verdict: " + (exact ? "exact agreement" : agrees ? "agreement within \(format(Self.relativeTolerance)) relative"
             : "DISAGREEMENT"))
         return lines.joined(separator: "\n")

@@ -57,10 +57,13 @@ public struct CaseFile: Codable, Sendable {
         return path
     }
 
-    /// The case file of a case.
-    public static func make(_ c: VerificationCase) throws -> CaseFile {
-        let model = try c.makeModel(), episode = try c.episode(), cf = c.configuration
+    /// The case file of a case; `episode` (e.g. a mask with zeros) and `initialMemory` (N x W) replace
+    /// the case's own when given.
+    public static func make(_ c: VerificationCase, episode given: Episode<Double>? = nil,
+                            initialMemory: [Double]? = nil) throws -> CaseFile {
+        let model = try c.makeModel(), episode = try given ?? c.episode(), cf = c.configuration
         model.reset()
+        if let initialMemory { DecisionAudit.start(model, memory: initialMemory) }
         let memory = Tensor(shape: [cf.memoryWords, cf.wordSize], values: model.memory.snapshot())
         let result = try model.forward(episode, mode: .training, replay: nil)
         let dx = try model.backward(outputGradient: nil)

@@ -4,15 +4,15 @@ import SAMNumerics
 
 /// Seeded random configurations for `samkit verify`: case i of seed s is always the same case.
 ///
-/// Ranges (small, so every coordinate can be checked): N 2...12, W 1...5, R 1...3 (≤ N), K 1...N,
-/// H 1...6, X 1...4, Y 1...3, T 1...6, δ ∈ {0, 0.005, 0.05, 0.3}, M_0 uniform in ±(0.1...1) (one case
-/// in six starts from zeros, where similarities tie), parameter scale 0.5...2, either loss.
+/// Ranges: `CaseRanges` (default `.toy`, small so every coordinate can be checked; `.paper`).
 public struct CaseGenerator: Sendable {
     public let seed: UInt64
     public let index: IndexKind
-    public init(seed: UInt64, index: IndexKind = .exact) {
+    public let ranges: CaseRanges
+    public init(seed: UInt64, index: IndexKind = .exact, ranges: CaseRanges = .toy) {
         self.seed = seed
         self.index = index
+        self.ranges = ranges
     }
 
     /// The seed of case `number`, mixed so neighbouring cases are unrelated.
@@ -23,21 +23,31 @@ public struct CaseGenerator: Sendable {
 
     /// Case `number` for `model`; both models get the same configuration for the same number.
     public func makeCase(_ number: Int, model: ModelKind) throws(ConfigurationError) -> VerificationCase {
-        try Self.makeCase(seed: caseSeed(number), model: model, index: index)
+        try Self.makeCase(seed: caseSeed(number), model: model, index: index, ranges: ranges)
     }
 
-    /// The case a seed denotes (what a failure report prints).
-    public static func makeCase(seed: UInt64, model: ModelKind, index: IndexKind = .exact) throws(ConfigurationError) -> VerificationCase {
+    /// The case a seed denotes (what a failure report prints). The toy draws are in the order they
+    /// always were, so a toy seed names the same case as before.
+    public static func makeCase(seed: UInt64, model: ModelKind, index: IndexKind = .exact,
+                                ranges r: CaseRanges = .toy) throws(ConfigurationError) -> VerificationCase {
         var g = SeededGenerator(seed: seed)
         func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &g) }
-        let n = int(2...12)
-        let thresholds = [0, 0.005, 0.05, 0.3]
+        let n = r.memoryWordsLog2.map { 1 << int($0) } ?? int(r.memoryWords)
         let zeros = int(0...5) == 0
+        let w = int(r.wordSize), heads = int(min(r.heads.lowerBound, n)...min(r.heads.upperBound, n))
+        let k = int(r.neighbours.map { min($0.lowerBound, n)...min($0.upperBound, n) } ?? 1...n)
+        let h = int(r.hidden), x = int(r.inputSize), y = int(r.outputSize), t = int(r.steps)
+        let threshold = r.thresholds[int(0...(r.thresholds.count - 1))]
+        let memoryScale = switch r.memory {
+        case .mixed: zeros ? 0 : Double.random(in: 0.1...1, using: &g)
+        case .zero: 0.0
+        case .uniform: 0.5
+        }
+        let parameterScale = Double.random(in: r.parameterScale, using: &g)
+        let loss = int(0...1) == 0 ? LossKind.sigmoidCrossEntropy : .meanSquaredError
         return try VerificationCase.make(
-            model: model, n: n, w: int(1...5), r: int(1...min(3, n)), k: int(1...n), h: int(1...6), x: int(1...4),
-            y: int(1...3), t: int(1...6), threshold: thresholds[int(0...3)],
-            memoryScale: zeros ? 0 : Double.random(in: 0.1...1, using: &g),
-            parameterScale: Double.random(in: 0.5...2, using: &g),
-            loss: int(0...1) == 0 ? .sigmoidCrossEntropy : .meanSquaredError, index: index, seed: seed)
+            model: model, n: n, w: w, r: heads, k: k, h: h, x: x, y: y, t: t, threshold: threshold,
+            memoryScale: memoryScale, parameterScale: parameterScale, loss: r.loss ?? loss, index: index,
+            maskDensity: r.maskDensity, seed: seed)
     }
 }

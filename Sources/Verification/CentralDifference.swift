@@ -7,6 +7,8 @@ public struct NumericDerivative: Sendable, Equatable {
     /// Estimated absolute error: truncation |r₅ − r₃|/h (5-point against 3-point rule) plus rounding
     /// (each function value taken as correct to one ulp, plus the rounding of x ± h).
     public let abserr: Double
+    /// The rounding part of `abserr` (each function value's ulp, and the rounding of x ± h).
+    public let rounding: Double
 }
 
 /// Central differences with Richardson extrapolation and an error estimate: the algorithm of GSL's
@@ -27,7 +29,7 @@ public enum CentralDifference {
     public static func derivative(at x: Double, step h: Double = defaultStep,
                                   _ f: (Double) throws -> Double) throws -> NumericDerivative {
         let first = try rule(f, x, h)
-        var value = first.value, error = first.round + first.trunc
+        var value = first.value, error = first.round + first.trunc, rounding = first.round
         if first.round < first.trunc && first.round > 0 && first.trunc > 0 {
             let hOpt = h * cbrt(first.round / (2 * first.trunc))
             let retry = try rule(f, x, hOpt)
@@ -35,9 +37,10 @@ public enum CentralDifference {
             if errorOpt < error && abs(retry.value - value) < 4 * error {
                 value = retry.value
                 error = errorOpt
+                rounding = retry.round
             }
         }
-        return NumericDerivative(value: value, abserr: error)
+        return NumericDerivative(value: value, abserr: error, rounding: rounding)
     }
 
     /// One 5-point central rule at step h with its rounding and truncation estimates.

@@ -12,6 +12,12 @@ public enum CheckKind: String, Codable, Sendable, CaseIterable {
     case maskedEquivalence = "masked DAM"
     /// Backward twice bit-identical, zero upstream gives zero, memory restored, gradients finite.
     case structural
+    /// The Float model (forward and backward) against the Double model at the same Float-representable
+    /// point, under a tolerance from Float's ε and each block's measured conditioning.
+    case floatAgreement = "float vs double"
+
+    /// The checks of the Double models (every kind but `floatAgreement`).
+    public static let doublePrecision: [CheckKind] = allCases.filter { $0 != .floatAgreement }
 }
 
 /// A coordinate of the gradient: a parameter entry (SPEC name) or an input entry.
@@ -76,11 +82,27 @@ public struct Kink: Codable, Sendable, Equatable {
     public let decision: String
 }
 
+/// What a check concluded: a verdict that could have gone the other way, or none.
+public enum Verdict: String, Codable, Sendable {
+    case holds
+    case fails
+    /// The check could not have failed where the code could be wrong (`CheckResult.cannotJudge` says why).
+    case cannotJudge = "cannot judge"
+}
+
 /// The outcome of one check on one case.
 public struct CheckResult: Codable, Sendable {
     public let check: CheckKind
     public let verificationCase: VerificationCase
+    /// The check holds: it could judge, and every compared coordinate is within its tolerance.
     public let passed: Bool
+    /// Why the check cannot judge (`BlockJudgement`), nil when it can.
+    public let cannotJudge: String?
+    /// Per block: the smallest relative fault on one entry the check catches (finite-difference checks).
+    public let detectionFloors: [DetectionFloor]
+    public let verdict: Verdict
+    /// SAM: the index's work over the case's training forward, from its own counters.
+    public let indexWork: IndexWork?
     /// The worst coordinate, nil when nothing was compared (e.g. every coordinate kinked).
     public let worst: Discrepancy?
     /// Coordinates compared (excluding kinks).
@@ -96,10 +118,17 @@ public struct CheckResult: Codable, Sendable {
 
     public init(check: CheckKind, verificationCase: VerificationCase, passed: Bool, worst: Discrepancy?,
                 compared: Int, kinkCount: Int = 0, kinks: [Kink] = [], notes: [String] = [],
-                normwiseRelativeError: Double = 0) {
+                normwiseRelativeError: Double = 0, cannotJudge: String? = nil, detectionFloors: [DetectionFloor] = [],
+                indexWork: IndexWork? = nil) {
+        self.indexWork = indexWork
         self.check = check
         self.verificationCase = verificationCase
-        self.passed = passed
+        // A tolerance exceeded fails even when the check is vacuous; otherwise vacuity withholds the pass.
+        let reason = compared == 0 && cannotJudge == nil && passed ? "nothing was compared" : cannotJudge
+        self.verdict = !passed ? .fails : reason != nil ? .cannotJudge : .holds
+        self.passed = verdict == .holds
+        self.cannotJudge = reason
+        self.detectionFloors = detectionFloors
         self.worst = worst
         self.compared = compared
         self.kinkCount = kinkCount

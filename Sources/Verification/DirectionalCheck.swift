@@ -12,7 +12,8 @@ public enum DirectionalCheck {
         let probe = try Probe(c, fault: fault)
         let base = probe.values()
         var rng = SeededGenerator(seed: c.seed ^ 0x5EED_D1EC)
-        var tracker = WorstTracker()
+        var tracker = WorstTracker(), judgement = BlockJudgement()
+        judgement.begin("directions")
         var analyticScale = 0.0
         var results: [(Double, Double)] = []
         for d in 0..<directions {
@@ -27,13 +28,18 @@ public enum DirectionalCheck {
             try probe.set(base: base, direction: u, t: 0)
             analyticScale = max(analyticScale, abs(analytic))
             results.append((analytic, derivative.value))
+            let tolerance = Tolerance.finiteDifference(abserr: derivative.abserr, condition: probe.condition, step: step,
+                                                       gradientScale: probe.gradientScale)
             tracker.add(Discrepancy(coordinate: Coordinate(name: "direction", index: d, shape: [directions]),
-                                    analytic: analytic, numeric: derivative.value,
-                                    tolerance: .finiteDifference(abserr: derivative.abserr, condition: probe.condition, step: step, gradientScale: probe.gradientScale)))
+                                    analytic: analytic, numeric: derivative.value, tolerance: tolerance))
+            judgement.add(analytic: analytic, numeric: derivative.value, tolerance: tolerance.value,
+                          rounding: derivative.rounding + Tolerance.lossRounding(condition: probe.condition, step: step))
         }
         let difference = results.reduce(0) { max($0, abs($1.0 - $1.1)) }
         let scale = results.reduce(0) { max($0, abs($1.0), abs($1.1)) }
         return CheckResult(check: .fast, verificationCase: c, passed: !tracker.failed, worst: tracker.worst,
-                           compared: tracker.compared, normwiseRelativeError: scale > 0 ? difference / scale : 0)
+                           compared: tracker.compared, normwiseRelativeError: scale > 0 ? difference / scale : 0,
+                           cannotJudge: judgement.reason(compared: tracker.compared, total: directions),
+                           detectionFloors: judgement.floors, indexWork: probe.indexWork)
     }
 }

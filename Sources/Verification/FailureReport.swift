@@ -3,7 +3,8 @@
 public enum FailureReport {
     public static func text(_ r: CheckResult) -> String {
         let c = r.verificationCase
-        var lines = ["\(r.passed ? "PASS" : "FAIL") \(r.check.rawValue) on \(c.model)",
+        let verdict = switch r.verdict { case .holds: "PASS"; case .fails: "FAIL"; case .cannotJudge: "CANNOT JUDGE" }
+        var lines = ["\(verdict) \(r.check.rawValue) on \(c.model)",
                      "  configuration: \(c)",
                      "  replay with: samkit verify --model \(c.model.rawValue) --case-seed \(c.seed) --index \(c.configuration.index) --mode \(mode(r.check))"]
         if let w = r.worst {
@@ -15,6 +16,11 @@ public enum FailureReport {
         lines.append("  compared \(r.compared) coordinates; kinks \(r.kinkCount)")
         for k in r.kinks { lines.append("  kink at \(k.coordinate): \(k.decision)") }
         for n in r.notes { lines.append("  \(n)") }
+        if let reason = r.cannotJudge { lines.append("  cannot judge: \(reason)") }
+        if !r.detectionFloors.isEmpty {
+            lines.append("  detection floor (smallest relative fault on the block's largest entry that fails): "
+                         + r.detectionFloors.map { "\($0.block) \($0.floor.map { format($0) } ?? "none")" }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -25,6 +31,7 @@ public enum FailureReport {
         case .fast: "fast"
         case .denseEquivalence, .maskedEquivalence: "dense"
         case .structural: "structural"
+        case .floatAgreement: "float"
         }
     }
 }

@@ -1,13 +1,24 @@
 @_spi(FaultInjection) import MemoryModels
 import SAMNumerics
+import NearestNeighbours
 
 /// A model, an episode and one training forward + backward, with the means to perturb any coordinate
 /// (a parameter entry or an input entry) and re-run the loss from M_0.
 ///
 /// Coordinates are numbered parameters first (P = `parameters.totalCount`, SPEC order), then the
 /// inputs (T x X); `analytic` holds the hand-written gradient in that order (P + T*X).
+///
+/// The training forward runs through the case's index (an approximate one runs its own search, and
+/// its counters give `indexWork`). Replayed evaluations hold the decisions fixed, so they need no
+/// search: they run on a twin with the exact index (its rebuild at each reset is an O(N·W) pass, not
+/// a k-d forest or LSH build) and a zero M_0 onto which the case's M_0 is copied (no random fill).
 final class Probe {
     let model: any MemoryModel<Double>
+    /// The exact-index twin replayed evaluations run on, and the case's M_0 it starts from.
+    private let replayModel: any MemoryModel<Double>
+    private let initialMemory: [Double]
+    /// The index's own counters over the training forward (SAM only).
+    let indexWork: IndexWork?
     let verificationCase: VerificationCase
     let baseEpisode: Episode<Double>
     var episode: Episode<Double>
@@ -18,17 +29,30 @@ final class Probe {
     let loss: Double
     let parameterCount: Int
 
-    init(_ c: VerificationCase, fault: GradientFault? = nil) throws {
+    init(_ c: VerificationCase, fault: GradientFault? = nil, perturbation: GradientPerturbation? = nil) throws {
         verificationCase = c
         model = try c.makeModel()
         model.fault = fault
         baseEpisode = try c.episode()
         episode = baseEpisode
         model.reset()
+        initialMemory = model.memory.snapshot()
+        let before = (model as? SAM<Double>)?.index.counters
         loss = try model.forward(episode, mode: .training, replay: nil).loss
+        indexWork = (model as? SAM<Double>).flatMap { sam in
+            before.map { IndexWork(index: c.configuration.index, memoryWords: c.configuration.memoryWords,
+                                   before: $0, after: sam.index.counters) }
+        }
+        replayModel = try c.model.make(c.configuration.with(index: .exact, memoryInitialisation: .zeros))
         decisions = model.decisions
         let dx = try model.backward(outputGradient: nil)
-        analytic = Array(model.parameters.gradients) + dx
+        var analytic = Array(model.parameters.gradients) + dx
+        if let perturbation {
+            let blocks = model.parameters.slices.map { ($0.name, $0.offset..<($0.offset + $0.count)) }
+                + [("inputs", analytic.count - dx.count..<analytic.count)]
+            perturbation.apply(to: &analytic, blocks: blocks)
+        }
+        self.analytic = analytic
         parameterCount = model.parameters.totalCount
     }
 
@@ -77,10 +101,12 @@ final class Probe {
     /// The loss from M_0 at the current coordinates. With `replay`, the recorded decisions are held
     /// fixed; without, they are recomputed and the first one that differs is returned.
     func evaluate(replay: Bool) throws -> (loss: Double, flipped: String?) {
-        model.reset()
         if replay {
-            return (try model.forward(episode, mode: .inference, replay: decisions).loss, nil)
+            replayModel.parameters.copyValues(from: model.parameters)
+            DecisionAudit.start(replayModel, memory: initialMemory)
+            return (try replayModel.forward(episode, mode: .inference, replay: decisions).loss, nil)
         }
+        model.reset()
         // A training forward, because SAM records its decisions on the tape.
         let l = try model.forward(episode, mode: .training, replay: nil).loss
         return (l, model.decisions.firstDifference(from: decisions))
@@ -91,4 +117,23 @@ final class Probe {
     /// κ = |L| + Σ_v |∂L/∂v · v| over every parameter and input at the unperturbed point: the loss's
     /// condition, so ε·κ bounds its rounding error under backward-stable evaluation.
     lazy var condition: Double = zip(analytic, values()).reduce(abs(loss)) { $0 + abs($1.0 * $1.1) }
+}
+
+/// How much work the index did over a training forward, from its own counters.
+public struct IndexWork: Codable, Sendable, Equatable {
+    public let index: IndexKind
+    /// N.
+    public let memoryWords: Int
+    public let queries: Int
+    public let distanceEvaluations: Int
+    /// distanceEvaluations / queries: below N means the index did not scan every row.
+    public let distancesPerQuery: Double
+
+    init(index: IndexKind, memoryWords: Int, before: IndexCounters, after: IndexCounters) {
+        self.index = index
+        self.memoryWords = memoryWords
+        queries = after.queries - before.queries
+        distanceEvaluations = after.distanceEvaluations - before.distanceEvaluations
+        distancesPerQuery = queries > 0 ? Double(distanceEvaluations) / Double(queries) : 0
+    }
 }

@@ -25,11 +25,22 @@ public struct Tolerance: Codable, Sendable, Equatable {
     /// - ε·max|∇| is one ulp of the largest analytic entry (the analytic side's own rounding).
     public static func finiteDifference(abserr: Double, condition: Double, step: Double,
                                         gradientScale: Double) -> Tolerance {
-        let rounding = Double.ulpOfOne * condition / step
+        let rounding = lossRounding(condition: condition, step: step)
         return Tolerance(value: finiteDifferenceSafety * (abserr + rounding) + Double.ulpOfOne * gradientScale,
                          source: "10 x (Richardson/gsl_deriv_central abserr \(format(abserr)) + ε·Σ|∂L/∂v·v|/h "
                              + "\(format(rounding))) + 1 ulp of max|∇|")
     }
+
+    /// ε·κ/h: the rounding of the computed loss (condition κ) seen through a central difference of step h.
+    public static func lossRounding(condition: Double, step: Double) -> Double {
+        Double.ulpOfOne * condition / step
+    }
+
+    /// The central-difference steps h for which the derived tolerance can mean anything (Proofs/README.md,
+    /// "Finite-difference step"): below 1e-9 the rounding term 10·ε·κ/h exceeds 2e-6·κ, which is
+    /// ≥ 0.1 × the largest gradient entry whenever κ/max|∇| ≥ 5e4; above 1e-2 the Richardson estimate's
+    /// h⁴ truncation and decision flips (coordinates are O(1)) dominate. Steps outside are refused.
+    public static let validSteps: ClosedRange<Double> = 1e-9...1e-2
 
     /// Two implementations of the same function that differ only in summation order (SAM with K = N
     /// and DAM; SAM and a masked DAM): 1e-10 relative to the scale of the quantity: |loss| and max|y|

@@ -13,13 +13,17 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
     public let episodeSeed: UInt64
     /// The seed the case was generated from (`CaseGenerator`), printed so a failure replays.
     public let seed: UInt64
+    /// Fraction of steps in the loss (mask entry 1), in (0, 1]; 1 masks every step in.
+    public let maskDensity: Double
 
-    public init(model: ModelKind, configuration: ModelConfiguration, steps: Int, episodeSeed: UInt64, seed: UInt64) {
+    public init(model: ModelKind, configuration: ModelConfiguration, steps: Int, episodeSeed: UInt64, seed: UInt64,
+                maskDensity: Double = 1) {
         self.model = model
         self.configuration = configuration
         self.steps = steps
         self.episodeSeed = episodeSeed
         self.seed = seed
+        self.maskDensity = maskDensity
     }
 
     /// Builds a case from raw sizes; K and R are clamped to N (K ≤ N, R ≤ N). Used by the seeded
@@ -28,23 +32,31 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
     public static func make(model: ModelKind, n: Int, w: Int, r: Int, k: Int, h: Int, x: Int, y: Int, t: Int,
                             threshold: Double = 0.005, memoryScale: Double = 0.5, parameterScale: Double = 1,
                             loss: LossKind = .sigmoidCrossEntropy, index: IndexKind = .exact,
-                            seed: UInt64) throws(ConfigurationError) -> VerificationCase {
+                            maskDensity: Double = 1, seed: UInt64) throws(ConfigurationError) -> VerificationCase {
         let memory: MemoryInitialisation = memoryScale > 0 ? .uniform(scale: memoryScale, seed: seed &+ 1) : .zeros
         let c = try ModelConfiguration(
             memoryWords: n, wordSize: w, heads: min(r, n), neighbours: min(k, n), hidden: h, inputSize: x,
             outputSize: y, accessThreshold: threshold, memoryInitialisation: memory, index: index,
             loss: loss, parameterSeed: seed &+ 2, parameterScale: parameterScale)
-        return VerificationCase(model: model, configuration: c, steps: t, episodeSeed: seed &+ 3, seed: seed)
+        return VerificationCase(model: model, configuration: c, steps: t, episodeSeed: seed &+ 3, seed: seed,
+                                maskDensity: maskDensity)
     }
 
     /// The same case on another model kind, or another configuration.
     public func with(model: ModelKind? = nil, configuration: ModelConfiguration? = nil) -> VerificationCase {
         VerificationCase(model: model ?? self.model, configuration: configuration ?? self.configuration,
-                         steps: steps, episodeSeed: episodeSeed, seed: seed)
+                         steps: steps, episodeSeed: episodeSeed, seed: seed, maskDensity: maskDensity)
     }
 
+    /// Inputs and targets from `Episode.random`; with `maskDensity` < 1, each step's mask entry is 1
+    /// with that probability (its own seeded stream; at least one step stays in).
     public func episode() throws(ConfigurationError) -> Episode<Double> {
-        try Episode<Double>.random(configuration: configuration, steps: steps, seed: episodeSeed)
+        let e = try Episode<Double>.random(configuration: configuration, steps: steps, seed: episodeSeed)
+        guard maskDensity < 1 else { return e }
+        var g = SeededGenerator(seed: episodeSeed ^ 0x3A5C_0FF5)
+        var mask: [Double] = (0..<steps).map { _ in Double.random(in: 0..<1, using: &g) < maskDensity ? 1 : 0 }
+        if !mask.contains(1) { mask[Int.random(in: 0..<steps, using: &g)] = 1 }
+        return try Episode(configuration: configuration, inputs: e.inputs, targets: e.targets, mask: mask)
     }
 
     /// A fresh model of this case's kind.
@@ -60,7 +72,7 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
         let loss = c.loss == .sigmoidCrossEntropy ? "sce" : "mse"
         return "N=\(c.memoryWords) W=\(c.wordSize) R=\(c.heads) K=\(c.neighbours) H=\(c.hidden) X=\(c.inputSize) "
             + "Y=\(c.outputSize) T=\(steps) δ=\(c.accessThreshold) \(memory) scale=\(format(c.parameterScale, digits: 2)) "
-            + "\(loss) \(c.index) seed=\(seed)"
+            + "\(loss) \(c.index)\(maskDensity < 1 ? " mask=\(format(maskDensity, digits: 2))" : "") seed=\(seed)"
     }
 }
 

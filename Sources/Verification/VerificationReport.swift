@@ -4,8 +4,16 @@ public struct VerificationReport: Codable, Sendable {
     public let summary: Summary
 
     public struct Summary: Codable, Sendable {
+        /// Comparisons run, each counted once (a dense comparison of SAM against DAM is one check).
         public let checks: Int
         public let failed: Int
+        /// Checks that could not judge (`CheckResult.cannotJudge`): neither a pass nor a failure.
+        public let cannotJudge: Int
+        /// The modes (check kinds) that ran, in `CheckKind` order.
+        public let ran: [CheckKind]
+        /// SAM's index work over a case's training forward, from the index's own counters: the case with
+        /// the most distances per query relative to N (nil when no SAM case ran a finite-difference check).
+        public let indexWork: IndexWork?
         /// Worst norm-wise relative error (per parameter block) over every replay-mode check.
         public let worstReplayRelativeError: Double
         /// Worst error/tolerance ratio over every replay-mode coordinate.
@@ -14,7 +22,7 @@ public struct VerificationReport: Codable, Sendable {
         public let freeModeKinks: Int
         /// Coordinates compared in free mode.
         public let freeModeCompared: Int
-        public var passed: Bool { failed == 0 }
+        public var passed: Bool { failed == 0 && cannotJudge == 0 }
     }
 
     public init(results: [CheckResult]) {
@@ -22,7 +30,12 @@ public struct VerificationReport: Codable, Sendable {
         let replay = results.filter { $0.check == .replay }
         let free = results.filter { $0.check == .free }
         summary = Summary(
-            checks: results.count, failed: results.filter { !$0.passed }.count,
+            checks: results.count, failed: results.filter { $0.verdict == .fails }.count,
+            cannotJudge: results.filter { $0.verdict == .cannotJudge }.count,
+            ran: CheckKind.allCases.filter { k in results.contains { $0.check == k } },
+            indexWork: results.compactMap(\.indexWork).max {
+                $0.distancesPerQuery / Double($0.memoryWords) < $1.distancesPerQuery / Double($1.memoryWords)
+            },
             worstReplayRelativeError: replay.map(\.normwiseRelativeError).max() ?? 0,
             worstReplayExcess: replay.compactMap { $0.worst?.excess }.max() ?? 0,
             freeModeKinks: free.reduce(0) { $0 + $1.kinkCount }, freeModeCompared: free.reduce(0) { $0 + $1.compared })
@@ -39,24 +52,40 @@ public struct VerificationReport: Codable, Sendable {
         }
         for (model, check) in groups {
             let group = results.filter { $0.verificationCase.model == model && $0.check == check }
-            let failed = group.filter { !$0.passed }
+            let failed = group.filter { $0.verdict == .fails }, unjudged = group.filter { $0.verdict == .cannotJudge }
             let worst = (failed.isEmpty ? group : failed).max { ($0.worst?.excess ?? .infinity) < ($1.worst?.excess ?? .infinity) }!
             let kinks = group.reduce(0) { $0 + $1.kinkCount }
-            let verdict = (failed.isEmpty ? "pass \(group.count)/\(group.count)" : "FAIL \(failed.count)/\(group.count)")
+            let holds = group.count - failed.count - unjudged.count
+            let verdict = (failed.isEmpty ? "pass \(holds)/\(group.count)" : "FAIL \(failed.count)/\(group.count)")
+                + (unjudged.isEmpty ? "" : ", CANNOT JUDGE \(unjudged.count)/\(group.count)")
                 + (check == .free ? ", \(kinks) kinks" : "")
-            rows.append([model.description, worst.verificationCase.description, check.rawValue,
+            let pair = check == .denseEquivalence || check == .maskedEquivalence
+            rows.append([pair ? "SAM vs DAM" : model.description, worst.verificationCase.description, check.rawValue,
                          worst.worst.map { format($0.absoluteError) } ?? "-",
                          worst.worst.map { format($0.tolerance.value) } ?? "-", verdict])
         }
         return render(rows)
     }
 
-    /// The figures line: worst replay relative error, free-mode kinks, verdict.
+    /// The figures line: worst replay relative error and free-mode kinks (for the modes that ran), verdict.
     public var figures: String {
         let s = summary
-        return "replay: worst norm-wise relative error \(format(s.worstReplayRelativeError)), worst error/tolerance "
-            + "\(format(s.worstReplayExcess)); free: \(s.freeModeKinks) kinks in \(s.freeModeCompared + s.freeModeKinks) "
-            + "coordinates; \(s.checks - s.failed)/\(s.checks) checks hold"
+        var parts: [String] = []
+        if s.ran.contains(.replay) {
+            parts.append("replay: worst norm-wise relative error \(format(s.worstReplayRelativeError)), worst error/tolerance "
+                         + "\(format(s.worstReplayExcess))")
+        }
+        if s.ran.contains(.free) {
+            parts.append("free: \(s.freeModeKinks) kinks in \(s.freeModeCompared + s.freeModeKinks) coordinates")
+        }
+        if let w = s.indexWork {
+            parts.append("index \(w.index): at most \(format(w.distancesPerQuery, digits: 1)) distances per query "
+                         + "at N = \(w.memoryWords) (\(w.distanceEvaluations) over \(w.queries) queries, its own counters)")
+        }
+        parts.append("\(s.checks - s.failed - s.cannotJudge)/\(s.checks) checks hold"
+                     + (s.failed > 0 ? ", \(s.failed) FAIL" : "")
+                     + (s.cannotJudge > 0 ? ", \(s.cannotJudge) CANNOT JUDGE" : ""))
+        return parts.joined(separator: "; ")
     }
 
     /// Failure reports of every failed check.

@@ -1,8 +1,8 @@
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 
 /// Which checks `samkit verify --mode` runs.
 public enum VerificationMode: String, Codable, Sendable, CaseIterable {
-    case replay, free, fast, dense, structural, all
+    case replay, free, fast, dense, structural, float, all
 
     /// The checks of this mode.
     public var checks: [CheckKind] {
@@ -12,6 +12,7 @@ public enum VerificationMode: String, Codable, Sendable, CaseIterable {
         case .fast: [.fast]
         case .dense: [.denseEquivalence, .maskedEquivalence]
         case .structural: [.structural]
+        case .float: [.floatAgreement]
         case .all: CheckKind.allCases
         }
     }
@@ -25,12 +26,15 @@ public struct VerificationSettings: Codable, Sendable {
     public var directions: Int
     /// Test-only: a fault injected into the backward pass of the model under test.
     public var fault: GradientFault?
+    /// Replay and free modes: check a seeded sample of this many coordinates (nil: every coordinate).
+    public var coordinates: Int?
 
     public init(step: Double = CentralDifference.defaultStep, directions: Int = DirectionalCheck.defaultDirections,
-                fault: GradientFault? = nil) {
+                fault: GradientFault? = nil, coordinates: Int? = nil) {
         self.step = step
         self.directions = directions
         self.fault = fault
+        self.coordinates = coordinates
     }
 }
 
@@ -39,13 +43,18 @@ public enum Verifier {
     public static func run(_ c: VerificationCase, check: CheckKind, settings: VerificationSettings = .init()) -> CheckResult {
         do {
             switch check {
-            case .replay: return try FiniteDifferenceCheck.run(c, replay: true, step: settings.step, fault: settings.fault)
-            case .free: return try FiniteDifferenceCheck.run(c, replay: false, step: settings.step, fault: settings.fault)
+            case .replay:
+                return try FiniteDifferenceCheck.run(c, replay: true, step: settings.step, fault: settings.fault,
+                                                     coordinates: settings.coordinates)
+            case .free:
+                return try FiniteDifferenceCheck.run(c, replay: false, step: settings.step, fault: settings.fault,
+                                                     coordinates: settings.coordinates)
             case .fast:
                 return try DirectionalCheck.run(c, directions: settings.directions, step: settings.step, fault: settings.fault)
             case .denseEquivalence: return try DenseEquivalenceCheck.run(c, masked: false, fault: settings.fault)
             case .maskedEquivalence: return try DenseEquivalenceCheck.run(c, masked: true, fault: settings.fault)
             case .structural: return try StructuralCheck.run(c, fault: settings.fault)
+            case .floatAgreement: return try FloatAgreementCheck.run(c, fault: settings.fault)
             }
         } catch {
             return CheckResult(check: check, verificationCase: c, passed: false, worst: nil, compared: 0,

@@ -7,7 +7,7 @@ import Verification
 
 /// `samkit verify`: gradient checks of SAM and DAM against finite differences and the dense model,
 /// plus case files for independent implementations (`--dump-case`, `--check-case`).
-/// Exit 0: every check holds; 1: a check failed; 2: a usage error (the message names the value and the valid range).
+/// Exit 0: every check holds; 1: a check failed or cannot judge; 2: a usage error (the message names the value and the valid range).
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -16,21 +16,47 @@ struct VerifyCommand: ParsableCommand {
             Modes: replay (every coordinate, decisions held fixed), free (plain finite differences; decision \
             flips reported as kinks), fast (random directions), dense (SAM K=N vs DAM, SAM vs masked DAM), \
             structural (backward twice, zero upstream gradient, memory restored, finite), all. \
+            A check that cannot judge (its tolerance not small against what it checks, a finite difference that \
+            is mostly rounding, more than 25% of coordinates kinked, nothing compared) says so and is not a pass: \
+            it exits 1 like a failed check. \
             \(ExitConvention.help)
             """)
 
     @Option(help: "sam, dam or all (--dump-case: sam unless dam).") var model = "all"
-    @Option(help: "Random cases per model, 1...100000 (default 20; not with --case-seed).") var cases: String?
+    @Option(help: "Random cases per model, 1...100000 (default: 20 for toy, 3 for paper; not with --case-seed).") var cases: String?
     @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
-    @Option(help: "replay, free, fast, dense, structural or all.") var mode = "all"
+    @Option(help: "replay, free, fast, dense, structural, float or all, or a comma list (default: all for toy, fast,replay,structural for paper).")
+    var mode: String?
+    @Option(help: "double (the Double checks), float (the Float model against Double at the same point) or both.")
+    var precision = "double"
+    @Option(help: "Case sizes: toy (N 2-12, W 1-5, R 1-3, H 1-6, X 1-4, Y 1-3, T 1-6: every coordinate) or paper (W 32, R 4, K 4, H 100, X Y 8, N 2^10-2^16, T 1-50).")
+    var preset = "toy"
+    @Option(name: .customLong("N"), help: "Memory words N: a value or a range a...b (overrides the preset).") var n: String?
+    @Option(name: .customLong("W"), help: "Word size W: a value or a range.") var w: String?
+    @Option(name: .customLong("R"), help: "Heads R (clamped to N): a value or a range.") var r: String?
+    @Option(name: .customLong("K"), help: "Neighbours K (clamped to N): a value or a range.") var k: String?
+    @Option(name: .customLong("H"), help: "Controller units H: a value or a range.") var h: String?
+    @Option(name: .customLong("X"), help: "Input size X: a value or a range.") var x: String?
+    @Option(name: .customLong("Y"), help: "Output size Y: a value or a range.") var y: String?
+    @Option(name: .customLong("T"), help: "Steps T: a value or a range.") var t: String?
+    @Option(help: "Fraction of steps in the loss (mask 1), in (0, 1].") var maskDensity: String?
+    @Option(help: "Initial memory M_0: zero, uniform (±0.5) or mixed (toy: uniform ±0.1-1, one case in six zero).")
+    var memory: String?
+    @Option(help: "Loss: sigmoid-cross-entropy, mean-squared-error or either.") var loss: String?
+    @Option(help: "Replay and free modes check a seeded sample of M coordinates, 1...10000000 (default: all for toy, 20 for paper).")
+    var coordinates: String?
     @Option(help: "Nearest-neighbour index of SAM: exact, kdtree or lsh.") var index = "exact"
-    @Option(help: "Central-difference step h, in (0, 0.01].") var step = "1e-6"
+    @Option(help: "Central-difference step h, in [1e-9, 1e-2] (outside it the derived tolerance means nothing).")
+    var step = "1e-6"
     @Option(help: "Random directions in fast mode, 1...1000.") var directions = "4"
     @Option(help: "Also write the report as JSON to this file (atomically).") var json: String?
     @Option(help: "Write one case (configuration, parameters, episode, outputs, loss, gradients, decisions) to DIR/case.json.")
     var dumpCase: String?
     @Option(help: "Read DIR/case.json (or the file given), recompute it and report agreement.") var checkCase: String?
+    @Option(help: "Run the fault sweep (sized faults on every block, one entry and the Float path, m = 1e-1...1e-6; the code faults; --clean-cases clean cases) on --cases toy cases per model of --seed, and write its tables to FILE (markdown, atomically; Proofs/fault-sweep.md).")
+    var faultSweep: String?
+    @Option(help: "Clean cases per model the fault sweep runs every check on, 0...100000.") var cleanCases = "1000"
     @Flag(help: "Print a report for every check, not only failures.") var verbose = false
 
     func run() throws {
@@ -39,26 +65,31 @@ struct VerifyCommand: ParsableCommand {
             FileHandle.standardError.write(Data("samkit verify: \(error.message)\n".utf8))
             throw ExitCode(2)
         }
-        if let directory = dumpCase { try dump(options, to: directory) }
+        if let file = faultSweep { try sweep(options, to: file) }
+        else if let directory = dumpCase { try dump(options, to: directory) }
         else if let path = checkCase { try check(path) }
         else { try verify(options) }
     }
 
     private func verify(_ o: Options) throws {
         let start = Date()
-        let generator = CaseGenerator(seed: o.seed, index: o.index)
-        let settings = VerificationSettings(step: o.step, directions: o.directions)
+        let generator = CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges)
+        let settings = VerificationSettings(step: o.step, directions: o.directions, coordinates: o.coordinates)
         let progress = ProgressLine(), total = o.caseSeed == nil ? o.cases * o.models.count : o.models.count
         var done = 0, failing = false
         var results: [CheckResult] = []
         for number in 0..<(o.caseSeed == nil ? o.cases : 1) {
             for model in o.models {
-                let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index) }
+                let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index, ranges: o.ranges) }
                     ?? generator.makeCase(number, model: model)
-                let found = Verifier.run(c, checks: o.mode.checks, settings: settings)
+                // A dense comparison is SAM against DAM: run it once per configuration, on SAM's case when both run.
+                let pairOnly: Set<CheckKind> = [.denseEquivalence, .maskedEquivalence]
+                let checks = model == .dam && o.models.contains(.sam) ? o.checks.filter { !pairOnly.contains($0) }
+                    : o.checks
+                let found = Verifier.run(c, checks: checks, settings: settings)
                 results += found
                 done += 1
-                failing = failing || results.contains { !$0.passed }
+                failing = failing || results.contains { !$0.passed }   // a failure or a check that cannot judge
                 progress.show("verify: \(done)/\(total) cases" + (failing ? " (failures so far)" : ""), force: true)
             }
         }
@@ -73,9 +104,23 @@ struct VerifyCommand: ParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 
+    private func sweep(_ o: Options, to file: String) throws {
+        let start = Date()
+        var sweep = FaultSweep(seed: o.seed, cases: o.cases, cleanCases: o.cleanCases)
+        let progress = ProgressLine()
+        try sweep.run { progress.show($0, force: true) }
+        progress.finish()
+        let command = "samkit verify --fault-sweep \(file) --seed \(o.seed) --cases \(o.cases) --clean-cases \(o.cleanCases)"
+        let markdown = sweep.markdown(command: command)
+        try AtomicFile.write(markdown, to: URL(fileURLWithPath: file))
+        print(markdown)
+        print("wrote \(file); time: \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        if !sweep.passed { throw ExitCode(1) }
+    }
+
     private func dump(_ o: Options, to directory: String) throws {
-        let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index) }
-            ?? CaseGenerator(seed: o.seed, index: o.index).makeCase(0, model: o.models[0])
+        let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index, ranges: o.ranges) }
+            ?? CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges).makeCase(0, model: o.models[0])
         let path = try CaseFile.dump(c, to: directory)
         print("wrote \(path): \(c.model) \(c)")
     }
@@ -96,8 +141,9 @@ struct UsageError: Error { let message: String }
 
 /// The validated options of `samkit verify`.
 struct Options {
-    let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, mode: VerificationMode
+    let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, checks: [CheckKind]
     let index: IndexKind, step: Double, directions: Int, json: String?
+    let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
 
     init(_ v: VerifyCommand) throws {
         func choice<T>(_ option: String, _ value: String, _ valid: [String: T]) throws -> T {
@@ -114,7 +160,7 @@ struct Options {
         }
         // --dump-case writes one case: SAM unless --model dam.
         models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
-        cases = try size("--cases", 1...100_000)(v.cases ?? "20")
+        cases = try size("--cases", 1...100_000)(v.cases ?? (v.preset == "paper" ? "3" : "20"))
         for (other, given) in [("--case-seed", v.caseSeed), ("--dump-case", v.dumpCase), ("--check-case", v.checkCase)]
         where given != nil && v.cases != nil {
             throw UsageError(message: "--cases \(v.cases!) does not apply with \(other) (it handles exactly one case; valid: omit --cases)")
@@ -122,12 +168,60 @@ struct Options {
         if v.json != nil && (v.dumpCase != nil || v.checkCase != nil) {
             throw UsageError(message: "--json does not apply with --dump-case or --check-case (valid: omit --json)")
         }
+        cleanCases = try integer("clean-cases", v.cleanCases, 0...100_000)
         seed = try integer("seed", v.seed, 0...UInt64.max)
         caseSeed = try v.caseSeed.map { try integer("case-seed", $0, 0...UInt64.max) }
-        mode = try choice("mode", v.mode, Dictionary(uniqueKeysWithValues: VerificationMode.allCases.map { ($0.rawValue, $0) }))
+        let paper = v.preset == "paper"
+        var ranges = try choice("preset", v.preset, CaseRanges.presets)
+        let modes = Dictionary(uniqueKeysWithValues: VerificationMode.allCases.map { ($0.rawValue, $0) })
+        let named = try (v.mode ?? (paper ? "fast,replay,structural" : "all")).split(separator: ",")
+            .map { try choice("mode", String($0), modes) }
+        let selected = CheckKind.allCases.filter { k in named.contains { $0.checks.contains(k) } }
+        let precision = try choice("precision", v.precision, ["double": 0, "float": 1, "both": 2])
+        checks = switch precision {
+        case 0: selected.filter { $0 != .floatAgreement }
+        case 1: [.floatAgreement]
+        default: Array(Set(selected + [.floatAgreement])).sorted { CheckKind.allCases.firstIndex(of: $0)! < CheckKind.allCases.firstIndex(of: $1)! }
+        }
+        func range(_ option: String, _ value: String?) throws -> ClosedRange<Int>? {
+            guard let value else { return nil }
+            let parts = value.components(separatedBy: "...")
+            let bounds = parts.compactMap { Int($0) }
+            guard (1...2).contains(parts.count), bounds.count == parts.count, bounds.first! >= 1, bounds.first! <= bounds.last!,
+                  bounds.last! <= 1 << 24 else {
+                throw UsageError(message: "--\(option) \(value) is not valid (valid: an integer or a range a...b with 1 <= a <= b <= 16777216)")
+            }
+            return bounds.first!...bounds.last!
+        }
+        if let n = try range("N", v.n) { ranges.memoryWords = n; ranges.memoryWordsLog2 = nil }
+        if let w = try range("W", v.w) { ranges.wordSize = w }
+        if let r = try range("R", v.r) { ranges.heads = r }
+        if let k = try range("K", v.k) { ranges.neighbours = k }
+        if let h = try range("H", v.h) { ranges.hidden = h }
+        if let x = try range("X", v.x) { ranges.inputSize = x }
+        if let y = try range("Y", v.y) { ranges.outputSize = y }
+        if let t = try range("T", v.t) { ranges.steps = t }
+        if let d = v.maskDensity {
+            guard let density = Double(d), density > 0, density <= 1 else {
+                throw UsageError(message: "--mask-density \(d) is out of range (valid: a number in (0, 1])")
+            }
+            ranges.maskDensity = density
+        }
+        if let m = v.memory {
+            ranges.memory = try choice("memory", m, Dictionary(uniqueKeysWithValues: CaseRanges.MemoryChoice.allCases.map { ($0.rawValue, $0) }))
+        }
+        if let l = v.loss {
+            var losses: [String: LossKind?] = ["either": nil]
+            for kind in LossKind.allCases { losses[kind.rawValue] = kind }
+            ranges.loss = try choice("loss", l, losses)
+        }
+        self.ranges = ranges
+        coordinates = try v.coordinates.map { try integer("coordinates", $0, 1...10_000_000) } ?? (paper ? 20 : nil)
         index = try choice("index", v.index, Dictionary(uniqueKeysWithValues: IndexKind.allCases.map { ($0.rawValue, $0) }))
-        guard let h = Double(v.step), h > 0, h <= 0.01 else {
-            throw UsageError(message: "--step \(v.step) is out of range (valid: a number in (0, 0.01])")
+        let valid = Tolerance.validSteps
+        guard let h = Double(v.step), valid.contains(h) else {
+            throw UsageError(message: "--step \(v.step) is out of range (valid: a number in [\(valid.lowerBound), \(valid.upperBound)]: "
+                             + "below it the rounding ε·κ/h swamps the gradient, above it truncation and decision flips do)")
         }
         step = h
         directions = try size("--directions", 1...1000)(v.directions)

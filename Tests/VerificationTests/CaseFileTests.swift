@@ -88,13 +88,56 @@ import MemoryModels
             c["neighbours"] = 99
             json["configuration"] = c
         }
-        try expectError(naming: "initialMemory.values[0]") { json in
-            var m = json["initialMemory"] as! [String: Any]
-            var v = m["values"] as! [Double]
-            v[0] += 0.25
-            m["values"] = v
-            json["initialMemory"] = m
-        }
+    }
+
+    /// Writes `file` to a fresh directory and checks it.
+    func check(_ file: CaseFile) throws -> CaseCheck {
+        let dir = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try AtomicFile.writeJSON(file, to: dir + "/case.json")
+        return try CaseCheck.run(path: dir)
+    }
+
+    /// Selected rows reversed (no longer best first) at one step: reported as that step's mismatch, and
+    /// the other steps stay in agreement (each step is judged on the file's own history).
+    @Test func reversedSelectedRowsAreReported() throws {
+        var file = try CaseFile.make(try Cases.small(.sam))
+        file.decisions[2].selected[1].reverse()
+        let check = try check(file)
+        #expect(!check.agrees)
+        #expect(check.decisionMismatches.map(\.step) == [3], "\(check.text)")
+        #expect(check.decisionMismatches.first?.field == "selected[1]")
+        #expect(check.text.contains("decision DISAGREES: step 3 selected[1]"), "\(check.text)")
+    }
+
+    /// A wrong least-recently-used row at one step is reported, naming the recomputed rows.
+    @Test(arguments: ModelKind.allCases) func wrongLeastUsedRowIsReported(_ model: ModelKind) throws {
+        var file = try CaseFile.make(try Cases.small(model))
+        let n = file.configuration.memoryWords
+        let right = file.decisions[1].leastUsed
+        let wrong = (0..<n).first { !right.contains($0) }!
+        file.decisions[1].leastUsed[0] = wrong
+        let check = try check(file)
+        #expect(!check.agrees)
+        let m = try #require(check.decisionMismatches.first { $0.field == "leastUsed" }, "\(check.text)")
+        #expect(m.step == 2 && m.recomputed == right && m.file.first == wrong)
+    }
+
+    /// Any valid case is accepted: a mask with zeros and an explicit initial memory (not the
+    /// configuration's own initialisation) check in exact agreement; scaling M_0 after the fact makes
+    /// the numbers disagree.
+    @Test func masksWithZerosAndAnExplicitMemoryAreAccepted() throws {
+        let c = try Cases.small(.sam), cf = c.configuration
+        let base = try c.episode()
+        let episode = try Episode<Double>(configuration: cf, inputs: base.inputs, targets: base.targets, mask: [1, 0, 1, 0])
+        let memory = (0..<(cf.memoryWords * cf.wordSize)).map { Double(($0 * 37) % 11) / 11 - 0.45 }
+        var file = try CaseFile.make(c, episode: episode, initialMemory: memory)
+        #expect(file.mask.values == [1, 0, 1, 0] && file.initialMemory.values == memory)
+        let clean = try check(file)
+        #expect(clean.exact, "\(clean.text)")
+        file.initialMemory = Tensor(shape: file.initialMemory.shape, values: memory.map { $0 * 1.5 })
+        #expect(!(try check(file)).agrees)
     }
 
     /// A case whose numbers were changed (as another implementation might get them wrong) disagrees.

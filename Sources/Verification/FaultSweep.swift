@@ -1,0 +1,104 @@
+import Foundation
+import MemoryModels
+
+/// The fault sweep (`samkit verify --fault-sweep FILE`): how small a fault each check catches, and how
+/// often clean code is wrongly failed.
+///
+/// - Sized sites (`GradientPerturbation`): each parameter block (SPEC names) and dL/dx scaled by
+///   1 + m, the largest entry of interface.W alone scaled by 1 + m (one entry), and output.W's Float
+///   gradient scaled by 1 + m (Float only, judged by `FloatAgreementCheck`); m from 1e-1 down to 1e-6.
+///   A Double site is judged by the replay check. A site whose block is exactly zero on a case is no
+///   fault there (scaling changes nothing) and is not counted; "cannot judge" counts as not caught.
+/// - Code sites (`GradientFault`, fixed size): caught when any check fails on the case.
+/// - Clean code: every check on `cleanCases` cases per model; any failure is a false alarm.
+public struct FaultSweep: Sendable {
+    public static let magnitudes: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+    public static let sizedSites: [(name: String, block: String, oneEntry: Bool, float: Bool)] =
+        ["lstm.Wx", "lstm.Wh", "lstm.b", "interface.W", "interface.b", "output.W", "output.b", "inputs"].map { ($0, $0, false, false) }
+            + [("one entry: largest of interface.W", "interface.W", true, false), ("Float only: output.W", "output.W", false, true)]
+
+    /// One row: a site and, per magnitude, (caught, counted).
+    public struct Row: Sendable {
+        public let site: String
+        public let check: String
+        public var counts: [(caught: Int, counted: Int)]
+        /// The smallest magnitude caught on every counted case (all larger ones too), nil if none.
+        public var floor: Double? {
+            var floor: Double?
+            for (m, c) in zip(FaultSweep.magnitudes, counts) { if c.counted > 0 && c.caught == c.counted { floor = m } else { break } }
+            return floor
+        }
+    }
+
+    public let seed: UInt64
+    public let cases: Int
+    public let cleanCases: Int
+    public private(set) var sized: [Row] = []
+    public private(set) var code: [(fault: GradientFault, caught: Int, counted: Int)] = []
+    public private(set) var cleanChecks = 0, cleanFailures = 0, cleanCannotJudge = 0
+    public private(set) var firstFalseAlarm: String?
+
+    public init(seed: UInt64, cases: Int, cleanCases: Int) {
+        self.seed = seed
+        self.cases = cases
+        self.cleanCases = cleanCases
+    }
+
+    /// Every site caught at 1e-4 in every counted case, every code fault caught, no false alarm.
+    public var passed: Bool {
+        sized.allSatisfy { ($0.floor ?? 1) <= 1e-4 } && code.allSatisfy { $0.caught == $0.counted } && cleanFailures == 0
+    }
+
+    /// Runs the sweep; `progress` gets a line per stage.
+    public mutating func run(progress: (String) -> Void = { _ in }) throws {
+        let generator = CaseGenerator(seed: seed)
+        let faulted = try (0..<cases).flatMap { i in try ModelKind.allCases.map { try generator.makeCase(i, model: $0) } }
+        for (index, site) in Self.sizedSites.enumerated() {
+            progress("fault sweep: site \(index + 1)/\(Self.sizedSites.count) (\(site.name))")
+            var row = Row(site: site.name, check: site.float ? "float vs double" : "replay", counts: [])
+            for m in Self.magnitudes {
+                var caught = 0, counted = 0
+                for c in faulted {
+                    let p = GradientPerturbation(block: site.block, oneEntry: site.oneEntry, magnitude: m)
+                    let r = site.float ? try FloatAgreementCheck.run(c, perturbation: p)
+                        : try FiniteDifferenceCheck.run(c, replay: true, perturbation: p)
+                    if try Self.isZero(p.block, on: c) { continue }
+                    counted += 1
+                    if r.verdict == .fails { caught += 1 }
+                }
+                row.counts.append((caught, counted))
+            }
+            sized.append(row)
+        }
+        progress("fault sweep: code sites")
+        for fault in GradientFault.allCases + GradientFault.floatFaults {
+            var caught = 0, counted = 0
+            for c in faulted where !(fault == .skipJournalRestore && c.model == .dam) {
+                counted += 1
+                if Verifier.detects(fault, on: c) { caught += 1 }
+            }
+            code.append((fault, caught, counted))
+        }
+        for i in 0..<cleanCases {
+            if i % 50 == 0 { progress("fault sweep: clean case \(i + 1)/\(cleanCases)") }
+            for model in ModelKind.allCases {
+                let c = try generator.makeCase(cases + i, model: model)
+                for r in Verifier.run(c, checks: CheckKind.allCases) {
+                    cleanChecks += 1
+                    if r.verdict == .fails {
+                        cleanFailures += 1
+                        if firstFalseAlarm == nil { firstFalseAlarm = "\(r.check.rawValue) on \(c.model), case seed \(c.seed)" }
+                    }
+                    if r.verdict == .cannotJudge { cleanCannotJudge += 1 }
+                }
+            }
+        }
+    }
+
+    /// Whether `block`'s analytic gradient is exactly zero on `c` (then scaling it is no fault).
+    static func isZero(_ block: String, on c: VerificationCase) throws -> Bool {
+        let probe = try Probe(c)
+        guard let range = probe.blocks.first(where: { $0.0 == block })?.1 else { return true }
+        return range.allSatisfy { probe.analytic[$0] == 0 }
+    }
+}

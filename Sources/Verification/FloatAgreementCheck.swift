@@ -1,0 +1,122 @@
+@_spi(FaultInjection) import MemoryModels
+import SAMNumerics
+
+/// Float is verified against Double at the same Float-representable point (Proofs/float-precision.md).
+///
+/// The Float model runs a training forward (its own index and decisions) and backward. The Double
+/// model starts from the same point, every parameter, input and M_0 entry widened exactly from Float,
+/// replays the Float run's decisions, and gives the reference: loss, outputs y [T, Y], every parameter
+/// gradient (SPEC names) and dL/dx [T, X]. Each entry of a block b must satisfy
+///
+///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + √n · u · M_b),   u = Float.ulpOfOne / 2,
+///
+/// M_b the block's scale: max|q| over the block for the loss and outputs, and for a gradient block the
+/// larger of the largest entry of *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a
+/// cancellation of back-propagated terms that large, and Float rounds each term).
+///
+/// where S_b, the block's sensitivity to Float rounding, is measured on the Double model: the largest
+/// change of any entry of b when every datum v (parameters, inputs, M_0) is replaced by v·(1 + u·σ_v),
+/// σ_v = ±1 at random, over `draws` draws (a statistical condition estimate: S_b ≈ u·κ_b). A
+/// backward-stable Float evaluation is the exact one at data perturbed by O(u) relative, so its error
+/// is of the size S_b for the data's rounding; √n·u·M_b is the rounding inside sums, which the data
+/// perturbation does not see (it misses sums that cancel): n is the length of the read sum, N rows for
+/// DAM and K for SAM, the one sum whose length grows with the configuration (rounding errors of a sum
+/// of n terms grow as √n·u·Σ|terms| with high probability, Higham and Mary 2019); `safety` covers the
+/// fixed-length sums (a few hundred terms at most) and the roundings an entry accumulates over T steps.
+/// The check cannot judge a block whose τ_b is ≥ 0.1 × its largest entry (`BlockJudgement`).
+public enum FloatAgreementCheck {
+    public static let safety = 10.0
+    public static let draws = 2
+    /// Float's unit roundoff.
+    public static let unitRoundoff = Double(Float.ulpOfOne) / 2
+
+    /// `perturbation`: a fault sweep's relative change to the Float gradient (a Float-only fault site).
+    public static func run(_ c: VerificationCase, fault: GradientFault? = nil,
+                           perturbation: GradientPerturbation? = nil) throws -> CheckResult {
+        let cf = c.configuration
+        let single: any MemoryModel<Float> = c.model == .sam ? try SAM<Float>(configuration: cf) : DAM<Float>(configuration: cf)
+        single.fault = fault
+        let e = try c.episode()
+        let episode = try Episode<Float>(configuration: cf, inputs: e.inputs.map { Float($0) },
+                                         targets: e.targets.map { Float($0) }, mask: e.mask.map { Float($0) })
+        single.reset()
+        let memory = single.memory.snapshot().map { Double($0) }
+        let result = try single.forward(episode, mode: .training, replay: nil)
+        let dx = try single.backward(outputGradient: nil).map { Double($0) }
+        let decisions = single.decisions
+        let inputs = episode.inputs.map { Double($0) }, parameters = Array(single.parameters.values).map { Double($0) }
+        var observed = [[Double(result.loss)], result.outputs.map { Double($0) }]
+            + single.parameters.slices.map { Array(single.parameters.gradient($0.name)).map { Double($0) } } + [dx]
+        if let perturbation {
+            var flat = Array(observed.dropFirst(2).joined())
+            var blocks: [(String, Range<Int>)] = [], offset = 0
+            for (name, block) in zip(single.parameters.slices.map(\.name) + ["inputs"], observed.dropFirst(2)) {
+                blocks.append((name, offset..<(offset + block.count)))
+                offset += block.count
+            }
+            perturbation.apply(to: &flat, blocks: blocks)
+            for (b, (_, range)) in blocks.enumerated() { observed[b + 2] = Array(flat[range]) }
+        }
+
+        let double = try c.model.make(cf.with(memoryInitialisation: .zeros))
+        func evaluate(_ p: [Double], _ x: [Double], _ m: [Double]) throws -> [[Double]] {
+            for i in p.indices { double.parameters.values[i] = p[i] }
+            DecisionAudit.start(double, memory: m)
+            let r = try double.forward(try Episode(configuration: cf, inputs: x, targets: e.targets, mask: e.mask),
+                                       mode: .training, replay: decisions)
+            let g = try double.backward(outputGradient: nil)
+            return [[r.loss], r.outputs] + double.parameters.slices.map { Array(double.parameters.gradient($0.name)) } + [g]
+        }
+        let reference = try evaluate(parameters, inputs, memory)
+        var sensitivity = reference.map { _ in 0.0 }
+        var rng = SeededGenerator(seed: c.seed ^ 0xF10A_7D0B)
+        func perturbed(_ v: [Double]) -> [Double] {
+            v.map { $0 * (1 + unitRoundoff * (Bool.random(using: &rng) ? 1 : -1)) }
+        }
+        for _ in 0..<draws {
+            let moved = try evaluate(perturbed(parameters), perturbed(inputs), perturbed(memory))
+            for b in reference.indices {
+                sensitivity[b] = max(sensitivity[b], zip(moved[b], reference[b]).reduce(0) { max($0, abs($1.0 - $1.1)) })
+            }
+        }
+        let names = ["loss", "outputs"] + double.parameters.slices.map(\.name) + ["inputs"]
+        let shapes = [[1], [e.steps, cf.outputSize]] + double.parameters.slices.map(\.shape) + [[e.steps, cf.inputSize]]
+        var tracker = WorstTracker(), judgement = BlockJudgement()
+        var normwise = 0.0
+        // The terms a gradient entry sums are at most the largest gradient entry, or Σ_t,o |dL/dy_t,o|
+        // (output.b's gradient is exactly that sum, which can cancel to far less than its terms).
+        var upstream = 0.0, dy = [Double](repeating: 0, count: cf.outputSize)
+        reference[1].withUnsafeBufferPointer { y in
+            e.targets.withUnsafeBufferPointer { z in
+                for t in 0..<e.steps {
+                    Loss.gradient(cf.loss, y.baseAddress! + t * cf.outputSize, z.baseAddress! + t * cf.outputSize,
+                                  count: cf.outputSize, weight: e.mask[t], into: &dy)
+                    upstream += dy.reduce(0) { $0 + abs($1) }
+                }
+            }
+        }
+        let sumLength = Double(c.model == .dam ? cf.memoryWords : cf.neighbours).squareRoot()
+        let gradientScale = reference.dropFirst(2).reduce(upstream) { m, block in block.reduce(m) { max($0, abs($1)) } }
+        for b in reference.indices {
+            judgement.begin(names[b])
+            let scale = reference[b].reduce(0) { max($0, abs($1)) }
+            let termScale = b < 2 ? scale : gradientScale
+            let tolerance = Tolerance(value: safety * (sensitivity[b] + sumLength * unitRoundoff * termScale),
+                                      source: "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
+                                          + "+ √\(c.model == .dam ? "N" : "K") x u_Float x \(b < 2 ? "max|\(names[b])|" : "max(max|any gradient|, Σ|dL/dy|)") \(format(termScale))) "
+                                          + "(Proofs/float-precision.md)")
+            var difference = 0.0
+            for i in reference[b].indices {
+                difference = max(difference, abs(observed[b][i] - reference[b][i]))
+                tracker.add(Discrepancy(coordinate: Coordinate(name: names[b], index: i, shape: shapes[b]),
+                                        analytic: observed[b][i], numeric: reference[b][i], tolerance: tolerance))
+                judgement.add(analytic: observed[b][i], numeric: reference[b][i], tolerance: tolerance.value, rounding: 0)
+            }
+            if scale > 0 { normwise = max(normwise, difference / scale) }
+        }
+        return CheckResult(check: .floatAgreement, verificationCase: c, passed: !tracker.failed, worst: tracker.worst,
+                           compared: tracker.compared, normwiseRelativeError: normwise,
+                           cannotJudge: judgement.reason(compared: tracker.compared, total: tracker.compared),
+                           detectionFloors: judgement.floors)
+    }
+}
