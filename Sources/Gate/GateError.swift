@@ -1,4 +1,5 @@
 import Foundation
+import OutputFiles
 
 /// A usage or input error of the gate (exit 2).
 public enum GateError: Error, CustomStringConvertible, Equatable {
@@ -33,11 +34,11 @@ public enum GateError: Error, CustomStringConvertible, Equatable {
             return .baseline(path: path, field: parent == "(top level)" ? key.stringValue : "\(parent).\(key.stringValue)",
                              problem: "missing")
         case let .typeMismatch(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "wrong type, expected \(type)")
+            return .baseline(path: path, field: field(context.codingPath), problem: "wrong type, expected \(InputErrorText.kind(type))")
         case let .valueNotFound(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "null, expected \(type)")
+            return .baseline(path: path, field: field(context.codingPath), problem: "null, expected \(InputErrorText.kind(type))")
         case let .dataCorrupted(context):
-            return .baseline(path: path, field: field(context.codingPath), problem: context.debugDescription)
+            return .baseline(path: path, field: field(context.codingPath), problem: InputErrorText.plain(context.debugDescription))
         @unknown default:
             return .baseline(path: path, field: "(file)", problem: "\(e)")
         }

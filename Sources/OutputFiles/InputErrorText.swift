@@ -102,7 +102,7 @@ public enum InputErrorText {
     }
 
     /// What a Swift type means in JSON.
-    static func kind(_ type: Any.Type) -> String {
+    public static func kind(_ type: Any.Type) -> String {
         switch type {
         case is Bool.Type: "true or false"
         case is Int.Type, is Int64.Type, is Int32.Type: "a whole number"
@@ -118,7 +118,7 @@ public enum InputErrorText {
     /// A decoder's sentence without Swift type names ("Cannot initialize IndexKind from invalid String
     /// value x" → "'x' is not an accepted value"; "Parsed JSON number <n> does not fit in Int." → "n is
     /// out of the 64-bit integer range").
-    static func plain(_ text: String) -> String {
+    public static func plain(_ text: String) -> String {
         if let r = text.range(of: "from invalid "), let v = text.range(of: " value ", range: r.upperBound..<text.endIndex) {
             return "'\(text[v.upperBound...])' is not an accepted value"
         }
