@@ -1,3 +1,4 @@
+import NearestNeighbours
 import Foundation
 import ComplexityFit
 import Profiling
@@ -111,7 +112,15 @@ public struct GradientCheck: Codable, Sendable, Equatable {
     public var cases: Int
     public var quickCases: Int
     public var seed: UInt64
-    public func name(_ check: CheckKind) -> String { "gradient \(model.rawValue) \(check.rawValue)" }
+    /// The case ranges (`CaseRanges`; nil: the toy preset) and SAM's index (nil: exact). The gate
+    /// draws Float cases (`floatAgreement`) and cases where an approximate index runs its own search
+    /// (N ≥ 16 × checks) through these.
+    public var ranges: CaseRanges?
+    public var index: IndexKind?
+    public func name(_ check: CheckKind) -> String {
+        "gradient \(model.rawValue) \(check.rawValue)" + (index.map { $0 == .exact ? "" : " \($0.rawValue)" } ?? "")
+            + (ranges.map { " N=\($0.memoryWords.lowerBound)...\($0.memoryWords.upperBound)" } ?? "")
+    }
 }
 
 /// A regression `--update` was told to accept (`--accept-regression CHECK --reason TEXT`).

@@ -20,6 +20,15 @@ extension Baseline {
         Int((log(1 - power) / log(1 - fraction)).rounded(.down)) + 1
     }
 
+    /// The paper's shape (W 32, R 4, K 4, H 100, X Y 8) at N = 2^11 with T 2...6.
+    static var kdForestRanges: CaseRanges {
+        var r = CaseRanges.paper
+        r.memoryWords = 2048...2048
+        r.memoryWordsLog2 = nil
+        r.steps = 2...6
+        return r
+    }
+
     public static func template() -> Baseline {
         let workFields = StepWork().fields.map(\.name)
         func work(_ model: ProfiledModel, without: [String] = []) -> WorkCheck {
@@ -86,6 +95,13 @@ extension Baseline {
                 GradientCheck(model: .sam, checks: [.denseEquivalence, .maskedEquivalence], cases: 2 * denseCasesForPower,
                               quickCases: denseCasesForPower, seed: 101),
                 GradientCheck(model: .dam, checks: [.replay, .fast, .structural], cases: 12, quickCases: 6, seed: 1),
+                // Float: the Float model against Double at the same Float-representable point.
+                GradientCheck(model: .sam, checks: [.floatAgreement], cases: 12, quickCases: 6, seed: 301),
+                GradientCheck(model: .dam, checks: [.floatAgreement], cases: 12, quickCases: 6, seed: 301),
+                // The k-d forest at N = 2^11 = 64 × its 32 checks, so FLANN runs its own search; the
+                // paper's shape with short episodes keeps the cases cheap.
+                GradientCheck(model: .sam, checks: [.fast, .structural], cases: 4, quickCases: 2, seed: 401,
+                              ranges: kdForestRanges, index: .kdtree),
             ],
             acceptedRegressions: [])
     }

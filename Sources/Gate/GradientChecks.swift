@@ -2,8 +2,8 @@ import Foundation
 import Verification
 
 /// The verification harness's checks on seeded cases (`samkit verify`'s generator).
-/// Issue 8 (Float cases, an approximate index at a real N) plugs in here: a `GradientCheck` entry
-/// per preset once Verification publishes them.
+/// Each `GradientCheck` names its case ranges and SAM's index, so the gate also runs the Float model
+/// against Double (`floatAgreement`) and the k-d forest at an N where FLANN searches for itself.
 extension GateRunner {
     func gradientChecks() -> [CheckOutcome] {
         var outcomes: [CheckOutcome] = []
@@ -13,7 +13,8 @@ extension GateRunner {
             guard !checks.isEmpty else { continue }
             let cases = options.quick ? g.quickCases : g.cases
             options.progress("gradients: \(g.model.rawValue) \(checks.map(\.rawValue).joined(separator: ", ")), \(cases) cases")
-            let generator = CaseGenerator(seed: g.seed &+ options.gradientSeedOffset)
+            let generator = CaseGenerator(seed: g.seed &+ options.gradientSeedOffset, index: g.index ?? .exact,
+                                          ranges: g.ranges ?? .toy)
             var results: [CheckKind: [CheckResult]] = [:]
             var unbuilt = 0
             for number in 0..<cases {
