@@ -10,11 +10,13 @@ import Glibc
 /// `shortSteps` and one of `longSteps`, bounded by `growthBound` × (the backward record bytes plus
 /// the bytes the index adds, per step). The index term is the k-d forest's: FLANN keeps every
 /// inserted point until the rebuild after N insertions, so it grows by O(R*K) per step. The heap is
-/// trimmed before each reading, so freed buffers do not count; the record's buffers double, so
-/// from T = 100 to 1,000 their capacity grows from 128 to 1,024 steps (0.996 × the record per
-/// step). `growthBound` is 1.5: one run measured 1.0 (DAM), 1.25 (SAM exact) and 1.03 (SAM k-d,
-/// record + index) times the bound's base; an O(N) growth (a copy of memory per step) is about
-/// 1,000 times it at N = 2^16.
+/// trimmed before each reading, so freed buffers do not count. The tape and the journal are reserved
+/// for the episode's length up front (no doubling, no copy), so they grow by the record alone; the
+/// backward's sparse dL/dM (`SparseRowGradient`) reserves T*R*(K+1) rows of W scalars (2.5 KiB per
+/// step at the gate's shape), which the record does not count. `growthBound` is 1.5, fixed before
+/// the reservation: one run measured 1.0 (DAM), 1.17 (SAM exact) and 1.2 (SAM k-d, record + index)
+/// times the bound's base, the excess being those gradient slots; an O(N) growth (a copy of memory
+/// per step) is about 1,000 times it at N = 2^16.
 extension GateRunner {
     func memoryChecks() throws -> [CheckOutcome] {
         var outcomes: [CheckOutcome] = []

@@ -103,6 +103,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
         try validate(episode: episode, c)
         recording = mode == .training
         tape.removeAll()
+        if recording { tape.reserve(steps: episode.steps) }
         recorded = []
         segmentStart = state
         self.episode = recording ? episode : nil

@@ -31,6 +31,17 @@ final class GrowableBuffer<Element> {
 
     func removeAll() { count = 0 }
 
+    /// Makes the capacity at least `n` elements, in one allocation of exactly `n` when it grows
+    /// (no doubling, so no copy and no spare pages: a segment whose length is known up front).
+    func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: n)
+        grown.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = n
+    }
+
     /// Bytes of the elements held (not of spare capacity).
     var byteSize: Int { count * MemoryLayout<Element>.stride }
 }
@@ -63,6 +74,12 @@ final class Tape<Scalar> {
         scalars.removeAll()
         indices.removeAll()
         steps = 0
+    }
+
+    /// Room for `steps` steps, allocated at once (the forward knows its episode's length).
+    func reserve(steps: Int) {
+        scalars.reserve(steps * scalarsPerStep)
+        indices.reserve(steps * indicesPerStep)
     }
 
     var byteSize: Int { scalars.byteSize + indices.byteSize }

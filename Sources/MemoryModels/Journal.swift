@@ -60,6 +60,13 @@ final class Journal<Scalar: ModelScalar> {
         wasted.append(memory.storage.count).update(from: memory.storage.baseAddress!, count: memory.storage.count)
     }
 
+    /// Room for `steps` entries, allocated at once (the forward knows its episode's length).
+    func reserve(steps: Int) {
+        rows.reserve(steps * maxRows)
+        saved.reserve(steps * maxRows * width)
+        used.reserve(steps)
+    }
+
     func removeAll() {
         rows.removeAll()
         saved.removeAll()

@@ -199,6 +199,10 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         recording = mode == .training
         tape.removeAll()
         journal.removeAll()
+        if recording {   // one allocation per segment at most, none per step; RSS grows by the record alone
+            tape.reserve(steps: episode.steps)
+            journal.reserve(steps: episode.steps)
+        }
         segmentStart = state
         segmentStartHasRead = !state.previousRows.isEmpty
         if segmentStartHasRead {
