@@ -4,7 +4,8 @@
 #   make report  release build, then the default scaling sweep into reports/
 #   make gate    the CI regression gate against reports/baseline.json (JUnit in reports/gate-junit.xml)
 #   make gate-power  the gate's measured power into reports/gate-power.md (run on a quiet machine)
-#   make gate-power-short  every injection twice and two clean passes (CI)
+#   make gate-ci     the gate as CI runs it (without the normalised step times)
+#   make gate-power-short  every injection twice and two clean passes
 #   make check-report  fail if reports/scaling.json was not generated from HEAD's sources
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
@@ -55,9 +56,16 @@ fit-validation: release
 
 # The CI regression gate (README "The CI gate"): exit 0 the gate passes, 1 a check regressed or was
 # skipped (skipped counts as failure in CI), 2 a usage or input error. Keeps the JUnit file for CI.
-.PHONY: gate gate-power gate-power-short
+.PHONY: gate gate-ci gate-power gate-power-short
 gate: release
 	.build/release/samkit gate --quick --report reports/gate.md --junit reports/gate-junit.xml
+
+# What CI runs: every check except the normalised step times, whose between-process drift on the CI
+# machine (+17.3% in a clean power pass, 2026-11-27) exceeds their 5% floor; they stay in `make gate`
+# and `make gate-power`. The in-run paired ratios (2^20 / 2^12 growth, SAM vs DAM) are kept.
+GATE_CI_CHECKS := work,allocations-per-step,backward-record-bytes,slope,gradient,time ratio,RSS
+gate-ci: release
+	.build/release/samkit gate --quick --only "$(GATE_CI_CHECKS)" --report reports/gate.md --junit reports/gate-junit.xml
 
 # The gate's measured power (writes reports/gate-power.md; run on a quiet machine).
 gate-power: release
