@@ -60,10 +60,11 @@ fit-validation: release
 gate: release
 	.build/release/samkit gate --quick --report reports/gate.md --junit reports/gate-junit.xml
 
-# What CI runs: every check except the normalised step times, whose between-process drift on the CI
-# machine (+17.3% in a clean power pass, 2026-11-27) exceeds their 5% floor; they stay in `make gate`
-# and `make gate-power`. The in-run paired ratios (2^20 / 2^12 growth, SAM vs DAM) are kept.
-GATE_CI_CHECKS := work,allocations-per-step,backward-record-bytes,slope,gradient,time ratio,RSS
+# What CI runs: the deterministic checks (work counters, allocations, record bytes, slopes, seeded
+# gradient cases) and resident memory; no timing. On this machine timing false-alarmed: a normalised
+# step time drifted +17.3% in a clean pass, and the 2^20/2^12 ratio fired in 6 of 20 clean passes of
+# `make gate-power` (reports/gate-power.md). Timing stays in `make gate` and `make gate-power`.
+GATE_CI_CHECKS := work,allocations-per-step,backward-record-bytes,slope,gradient,RSS
 gate-ci: release
 	.build/release/samkit gate --quick --only "$(GATE_CI_CHECKS)" --report reports/gate.md --junit reports/gate-junit.xml
 
