@@ -19,8 +19,11 @@ public enum DecisionAudit {
         public let step: Int
         /// `leastUsed`, `selected[j]` (0-based head j) or `order of selected[j]`.
         public let field: String
+        /// The rows the case file holds.
         public let file: [Int]
+        /// The rows recomputed from the case's own memory with SPEC's tie rule.
         public let recomputed: [Int]
+        /// "step t FIELD: file [...], recomputed [...]".
         public var description: String { "step \(step) \(field): file \(file), recomputed \(recomputed)" }
     }
 
@@ -84,10 +87,10 @@ public enum DecisionAudit {
     }
 
     /// Back to zero state with M_0 = `memory` (N x W), and the index rebuilt on it.
-    static func start(_ model: any MemoryModel<Double>, memory: [Double]) {
+    static func start<Scalar: ModelScalar>(_ model: any MemoryModel<Scalar>, memory: [Scalar]) {
         model.reset()
         _ = model.memory.storage.update(fromContentsOf: memory)
-        if let sam = model as? SAM<Double> { sam.index.build(from: sam.memory) }
+        if let sam = model as? SAM<Scalar> { sam.index.build(from: sam.memory) }
     }
 
     /// Steps `range` of an episode.

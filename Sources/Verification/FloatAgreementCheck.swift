@@ -8,7 +8,7 @@ import SAMNumerics
 /// replays the Float run's decisions, and gives the reference: loss, outputs y [T, Y], every parameter
 /// gradient (SPEC names) and dL/dx [T, X]. Each entry of a block b must satisfy
 ///
-///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + √n · u · M_b),   u = Float.ulpOfOne / 2,
+///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + R_b + √n · u · M_b),   u = Float.ulpOfOne / 2,
 ///
 /// M_b the block's scale: max|q| over the block for the loss and outputs, and for a gradient block the
 /// larger of the largest entry of *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a
@@ -23,9 +23,13 @@ import SAMNumerics
 /// DAM and K for SAM, the one sum whose length grows with the configuration (rounding errors of a sum
 /// of n terms grow as √n·u·Σ|terms| with high probability, Higham and Mary 2019); `safety` covers the
 /// fixed-length sums (a few hundred terms at most) and the roundings an entry accumulates over T steps.
+/// R_b is the Float model's own rounding noise (`floatNoise`): roundings inside intermediate
+/// cancellations, such as the cosine's backward at W = 1, which neither S_b nor M_b bounds.
 /// The check cannot judge a block whose τ_b is ≥ 0.1 × its largest entry (`BlockJudgement`).
 public enum FloatAgreementCheck {
+    /// s, the safety factor of the bound (Proofs/float-precision.md, term 4).
     public static let safety = 10.0
+    /// Random draws of the data perturbation that measure S_b and R_b.
     public static let draws = 2
     /// Float's unit roundoff.
     public static let unitRoundoff = Double(Float.ulpOfOne) / 2
@@ -45,8 +49,13 @@ public enum FloatAgreementCheck {
         let dx = try single.backward(outputGradient: nil).map { Double($0) }
         let decisions = single.decisions
         let inputs = episode.inputs.map { Double($0) }, parameters = Array(single.parameters.values).map { Double($0) }
-        var observed = [[Double(result.loss)], result.outputs.map { Double($0) }]
-            + single.parameters.slices.map { Array(single.parameters.gradient($0.name)).map { Double($0) } } + [dx]
+        func blocks(_ loss: Float, _ outputs: [Float], _ dx: [Double]) -> [[Double]] {
+            [[Double(loss)], outputs.map { Double($0) }]
+                + single.parameters.slices.map { Array(single.parameters.gradient($0.name)).map { Double($0) } } + [dx]
+        }
+        var observed = blocks(result.loss, result.outputs, dx)
+        let noise = try floatNoise(single, episode: episode, memory: memory.map { Float($0) }, decisions: decisions,
+                                   observed: observed, seed: c.seed, blocks: blocks)
         if let perturbation {
             var flat = Array(observed.dropFirst(2).joined())
             var blocks: [(String, Range<Int>)] = [], offset = 0
@@ -101,8 +110,9 @@ public enum FloatAgreementCheck {
             judgement.begin(names[b])
             let scale = reference[b].reduce(0) { max($0, abs($1)) }
             let termScale = b < 2 ? scale : gradientScale
-            let tolerance = Tolerance(value: safety * (sensitivity[b] + sumLength * unitRoundoff * termScale),
+            let tolerance = Tolerance(value: safety * (sensitivity[b] + noise[b] + sumLength * unitRoundoff * termScale),
                                       source: "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
+                                          + "+ Float's own rounding noise \(format(noise[b])) "
                                           + "+ √\(c.model == .dam ? "N" : "K") x u_Float x \(b < 2 ? "max|\(names[b])|" : "max(max|any gradient|, Σ|dL/dy|)") \(format(termScale))) "
                                           + "(Proofs/float-precision.md)")
             var difference = 0.0
@@ -118,5 +128,34 @@ public enum FloatAgreementCheck {
                            compared: tracker.compared, normwiseRelativeError: normwise,
                            cannotJudge: judgement.reason(compared: tracker.compared, total: tracker.compared),
                            detectionFloors: judgement.floors)
+    }
+
+    /// R_b, the Float model's own rounding noise per block (Proofs/float-precision.md, term 3): the
+    /// largest change of any entry of b between the Float run at the point and Float runs at the point
+    /// with every datum (parameters, inputs, M_0) moved one ulp up or down at random, over `draws`
+    /// draws, all replaying the point's decisions. It sees the roundings inside intermediate
+    /// cancellations (a cosine's two gradient terms, which cancel exactly when W = 1) that neither the
+    /// Double model's data sensitivity S_b nor the read-sum term bounds. A fault of the Float path that
+    /// is a fixed function of the data moves every run alike, so it cancels from R_b.
+    static func floatNoise(_ model: any MemoryModel<Float>, episode: Episode<Float>, memory: [Float],
+                           decisions: RecordedDecisions, observed: [[Double]], seed: UInt64,
+                           blocks: (Float, [Float], [Double]) -> [[Double]]) throws -> [Double] {
+        var rng = SeededGenerator(seed: seed ^ 0x0F1D_A7A0_15E0)
+        func moved(_ v: [Float]) -> [Float] { v.map { Bool.random(using: &rng) ? $0.nextUp : $0.nextDown } }
+        let parameters = Array(model.parameters.values)
+        var noise = observed.map { _ in 0.0 }
+        for _ in 0..<draws {
+            let p = moved(parameters)
+            for i in p.indices { model.parameters.values[i] = p[i] }
+            DecisionAudit.start(model, memory: moved(memory))
+            let e = try Episode<Float>(configuration: model.configuration, inputs: moved(episode.inputs),
+                                       targets: episode.targets, mask: episode.mask)
+            let r = try model.forward(e, mode: .training, replay: decisions)
+            let dx = try model.backward(outputGradient: nil).map { Double($0) }
+            for (b, block) in blocks(r.loss, r.outputs, dx).enumerated() {
+                noise[b] = max(noise[b], zip(block, observed[b]).reduce(0) { max($0, abs($1.0 - $1.1)) })
+            }
+        }
+        return noise
     }
 }
