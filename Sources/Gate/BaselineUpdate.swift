@@ -45,7 +45,10 @@ extension GateRun {
         for i in b.ratios.indices {
             guard let v = value(.ratio, b.ratios[i].name)?.value else { continue }
             b.ratios[i].lastMeasured = (v * 1000).rounded() / 1000
-            if let k = b.ratios[i].thresholdFactor { b.ratios[i].threshold = ((v * k) * 1000).rounded() / 1000 }
+            if let k = b.ratios[i].thresholdFactor {
+                let factor = b.ratios[i].betweenRunSpread.map { 1 + TimingRule.betweenRunTolerance(spread: $0) } ?? k
+                b.ratios[i].threshold = ((v * factor) * 1000).rounded() / 1000
+            }
         }
         for i in b.stepTimes.indices {
             guard let o = value(.stepTime, b.stepTimes[i].name), let spread = o.detail?["spread"],

@@ -24,9 +24,10 @@ final class Calibration {
         y = Array(repeating: 0, count: n)
     }
 
-    /// Seconds of one run of the workload (gemv part and scalar part together).
+    /// CPU seconds of this thread for one run of the workload (gemv part and scalar part together);
+    /// CPU time, like the segments it normalises (`Instance.timedSegment`).
     func time() -> Double {
-        let start = Clock.monotonic()
+        let start = Clock.threadCPU()
         let n = Self.gemvSize
         for _ in 0..<Self.gemvRepeats {
             matrix.withUnsafeBufferPointer { a in
@@ -45,6 +46,6 @@ final class Calibration {
             sum &+= state
         }
         sink &+= sum
-        return Clock.monotonic() - start
+        return Clock.threadCPU() - start
     }
 }

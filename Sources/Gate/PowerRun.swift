@@ -36,10 +36,28 @@ public struct PowerRow: Sendable {
     public let firing: [String: Int]
     /// For step-time checks: the median measured change vs baseline over the runs (the injection's size).
     public let medianSlowdown: Double?
+    /// For a timing injection: per step-time point, the median over its runs of the injected/clean
+    /// step-time ratio measured in one process, rounds alternating injected and clean (`pairedEffect`).
+    public var pairedRatios: [String: Double] = [:]
+}
+
+/// A timing check's figure over the clean passes: the between-run spread its rule needs.
+public struct TimingSpread: Sendable {
+    public let name: String
+    /// The run's estimate in each clean pass, divided by the baseline's figure (1 = the baseline).
+    public let relative: [Double]
+    /// s_b: the standard deviation of ln(estimate) over the passes (nil with fewer than 2).
+    public var spread: Double? {
+        guard relative.count >= 2 else { return nil }
+        let logs = relative.map { log($0) }, mean = logs.reduce(0, +) / Double(logs.count)
+        return (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot()
+    }
 }
 
 public struct PowerReport: Sendable {
     public let rows: [PowerRow]
+    /// The timing checks' figures over the clean passes.
+    public var cleanTiming: [TimingSpread] = []
     public let seconds: Double
     public let quick: Bool
     public let machine: GateMachine
@@ -64,7 +82,11 @@ public struct PowerReport: Sendable {
             let caughtLabel = row.injection == nil ? "\(row.failed) false alarms" : "\(row.failed)"
             let rate = String(format: "%.0f%%", 100 * Double(row.failed) / Double(max(row.runs, 1)))
             let firing = row.firing.sorted { $0.value > $1.value }.prefix(4).map { "\($0.key) (\($0.value))" }.joined(separator: "; ")
-            let slow = row.medianSlowdown.map { String(format: "%+.1f%%", $0 * 100) } ?? "–"
+            var slow = row.medianSlowdown.map { String(format: "%+.1f%%", $0 * 100) } ?? "–"
+            if !row.pairedRatios.isEmpty {
+                slow += "; injected/clean in one run: " + row.pairedRatios.sorted { $0.key < $1.key }
+                    .map { "\($0.key) ×\(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+            }
             md += "| \(name) | \(row.runs) | \(caughtLabel) | \(rate) | \(firing.isEmpty ? "–" : firing) | \(slow) |\n"
         }
         md += """
@@ -74,7 +96,45 @@ public struct PowerReport: Sendable {
             over the runs, of the largest normalised step-time change against the baseline.
 
             """
+        if !cleanTiming.isEmpty {
+            md += """
+
+                ## Between-run spread of the timing checks (clean passes)
+
+                Each clean pass's estimate over the baseline's figure; s_b is the standard deviation of its \
+                logarithm over the passes, and the tolerance the rule derives from it is 3.09 × √2 × s_b \
+                (`TimingRule.betweenRunTolerance`, Proofs/gate-timing.md). `gate --power --record-spread` \
+                writes s_b into the baseline.
+
+                | check | passes | min | median | max | s_b | derived tolerance |
+                |---|---|---|---|---|---|---|
+
+                """
+            for t in cleanTiming {
+                let pct = { (v: Double) in String(format: "%+.1f%%", (v - 1) * 100) }
+                let sb = t.spread.map { String(format: "%.1f%%", $0 * 100) } ?? "–"
+                let tol = t.spread.map { String(format: "%.1f%%", TimingRule.betweenRunTolerance(spread: $0) * 100) } ?? "–"
+                md += "| \(t.name) | \(t.relative.count) | \(pct(t.relative.min() ?? 1)) | \(pct(Bootstrap.median(t.relative))) "
+                    + "| \(pct(t.relative.max() ?? 1)) | \(sb) | \(tol) |\n"
+            }
+        }
         return md
+    }
+
+    /// The baseline with every timing check's between-run spread set from the clean passes (and a
+    /// growth ratio's threshold re-derived from it).
+    public func recordingSpreads(in baseline: Baseline) -> Baseline {
+        var b = baseline
+        func spread(_ name: String) -> Double? {
+            cleanTiming.first { $0.name == name }?.spread.map { ($0 * 10_000).rounded(.up) / 10_000 }
+        }
+        for i in b.stepTimes.indices { if let s = spread(b.stepTimes[i].name) { b.stepTimes[i].betweenRunSpread = s } }
+        for i in b.ratios.indices where b.ratios[i].thresholdFactor != nil {
+            guard let s = spread(b.ratios[i].name), let last = b.ratios[i].lastMeasured else { continue }
+            b.ratios[i].betweenRunSpread = s
+            b.ratios[i].threshold = ((last * (1 + TimingRule.betweenRunTolerance(spread: s))) * 1000).rounded() / 1000
+        }
+        return b
     }
 }
 
@@ -82,7 +142,7 @@ extension GateRunner {
     /// Runs the power plan. - Throws: measurement errors.
     public func power(_ plan: PowerPlan) throws -> PowerReport {
         let start = Clock.monotonic()
-        var rows: [PowerRow] = []
+        var rows: [PowerRow] = [], cleanValues: [String: [Double]] = [:]
         let base = options
         var repetition: UInt64 = 0
         func pass(_ injection: Injection?) throws -> GateRun {
@@ -97,11 +157,15 @@ extension GateRunner {
             ($0, $0 == .performance(.controllerSlowdown) ? plan.slowdownRepetitions : plan.repetitions)
         }
         for (injection, runs) in stages {
-            var failed = 0, firing: [String: Int] = [:], slowdowns: [Double] = []
+            var failed = 0, firing: [String: Int] = [:], slowdowns: [Double] = [], paired: [String: [Double]] = [:]
             for r in 0..<runs {
                 base.progress("power: \(injection?.rawValue ?? "clean") \(r + 1)/\(runs)")
+                if injection == .performance(.controllerSlowdown) && base.timing {
+                    for (name, ratio) in try pairedEffect(of: injection!) { paired[name, default: []].append(ratio) }
+                }
                 let run = try pass(injection)
                 if !run.passed { failed += 1 }
+                if injection == nil { for (name, v) in timingRelatives(run) { cleanValues[name, default: []].append(v) } }
                 for o in run.regressions + (run.allowSkipped ? [] : run.skipped) { firing[o.name, default: 0] += 1 }
                 let changes = run.outcomes.filter { $0.kind == .stepTime }.compactMap { o -> Double? in
                     guard let v = o.value, let b = baseline.stepTimes.first(where: { $0.name == o.name }), b.normalised > 0 else { return nil }
@@ -109,11 +173,53 @@ extension GateRunner {
                 }
                 if let m = changes.max() { slowdowns.append(m) }
             }
-            rows.append(PowerRow(injection: injection, runs: runs, failed: failed, firing: firing,
-                                 medianSlowdown: slowdowns.isEmpty ? nil : Bootstrap.median(slowdowns)))
+            var row = PowerRow(injection: injection, runs: runs, failed: failed, firing: firing,
+                               medianSlowdown: slowdowns.isEmpty ? nil : Bootstrap.median(slowdowns))
+            row.pairedRatios = paired.mapValues { Bootstrap.median($0) }
+            rows.append(row)
         }
         inject(base.injection)
         options = base
-        return PowerReport(rows: rows, seconds: Clock.monotonic() - start, quick: base.quick, machine: .current())
+        var report = PowerReport(rows: rows, seconds: Clock.monotonic() - start, quick: base.quick, machine: .current())
+        report.cleanTiming = cleanValues.sorted { $0.key < $1.key }.map { TimingSpread(name: $0.key, relative: $0.value) }
+        return report
+    }
+
+    /// Each timing check's estimate in this run over the baseline's figure.
+    func timingRelatives(_ run: GateRun) -> [(String, Double)] {
+        run.outcomes.compactMap { o in
+            guard let v = o.value else { return nil }
+            switch o.kind {
+            case .stepTime:
+                guard let b = baseline.stepTimes.first(where: { $0.name == o.name }), b.normalised > 0 else { return nil }
+                return (o.name, v / b.normalised)
+            case .ratio:
+                guard let b = baseline.ratios.first(where: { $0.name == o.name }), let last = b.lastMeasured, last > 0 else { return nil }
+                return (o.name, v / last)
+            default: return nil
+            }
+        }
+    }
+}
+
+extension GateRunner {
+    /// The size of a timing injection, measured in this process: for every step-time point of the
+    /// baseline, `rounds` rounds each timing one clean and one injected segment back to back; the
+    /// median of the paired ratios injected/clean (CPU time per step). The machine's speed cancels from each pair.
+    func pairedEffect(of injection: Injection, rounds: Int = 5) throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for s in baseline.stepTimes {
+            let instance = try pool.instance(s.point.model, s.point.size)
+            var ratios: [Double] = []
+            for _ in 0..<rounds {
+                instance.inject(nil)
+                let clean = try instance.timedSegment().seconds
+                instance.inject(injection)
+                ratios.append(try instance.timedSegment().seconds / clean)
+            }
+            instance.inject(pool.injection)
+            result[s.name] = Bootstrap.median(ratios)
+        }
+        return result
     }
 }

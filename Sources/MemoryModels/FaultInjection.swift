@@ -53,8 +53,10 @@ public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
     /// Find the R least recently used rows by walking the whole ring (O(N) per step, counted in
     /// `StepWork.lruRows`) instead of reading its head.
     case linearLRUSearch = "linear-lru-search"
-    /// Run the controller's forward (LSTM and interface) a second time every step, into scratch:
-    /// the controller costs about 30% more (forward ≈ a third of its forward + backward).
+    /// Run the controller's forward (LSTM and interface) `controllerSlowdownRepeats` more times every
+    /// step, into scratch: a fixed amount of extra work in code every model shares, which makes
+    /// SAM's training step at the gate's sizes at least 30% slower (the gate's power run measures the
+    /// injected/clean step-time ratio within one process and prints it).
     case controllerSlowdown = "controller-slowdown"
     /// The exact index sorts all N similarities per query instead of keeping the best K
     /// (`ExactIndex.injectedFullSort`); applies to an exact index only.
@@ -62,4 +64,11 @@ public enum PerformanceFault: String, Codable, Sendable, CaseIterable {
     /// `reset()` re-initialises everything (M_0 refilled, index rebuilt, new ring): O(N log N) per
     /// episode instead of O(rows touched), as before Proofs/episode-reset.md.
     case fullReset = "full-reset"
+}
+
+extension PerformanceFault {
+    /// Extra controller forwards per step under `controllerSlowdown`. One extra forward (the old
+    /// injection) measured +0.4% on the gate's step times: the controller (H = 100) is a small part of
+    /// a SAM step, so the extra work is repeated until it is a real slowdown of the step.
+    public static let controllerSlowdownRepeats = 8
 }

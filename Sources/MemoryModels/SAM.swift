@@ -218,9 +218,11 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             episode.inputs.withUnsafeBufferPointer { x in
                 controller.beginStep(p, record: record, input: x.baseAddress! + t * c.inputSize,
                                      h: state.h, cell: state.cell, read: state.read)
-                if performanceFault == .controllerSlowdown && recording {   // the same work again, into scratch
-                    controller.beginStep(p, record: scratchRecord, input: x.baseAddress! + t * c.inputSize,
-                                         h: state.h, cell: state.cell, read: state.read)
+                if performanceFault == .controllerSlowdown {   // the same work again, into scratch
+                    for _ in 0..<PerformanceFault.controllerSlowdownRepeats {
+                        controller.beginStep(p, record: scratchRecord, input: x.baseAddress! + t * c.inputSize,
+                                             h: state.h, cell: state.cell, read: state.read)
+                    }
                 }
             }
             let workBefore = work

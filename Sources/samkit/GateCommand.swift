@@ -46,6 +46,8 @@ struct GateCommand: ParsableCommand {
     @Option(help: "With --power: clean runs counting false alarms.") var cleanPasses = 20
     @Option(help: "With --power: the injections to measure, comma-separated (default all).") var injections: String?
     @Option(help: "With --power: where the power report goes.") var powerReport = "reports/gate-power.md"
+    @Flag(help: "With --power: write each timing check's between-run spread, measured over the clean passes (at least 2), into --baseline; the timing rule derives its tolerance from it (Proofs/gate-timing.md).")
+    var recordSpread = false
     @Option(help: "Test-only: inject a regression into every model the gate builds (\(Injection.allCases.map(\.rawValue).joined(separator: ", "))).")
     var inject: String?
     @Option(help: "Only the checks whose name contains one of these comma-separated texts.") var only: String?
@@ -132,6 +134,10 @@ struct GateCommand: ParsableCommand {
             throw usage(.option(name: "slowdown-repetitions", value: "\(slowdownRepetitions)", valid: "1...1000"))
         }
         if !(0...1000).contains(cleanPasses) { throw usage(.option(name: "clean-passes", value: "\(cleanPasses)", valid: "0...1000")) }
+        if recordSpread && (!power || cleanPasses < 2) {
+            throw usage(.option(name: "record-spread", value: "with \(power ? "--clean-passes \(cleanPasses)" : "no --power")",
+                                valid: "with --power and --clean-passes 2 or more"))
+        }
     }
 
     private func runPower(_ runner: GateRunner, progress: ProgressLine) throws {
@@ -151,6 +157,10 @@ struct GateCommand: ParsableCommand {
         let md = report.markdown()
         print(md)
         try write(Data(md.utf8), to: powerReport, option: "power-report")
+        if recordSpread {
+            let updated = report.recordingSpreads(in: runner.baseline)
+            try write(try updated.encoded(), to: baseline, option: "baseline")
+        }
         if !report.meets(catchFraction: 0.95, slowdownFraction: 0.9) { throw ExitCode(1) }
     }
 

@@ -118,6 +118,29 @@ struct UpdateTests {
         #expect(TimingRule.tolerance(spread: 0, rounds: 9) == TimingRule.floor)
     }
 
+    /// Proofs/gate-timing.md: tolerance = 3.09 × √2 × s_b; the power run's clean passes give s_b, and
+    /// recording it re-derives a growth ratio's threshold from its last measurement.
+    @Test func betweenRunToleranceIsThreeStandardErrorsOfADifference() throws {
+        #expect(abs(TimingRule.betweenRunTolerance(spread: 0.05) - 3.09 * 2.0.squareRoot() * 0.05) < 1e-12)
+        let spread = TimingSpread(name: "x", relative: [1, 1.1, 0.9])
+        let logs = [0, log(1.1), log(0.9)], mean = logs.reduce(0, +) / 3
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 2).squareRoot()
+        #expect(abs(spread.spread! - sd) < 1e-12)
+        #expect(TimingSpread(name: "x", relative: [1.2]).spread == nil)
+        let b = try Baseline.load(path: baselinePath)
+        let growth = b.ratios.first { $0.thresholdFactor != nil }!
+        let step = b.stepTimes[0]
+        var report = PowerReport(rows: [], seconds: 0, quick: true, machine: .current())
+        report.cleanTiming = [TimingSpread(name: growth.name, relative: [1, 1.1, 0.9]),
+                              TimingSpread(name: step.name, relative: [1, 1.02, 0.98])]
+        let recorded = report.recordingSpreads(in: b)
+        let r = recorded.ratios.first { $0.name == growth.name }!
+        #expect(r.betweenRunSpread! >= sd && r.betweenRunSpread! < sd + 1e-4)
+        #expect(abs(r.threshold - growth.lastMeasured! * (1 + TimingRule.betweenRunTolerance(spread: r.betweenRunSpread!))) < 1e-3)
+        #expect(recorded.stepTimes[0].betweenRunSpread != nil && recorded.stepTimes[1].betweenRunSpread == nil)
+        #expect(report.markdown().contains("Between-run spread"))
+    }
+
     @Test func skippedIsAFailureUnlessAllowed() {
         let skipped = [outcome(.counter, "c", .skipped, 0)]
         #expect(gateRun(skipped).exitCode == 1)
