@@ -1,5 +1,9 @@
 import Foundation
+import MemoryModels
+import NearestNeighbours
+import OutputFiles
 import Profiling
+import Verification
 
 /// The machine a baseline was measured on. A run on another machine says so, and its timings are
 /// judged only through the calibration-normalised rule (`StepTimeCheck`) and in-run ratios.
@@ -63,10 +67,14 @@ public struct Baseline: Codable, Sendable, Equatable {
         return try decode(data, path: path)
     }
 
+    /// The enumerations a baseline holds, for naming the valid values of a bad one.
+    static let acceptedValues = InputErrorText.accepted(ProfiledModel.self, GateMetric.self, CheckKind.self, ModelKind.self,
+                                                        IndexKind.self, CaseRanges.MemoryChoice.self, LossKind.self)
+
     public static func decode(_ data: Data, path: String = "baseline") throws -> Baseline {
         let b: Baseline
         do { b = try JSONDecoder().decode(Baseline.self, from: data) } catch let e as DecodingError {
-            throw GateError.describe(e, path: path)
+            throw GateError.describe(e, path: path, input: data)
         } catch {
             throw GateError.baseline(path: path, field: "(file)", problem: "\(error)")
         }

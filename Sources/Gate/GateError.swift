@@ -11,7 +11,8 @@ public enum GateError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .baseline(path, field, problem): "baseline \(path): field \(field): \(problem)"
+        case let .baseline(path, field, problem):   // a decoding problem starts " = value: ..." or " is ..."
+            "baseline \(path): field \(field)" + (problem.hasPrefix(" ") ? problem : ": \(problem)")
         case let .option(name, value, valid): "--\(name) \(value) is not valid (valid: \(valid))"
         case let .measurement(text): "measurement failed: \(text)"
         case let .refused(checks):
@@ -20,28 +21,11 @@ public enum GateError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    static func describe(_ e: DecodingError, path: String) -> GateError {
-        func field(_ codingPath: [any CodingKey]) -> String {
-            var text = ""
-            for key in codingPath {
-                if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
-            }
-            return text.isEmpty ? "(top level)" : text
-        }
-        switch e {
-        case let .keyNotFound(key, context):
-            let parent = field(context.codingPath)
-            return .baseline(path: path, field: parent == "(top level)" ? key.stringValue : "\(parent).\(key.stringValue)",
-                             problem: "missing")
-        case let .typeMismatch(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "wrong type, expected \(InputErrorText.kind(type))")
-        case let .valueNotFound(type, context):
-            return .baseline(path: path, field: field(context.codingPath), problem: "null, expected \(InputErrorText.kind(type))")
-        case let .dataCorrupted(context):
-            return .baseline(path: path, field: field(context.codingPath), problem: InputErrorText.plain(context.debugDescription))
-        @unknown default:
-            return .baseline(path: path, field: "(file)", problem: "\(e)")
-        }
+    /// A baseline that does not decode, rendered by the one decoding-error text (`InputErrorText.parts`):
+    /// the field, the bad value and what is valid, with every enumeration's accepted values.
+    static func describe(_ e: DecodingError, path: String, input: Data? = nil) -> GateError {
+        let (field, problem) = InputErrorText.parts(e, input: input, accepted: Baseline.acceptedValues)
+        return .baseline(path: path, field: field ?? "(file)", problem: problem)
     }
 }
 

@@ -7,9 +7,28 @@ import Glibc
 /// dotted path), the bad value when the input is at hand, and what is valid; file errors name the
 /// path and the reason. No Foundation error domains, Swift type names or decoder dumps.
 public enum InputErrorText {
-    /// Describes `error`; `input` (the JSON that failed to decode), when given, supplies the bad value.
-    public static func describe(_ error: any Error, input: Data? = nil) -> String {
-        if let decoding = error as? DecodingError { return describe(decoding, input: input) }
+    /// The accepted raw values of the enumerations a file may hold, by type name: an unknown value is
+    /// then reported with the list of valid ones (`accepted(ModelKind.self, IndexKind.self)`).
+    public typealias Accepted = [String: [String]]
+
+    /// The `Accepted` table of some string enumerations.
+    public static func accepted(_ types: any (CaseIterable & RawRepresentable).Type...) -> Accepted {
+        var table: Accepted = [:]
+        for type in types { table[String(describing: type)] = rawValues(type) }
+        return table
+    }
+
+    private static func rawValues<T: CaseIterable & RawRepresentable>(_: T.Type) -> [String] {
+        T.allCases.map { "\($0.rawValue)" }
+    }
+
+    /// Describes `error`; `input` (the JSON that failed to decode), when given, supplies the bad value;
+    /// `accepted` lists the valid values of the enumerations the input may hold.
+    public static func describe(_ error: any Error, input: Data? = nil, accepted: Accepted = [:]) -> String {
+        if let decoding = error as? DecodingError {
+            let (field, problem) = parts(decoding, input: input, accepted: accepted)
+            return field.map { "field \($0)\(problem)" } ?? problem
+        }
         if let cocoa = error as? CocoaError { return describe(cocoa) }
         return "\(error)"
     }
@@ -23,26 +42,30 @@ public enum InputErrorText {
         return text.isEmpty ? "(top level)" : text
     }
 
-    static func describe(_ error: DecodingError, input: Data?) -> String {
+    /// A decoding error as the field it names (nil: the whole input) and the problem, which starts with
+    /// " = <value>" when the bad value is at hand, then ": ..." or " is ...". The one rendering of
+    /// decoding errors: `describe` joins the parts, and the gate's baseline errors use them as they are.
+    public static func parts(_ error: DecodingError, input: Data?, accepted: Accepted = [:]) -> (field: String?, problem: String) {
         switch error {
         case let .typeMismatch(type, context):
-            return "field \(field(context.codingPath))\(value(at: context.codingPath, in: input)): expected \(kind(type))"
+            return (field(context.codingPath), "\(value(at: context.codingPath, in: input)): expected \(kind(type))")
         case let .valueNotFound(type, context):
-            return "field \(field(context.codingPath)) is null: expected \(kind(type))"
+            return (field(context.codingPath), " is null: expected \(kind(type))")
         case let .keyNotFound(key, context):
-            return "field \(field(context.codingPath + [key])) is missing"
+            return (field(context.codingPath + [key]), " is missing")
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
                 // Foundation's decoder calls valid JSON holding a number too large for 64 bits "not valid JSON".
                 if let input, let (path, number) = hugeNumber(in: input) {
-                    return "field \(path) = \(number) is out of range (valid: a number within 64-bit integer range)"
+                    return (path, " = \(number) is out of range (valid: a number within 64-bit integer range)")
                 }
                 let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                return "not valid JSON" + (detail.map { ": \(plain($0))" } ?? "")
+                return (nil, "not valid JSON" + (detail.map { ": \(plain($0))" } ?? ""))
             }
-            return "field \(field(context.codingPath))\(value(at: context.codingPath, in: input)): \(plain(context.debugDescription))"
+            return (field(context.codingPath),
+                    "\(value(at: context.codingPath, in: input)): \(plain(context.debugDescription, accepted: accepted))")
         @unknown default:
-            return "cannot be decoded"
+            return (nil, "cannot be decoded")
         }
     }
 
@@ -118,9 +141,11 @@ public enum InputErrorText {
     /// A decoder's sentence without Swift type names ("Cannot initialize IndexKind from invalid String
     /// value x" → "'x' is not an accepted value"; "Parsed JSON number <n> does not fit in Int." → "n is
     /// out of the 64-bit integer range").
-    public static func plain(_ text: String) -> String {
+    public static func plain(_ text: String, accepted: Accepted = [:]) -> String {
         if let r = text.range(of: "from invalid "), let v = text.range(of: " value ", range: r.upperBound..<text.endIndex) {
-            return "'\(text[v.upperBound...])' is not an accepted value"
+            let type = text.range(of: "Cannot initialize ").map { String(text[$0.upperBound..<r.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            let valid = type.flatMap { t in accepted.first { t == $0.key || t.hasSuffix(".\($0.key)") || $0.key.hasSuffix(".\(t)") }?.value }
+            return "'\(text[v.upperBound...])' is not an accepted value" + (valid.map { " (valid: \($0.joined(separator: ", ")))" } ?? "")
         }
         if text.hasPrefix("Parsed JSON number <"), let end = text.firstIndex(of: ">") {
             let number = text[text.index(text.startIndex, offsetBy: 20)..<end]

@@ -5,10 +5,13 @@ import OutputFiles
 /// Everything measured for one model at one N, in one process. Per-step values are per segment
 /// of T steps divided by T; one replicate per timed segment.
 public struct SizeMeasurement: Codable, Sendable, Equatable {
+    /// The model measured.
     public let model: ProfiledModel
+    /// N.
     public let size: Int
     /// T, steps per segment.
     public let steps: Int
+    /// Untimed segments run before the timed ones.
     public let warmupSegments: Int
     /// Seconds to construct the model: M_0 fill plus the index build (the k-d forest at N = 2^20).
     /// Outside every timed step.
@@ -39,6 +42,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     /// segment arrays hold each process's kept segments in turn, equally many per process.
     public let processes: Int?
 
+    /// Processes whose medians the replicates are (1 in older files).
     public var processCount: Int { processes ?? 1 }
 
     /// The fit's replicates of a per-segment list: with one process, the segments themselves; with
@@ -60,6 +64,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     /// reached without enough clean segments, so the times carry other processes' load.
     public var isNoisy: Bool { busyFractions.contains { $0 < Driver.minimumBusyFraction } }
 
+    /// A measurement of `model` at N = `size`.
     public init(model: ProfiledModel, size: Int, steps: Int, warmupSegments: Int, setupSeconds: Double,
                 forwardSeconds: [Double], backwardSeconds: [Double], resetSeconds: [Double]? = nil, cpuSeconds: [Double],
                 recordBytesPerStep: [Double], peakResidentBytes: Int?, setupPeakResidentBytes: Int?, isolated: Bool,
@@ -109,8 +114,11 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
 
 /// A (model, N) that could not be measured, and why.
 public struct MeasurementFailure: Codable, Sendable, Equatable {
+    /// The model that failed.
     public let model: ProfiledModel
+    /// N.
     public let size: Int
+    /// Why (the worker's error).
     public let reason: String
 }
 
@@ -118,15 +126,20 @@ public struct MeasurementFailure: Codable, Sendable, Equatable {
 public struct MeasurementSet: Codable, Sendable, Equatable {
     /// Format version of this file: 2 adds `processes` (replicates from separate processes).
     public var formatVersion = 2
+    /// The sweep that was run.
     public let plan: SweepPlan
+    /// The machine and build it ran on.
     public let machine: MachineInfo
+    /// Every (model, N) measured.
     public let measurements: [SizeMeasurement]
+    /// Every (model, N) that could not be measured.
     public let failures: [MeasurementFailure]
     /// Wall seconds the whole sweep took.
     public let sweepSeconds: Double
     /// The machine's quiet before the sweep (nil in format 1, or when not run).
     public var quietCheck: QuietCheck?
 
+    /// A measurement file's contents.
     public init(plan: SweepPlan, machine: MachineInfo, measurements: [SizeMeasurement],
                 failures: [MeasurementFailure], sweepSeconds: Double, quietCheck: QuietCheck? = nil) {
         self.quietCheck = quietCheck
@@ -137,10 +150,13 @@ public struct MeasurementSet: Codable, Sendable, Equatable {
         self.sweepSeconds = sweepSeconds
     }
 
+    /// The measurements of `model`, ascending in N.
     public func measurements(of model: ProfiledModel) -> [SizeMeasurement] {
         measurements.filter { $0.model == model }.sorted { $0.size < $1.size }
     }
 
+    /// Reads and validates a measurements file.
+    /// - Throws: `ProfilingError` naming the file and the field.
     public static func load(from url: URL) throws(ProfilingError) -> MeasurementSet {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -148,12 +164,13 @@ public struct MeasurementSet: Codable, Sendable, Equatable {
         }
         let set: MeasurementSet
         do { set = try JSONCoding.decoder.decode(MeasurementSet.self, from: data) } catch {
-            throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file: \(InputErrorText.describe(error, input: data))")
+            throw .unreadableMeasurements(path: url.path, reason: "not a samkit measurements file: \(InputErrorText.describe(error, input: data, accepted: InputErrorText.accepted(ProfiledModel.self, Metric.self)))")
         }
         try set.validate()
         return set
     }
 
+    /// The file as JSON.
     public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }
 }
 

@@ -12,22 +12,33 @@ import MemoryModels
 public struct CaseCheck: Sendable {
     /// One compared field: max |file − recomputed| and the norm-wise relative difference.
     public struct Field: Sendable {
+        /// The field's name (`loss`, `outputs`, `gradients.NAME`, `inputGradient`).
         public let name: String
+        /// max |file − recomputed| over the field.
         public let maxAbsoluteDifference: Double
+        /// max |file − recomputed| / max |value| over the field (0 when all are 0).
         public let relativeDifference: Double
+        /// Every number bit-identical.
         public let exact: Bool
     }
+    /// The case file checked.
     public let file: String
+    /// Every compared field.
     public let fields: [Field]
     /// Decisions of the case that differ from the ones recomputed from its own memory (`DecisionAudit`).
     public let decisionMismatches: [DecisionAudit.Mismatch]
     /// Allowed differences (an approximate index's choice of rows).
     public let decisionNotes: [String]
+    /// The norm-wise relative difference below which a field agrees.
     public static let relativeTolerance = 1e-9
 
+    /// Every number bit-identical and every decision recomputed.
     public var exact: Bool { decisionMismatches.isEmpty && fields.allSatisfy(\.exact) }
+    /// Every field within `relativeTolerance` and every decision recomputed.
     public var agrees: Bool { decisionMismatches.isEmpty && fields.allSatisfy { $0.relativeDifference <= Self.relativeTolerance } }
 
+    /// Reads, validates and recomputes the case file at `path` (a file or DIR/case.json).
+    /// - Throws: `CaseFileError` naming the field for a malformed file, or one whose values make the model overflow.
     public static func run(path: String) throws -> CaseCheck {
         let file = try CaseFile.read(path: path)
         let c = file.configuration
@@ -47,6 +58,9 @@ public struct CaseCheck: Sendable {
         DecisionAudit.start(model, memory: file.initialMemory.values)
         let result = try model.forward(episode, mode: .training, replay: recorded)
         let dx = try model.backward(outputGradient: nil)
+        if let bad = NonFiniteScan.first(model, forward: result, inputGradient: dx, subject: "the case file") {
+            throw CaseFileError(field: "parameters/inputs/initialMemory", problem: "\(bad) (values this large overflow the model)")
+        }
         var fields = [compare("loss", [file.loss], [result.loss]), compare("outputs", file.outputs.values, result.outputs)]
         for s in model.parameters.slices {
             fields.append(compare("gradients.\(s.name)", file.gradients[s.name]!.values, Array(model.parameters.gradient(s.name))))

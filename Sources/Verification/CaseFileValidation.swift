@@ -1,11 +1,15 @@
 import Foundation
 import MemoryModels
+import NearestNeighbours
 import OutputFiles
 
 /// A malformed or inconsistent case file; the message names the field.
 public struct CaseFileError: Error, CustomStringConvertible {
+    /// The field at fault, as a JSON path (`configuration.hidden`) or the file.
     public let field: String
+    /// What is wrong with it, with the bad value and what is valid.
     public let problem: String
+    /// "case file: FIELD: PROBLEM".
     public var description: String { "case file: \(field): \(problem)" }
 }
 
@@ -20,7 +24,7 @@ extension CaseFile {
         }
         let decoded: CaseFile
         do { decoded = try JSONDecoder().decode(CaseFile.self, from: data) } catch let error as DecodingError {
-            throw CaseFileError(field: file, problem: InputErrorText.describe(error, input: data))
+            throw CaseFileError(field: file, problem: InputErrorText.describe(error, input: data, accepted: InputErrorText.accepted(ModelKind.self, IndexKind.self, LossKind.self)))
         } catch let error as ConfigurationError {
             throw CaseFileError(field: "configuration", problem: error.description)
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import MemoryModels
+import Profiling
 
 /// Refuses work whose estimated memory does not fit the machine, before anything is allocated.
 enum MemoryBudget {
@@ -29,6 +30,18 @@ enum MemoryBudget {
     /// The estimated bytes of one model of configuration `c` over `steps` steps.
     static func estimate(_ c: ModelConfiguration, dense: Bool, scalarBytes: Int, steps: Int, parameterCopies: Int = 2) -> Int? {
         c.footprint(dense: dense).bytes(scalarBytes: scalarBytes, steps: steps, parameterCopies: parameterCopies)
+    }
+
+    /// Refuses a sweep (`profile`, `report`) when one of its (model, N) points does not fit: each runs
+    /// alone in its own worker process, so every single model must fit, not their sum.
+    static func check(_ plan: SweepPlan, command: String) throws {
+        for model in plan.models {
+            for n in plan.sizes[model] ?? [] {
+                let c = try plan.shape.configuration(for: model, memoryWords: n)
+                try check(estimate(c, dense: model == .dam, scalarBytes: MemoryLayout<Float>.size, steps: plan.steps),
+                          what: "\(command) --models \(model.rawValue) --sizes \(n) --steps \(plan.steps)")
+            }
+        }
     }
 
     /// "1.5 GiB".

@@ -66,6 +66,7 @@ struct ProfileCommand: ParsableCommand {
         do {
             plan = try self.plan()
             try OutputPath.check(out, option: "--out", as: .folder)
+            try MemoryBudget.check(plan, command: "profile")
         } catch { fail("profile", error) }
         let folder = URL(fileURLWithPath: out)
         TerminationCleanup.shared.install()

@@ -73,6 +73,7 @@ struct ReportCommand: ParsableCommand {
             plan = try SweepPlan(sizes: bySize, steps: steps ?? preset.steps, repeats: repeats ?? preset.repeats,
                                  warmup: warmup ?? preset.warmup, processes: processes ?? preset.processCount, shape: preset.shape)
             try OutputPath.check(out, option: "--out", as: .folder)
+            try MemoryBudget.check(plan, command: "report")
             TerminationCleanup.shared.install()
             transaction = try ReportTransaction(target: URL(fileURLWithPath: out))
         } catch { fail("report", error) }

@@ -18,7 +18,9 @@ struct VerifyCommand: ParsableCommand {
             structural (backward twice, zero upstream gradient, memory restored, finite), all. \
             A check that cannot judge (its tolerance not small against what it checks, a finite difference that \
             is mostly rounding, more than 25% of coordinates kinked, nothing compared) says so and is not a pass: \
-            it exits 1 like a failed check. \
+            it exits 1 like a failed check. A non-finite loss, output or gradient stops the run with a named error \
+            (quantity, step, case): exit 1 for a generated case (the model failed on valid input), exit 2 for a \
+            --check-case file whose values make the model overflow (a bad input). \
             \(ExitConvention.help)
             """)
 
@@ -86,6 +88,11 @@ struct VerifyCommand: ParsableCommand {
                 let pairOnly: Set<CheckKind> = [.denseEquivalence, .maskedEquivalence]
                 let checks = model == .dam && o.models.contains(.sam) ? o.checks.filter { !pairOnly.contains($0) }
                     : o.checks
+                if let bad = try NonFiniteScan.first(c) {   // a valid case the model cannot compute: a failure, exit 1
+                    progress.finish()
+                    FileHandle.standardError.write(Data("samkit verify: \(bad)\n".utf8))
+                    throw ExitCode(1)
+                }
                 let found = Verifier.run(c, checks: checks, settings: settings)
                 results += found
                 done += 1

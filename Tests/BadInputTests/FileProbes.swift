@@ -43,6 +43,12 @@ enum FileProbes {
             caseFile(["steps"], -1, field: "steps"),
             caseFile(["model"], "foo", field: "model", owner: "issue-10"),
             caseFile(["parameters"], "x", field: "parameters", owner: "issue-10"),
+            // An unknown enumeration value lists the valid ones (issue 13, item 6).
+            caseFile(["configuration", "index"], "hnsw?", field: "valid: exact, kdtree, lsh", owner: "issue-10"),
+            caseFile(["model"], "rnn", field: "valid: sam, dam", owner: "issue-10"),
+            // Values this large overflow the model: a named non-finite error, exit 2 (issue 13, item 5).
+            // (The fixture's loss is mean squared error: an output of 1e300 squares to inf.)
+            caseFile(["parameters", "output.b", "values", 0], 1e300, field: "non-finite value"),
             raw("case file", ["verify", "--check-case", "c.json"], "c.json", "{", field: "c.json", owner: "issue-10"),
             raw("case file", ["verify", "--check-case", "c.json"], "c.json", "", field: "c.json", owner: "issue-10"),
             raw("case file", ["verify", "--check-case", "c.json"], "c.json", "[1, 2]", field: "c.json", owner: "issue-10"),
@@ -57,6 +63,7 @@ enum FileProbes {
             measurements(m0 + ["model"], "foo", field: "model"),
             measurements(m0 + ["forwardSeconds"], [0.001], field: "forwardSeconds"),
             measurements(["formatVersion"], 99, field: "formatVersion"),
+            measurements(m0 + ["model"], "sam-hnsw", field: "valid: dam, sam-exact, sam-kdtree, sam-lsh"),
             measurements(["measurements"], "x", field: "measurements"),
             measurements(["plan"], nil, field: "plan"),
             raw("measurements", ["fit", "m.json", "--out", "out"], "m.json", "{", field: "m.json", owner: "issue-11"),
@@ -68,6 +75,7 @@ enum FileProbes {
             baseline(["counters", 0, "tolerance"], -1, field: "tolerance"),
             baseline(["counters", 0, "model"], "foo", field: "model"),
             baseline(["ratios", 0, "threshold"], 0, field: "threshold"),
+            baseline(["counters", 0, "metric"], "seconds", field: "valid: "),
             baseline(["timing", "repeats"], 0, field: "repeats"),
             baseline(["version"], 99, field: "version"),
             baseline(["format"], "other", field: "format"),

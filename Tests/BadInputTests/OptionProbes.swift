@@ -98,6 +98,9 @@ enum OptionProbes {
         o("report --out file --quick", "--out", files: ["file": [1]]),
         o("report --models foo", "foo"),
         o("report --timeout 0", "timeout"),
+        // A sweep whose largest model cannot fit is refused before any work (DAM keeps T copies of 2 GiB).
+        o("profile --models dam --sizes 2^21,2^22,2^23,2^24 --steps 1000", "needs an estimated"),
+        o("report --models dam --sizes 2^21,2^22,2^23,2^24 --steps 1000", "needs an estimated"),
         // samkit fit and gate options
         o("fit nothing.json", "nothing.json", owner: "issue-11"),
         o("fit m.json --out file", "--out", files: ["file": [1], "m.json": Array("{}".utf8)]),

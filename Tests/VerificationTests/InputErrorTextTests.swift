@@ -7,14 +7,19 @@ import Testing
 /// valid; no Swift type names, Foundation domains or decoder dumps (README "Exit codes").
 @Suite struct InputErrorTextTests {
     struct Inner: Decodable { let hidden: Int; let index: IndexKindProbe }
-    enum IndexKindProbe: String, Decodable { case exact, kdtree }
+    enum IndexKindProbe: String, Decodable, CaseIterable { case exact, kdtree }
     struct Outer: Decodable { let configuration: Inner; let steps: [Double] }
 
     func message(_ json: String) -> String {
         let data = Data(json.utf8)
         do { _ = try JSONDecoder().decode(Outer.self, from: data); return "decoded" } catch {
-            return InputErrorText.describe(error, input: data)
+            return InputErrorText.describe(error, input: data, accepted: InputErrorText.accepted(IndexKindProbe.self))
         }
+    }
+
+    @Test func anUnknownEnumerationValueListsTheValidOnes() {
+        let text = message(#"{"configuration": {"hidden": 3, "index": "foo"}, "steps": []}"#)
+        #expect(text.contains("'foo' is not an accepted value (valid: exact, kdtree)"), "\(text)")
     }
 
     static let forbidden = ["Swift.", "Int", "Dictionary<", "Expected to decode", "Cannot initialize", "NSCocoaErrorDomain",
