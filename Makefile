@@ -33,6 +33,7 @@ build: deps
 	$(SWIFT) build
 
 test: deps
+	scripts/undocumented-public.sh Verification Profiling
 	$(SWIFT) test
 
 release: deps

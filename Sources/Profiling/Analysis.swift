@@ -3,10 +3,13 @@ import Foundation
 
 /// The fit of one model × metric: the GSL analysis, or why there is none.
 public struct SeriesFit: Codable, Sendable, Equatable {
+    /// The model measured.
     public let model: ProfiledModel
+    /// The metric fitted.
     public let metric: Metric
     /// Sizes measured for this series (ascending).
     public let sizes: [Int]
+    /// The fitted classes and the chosen one (nil: see `error`).
     public let analysis: ComplexityAnalysis?
     /// Why there is no analysis (too few sizes, a failed fit).
     public let error: String?
@@ -18,7 +21,9 @@ public struct SeriesFit: Codable, Sendable, Equatable {
 
 /// A claim of Proofs/complexity-claims.md checked against a fit: one class, as the theory states it.
 public struct ClaimCheck: Codable, Sendable, Equatable {
+    /// The model the claim is about.
     public let model: ProfiledModel
+    /// The metric the claim is about.
     public let metric: Metric
     /// The claim's proof in Proofs/complexity-claims.md, e.g. "D1".
     public let proof: String
@@ -31,27 +36,39 @@ public struct ClaimCheck: Codable, Sendable, Equatable {
     /// confirmed, contradicted or inconclusive, with the reason (`ClaimVerdict.judge`).
     public let verdict: ClaimVerdict
 
+    /// Confirmed, contradicted or inconclusive.
     public var outcome: VerdictOutcome { verdict.outcome }
 }
 
 /// DAM's median time per step over SAM's, at one N measured by both in the same run.
 public struct TimeRatio: Codable, Sendable, Equatable {
+    /// N.
     public let size: Int
+    /// The SAM variant compared with DAM.
     public let sparse: ProfiledModel
+    /// DAM's median seconds per step at N.
     public let damSeconds: Double
+    /// SAM's median seconds per step at N.
     public let samSeconds: Double
+    /// DAM's time over SAM's.
     public var ratio: Double { damSeconds / samSeconds }
     /// The same for the backward-record bytes per step.
     public let damRecordBytes: Double
+    /// SAM's backward-record bytes per step at N.
     public let samRecordBytes: Double
 }
 
 /// Everything `scaling.json` holds: the raw measurements, every fit, the ratios and the claims.
 public struct ScalingReport: Codable, Sendable, Equatable {
+    /// The report format's version.
     public var formatVersion = 1
+    /// The measurements analysed.
     public let measurements: MeasurementSet
+    /// One fit per model × metric measured.
     public let fits: [SeriesFit]
+    /// DAM over SAM at every N both measured.
     public let ratios: [TimeRatio]
+    /// Every claim of Proofs/complexity-claims.md with a fit to judge it.
     public let claims: [ClaimCheck]
     /// Sizes predicted beyond each model's measured range.
     public let extrapolatedSizes: [ProfiledModel: [Int]]
@@ -59,19 +76,23 @@ public struct ScalingReport: Codable, Sendable, Equatable {
     /// Every claim confirmed (what `--strict` requires).
     public var allConfirmed: Bool { claims.allSatisfy { $0.outcome == .confirmed } }
 
+    /// The fit of `model` × `metric`, if measured.
     public func fit(_ model: ProfiledModel, _ metric: Metric) -> SeriesFit? {
         fits.first { $0.model == model && $0.metric == metric }
     }
 
+    /// The report as JSON.
     public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }
 }
 
 /// Fits every model × metric of a measurement set with `ComplexityFitter` and checks the claims.
 public struct ScalingAnalyser: Sendable {
+    /// The complexity fitter (ComplexityFit).
     public var fitter = ComplexityFitter()
     /// The paper's anchor size for time per step (N = 1,000,000).
     public static let paperAnchor = 1_000_000
 
+    /// An analyser with the default fitter.
     public init() {}
 
     /// Sizes to extrapolate to: 4× and 16× the largest measured N, 2^20 if below it, and 10^6.
@@ -81,6 +102,7 @@ public struct ScalingAnalyser: Sendable {
         return Array(Set(sizes.filter { $0 > n })).sorted()
     }
 
+    /// Fits every series of `set`, computes the DAM/SAM ratios and judges every claim.
     public func analyse(_ set: MeasurementSet) -> ScalingReport {
         var fits: [SeriesFit] = []
         var extrapolated: [ProfiledModel: [Int]] = [:]

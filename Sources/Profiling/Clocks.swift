@@ -5,7 +5,9 @@ import Glibc
 
 /// Monotonic wall clock and per-thread CPU clock, in seconds (clock_gettime).
 public enum Clock {
+    /// Seconds on the monotonic clock.
     public static func monotonic() -> Double { read(CLOCK_MONOTONIC) }
+    /// Seconds of CPU time this thread has used.
     public static func threadCPU() -> Double { read(CLOCK_THREAD_CPUTIME_ID) }
     private static func read(_ id: clockid_t) -> Double {
         var t = timespec()

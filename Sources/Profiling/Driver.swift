@@ -10,6 +10,7 @@ import SAMNumerics
 /// are read from the model after each forward. VmHWM is reset when setup ends and read at the end,
 /// so it is the peak over the timed steps (the model's own memory included, since it is resident).
 public struct Driver: Sendable {
+    /// The sweep to run.
     public let plan: SweepPlan
 
     /// A timed segment counts as clean if the thread ran for at least this fraction of its wall time.
@@ -17,6 +18,7 @@ public struct Driver: Sendable {
     /// At most this many times `repeats` timed segments are attempted.
     public static let attemptFactor = 3
 
+    /// A driver for `plan`.
     public init(plan: SweepPlan) { self.plan = plan }
 
     /// - Parameter progress: called before each segment with (segment, total segments), warm-up included.

@@ -6,7 +6,9 @@ import Glibc
 
 /// The machine and build a sweep ran on.
 public struct MachineInfo: Codable, Sendable, Equatable {
+    /// The CPU model (/proc/cpuinfo).
     public let cpuModel: String
+    /// Logical CPUs of the machine.
     public let logicalCPUs: Int
     /// Threads the measurements use: always 1 (OPENBLAS_NUM_THREADS=1, FLANN with one core).
     public let threadsUsed: Int
@@ -14,7 +16,9 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     public let openBLASThreads: String
     /// `debug` or `release`.
     public let buildConfiguration: String
+    /// The Swift compiler's version.
     public let swiftVersion: String
+    /// The kernel release (uname).
     public let kernel: String
     /// The commit the binary was built from, with `-dirty` if tracked files had uncommitted changes
     /// (embedded at build time, `BuildInfo`); nil outside a repository.
@@ -24,6 +28,7 @@ public struct MachineInfo: Codable, Sendable, Equatable {
     /// ISO 8601 time the sweep started.
     public let date: String
 
+    /// A record of the machine and the build.
     public init(cpuModel: String, logicalCPUs: Int, threadsUsed: Int, openBLASThreads: String,
                 buildConfiguration: String, swiftVersion: String, kernel: String, gitCommit: String?,
                 sourcesHash: String? = nil, date: String) {
@@ -39,6 +44,7 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         self.date = date
     }
 
+    /// `debug` or `release`, embedded at build time (`BuildInfo`).
     public static var buildConfiguration: String { BuildInfo.configuration }
 
     /// The compiler that built this binary (compile-time check, so no toolchain is needed at run time).

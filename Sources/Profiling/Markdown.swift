@@ -4,12 +4,14 @@ import OutputFiles
 
 /// Renders `scaling.md`.
 public struct MarkdownReport: Sendable {
+    /// The analysed report to render.
     public let report: ScalingReport
     /// Plot paths relative to the report folder, by metric (absent if gnuplot was unavailable).
     public let plots: [Metric: String]
     /// Why there are no plots, if there are none.
     public let plotNote: String?
 
+    /// A renderer of `report`, with the plot file of each metric and a note under the plots.
     public init(report: ScalingReport, plots: [Metric: String], plotNote: String? = nil) {
         self.report = report
         self.plots = plots
@@ -38,6 +40,7 @@ public struct MarkdownReport: Sendable {
         }
     }
 
+    /// The report as Markdown.
     public func render() -> String {
         let set = report.measurements, plan = set.plan, machine = set.machine, shape = plan.shape
         var md = """
@@ -224,9 +227,12 @@ public struct MarkdownReport: Sendable {
 
 /// Writes a report folder: scaling.json, the plots, scaling.md (in that order, each atomically).
 public struct ReportWriter: Sendable {
+    /// The report folder.
     public let folder: URL
+    /// Draws the plots (gnuplot).
     public var plotter = GnuplotPlotter()
 
+    /// A writer into `folder`.
     public init(folder: URL) { self.folder = folder }
 
     /// - Returns: the paths written, and a warning if the plots could not be drawn.

@@ -7,6 +7,9 @@ extension MeasurementSet {
     /// Format versions this build reads.
     public static let supportedFormatVersions = 1...2
 
+    /// Refuses zero, negative or non-finite times, unknown versions, unequal replicate counts,
+    /// duplicate (model, N) points and sizes out of range, naming the field.
+    /// - Throws: `ProfilingError.invalidMeasurements`.
     public func validate() throws(ProfilingError) {
         func bad(_ field: String, _ value: String, _ valid: String) -> ProfilingError {
             .invalidMeasurement(field: field, value: value, valid: valid)

@@ -14,6 +14,7 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
     /// Wall time of one episode reset after T steps (back to M_0), whole, not per step.
     case resetTime = "reset-time"
 
+    /// The metric's name in tables and plots.
     public var label: String {
         switch self {
         case .stepTime: "time per step (forward + backward)"
@@ -25,6 +26,7 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         }
     }
 
+    /// Its unit: s, B or rows.
     public var unit: String {
         switch self {
         case .stepTime, .forwardTime, .backwardTime, .resetTime: "s"
@@ -32,6 +34,7 @@ public enum Metric: String, Codable, CodingKeyRepresentable, Sendable, CaseItera
         }
     }
 
+    /// A time (seconds), measured with the clock rather than counted.
     public var isTime: Bool { unit == "s" }
 
     /// Every kept segment's value of this metric in one measurement (nil if it was not available).

@@ -6,8 +6,10 @@ import OutputFiles
 /// model: per-size medians with their interquartile range as error bars, the chosen class's fitted
 /// curve, and its 95% prediction band over the extrapolated sizes (beyond the last measured N).
 public struct GnuplotPlotter: Sendable {
+    /// The gnuplot executable.
     public let executable: String
 
+    /// A plotter running `executable`.
     public init(executable: String = "gnuplot") { self.executable = executable }
 
     /// Whether gnuplot can be run.

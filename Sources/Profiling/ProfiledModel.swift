@@ -14,6 +14,7 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
     /// SAM reading through locality-sensitive hashing.
     case samLSH = "sam-lsh"
 
+    /// Whether the model reads sparsely (a SAM variant).
     public var isSparse: Bool { self != .dam }
 
     /// The index SAM reads through (the exact index for DAM, which does not use one).
@@ -35,6 +36,7 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
         }
     }
 
+    /// Declaration order (DAM first), the order of reports.
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -59,21 +61,33 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
 /// The fixed shape of every profiled model: the paper's W = 32, R = 4, K = 4, H = 100, with a
 /// seeded uniform M_0 so that reads are not all ties.
 public struct ModelShape: Codable, Sendable, Equatable {
+    /// W.
     public var wordSize = 32
+    /// R.
     public var heads = 4
+    /// K.
     public var neighbours = 4
+    /// H, LSTM units.
     public var hidden = 100
+    /// X.
     public var inputSize = 8
+    /// Y.
     public var outputSize = 8
     /// M_0 entries uniform in [-scale, scale].
     public var memoryScale = 0.5
+    /// Seed of M_0's fill.
     public var memorySeed: UInt64 = 7
+    /// Seed of the parameters.
     public var parameterSeed: UInt64 = 1
+    /// Seed of the random episode.
     public var episodeSeed: UInt64 = 11
+    /// Trees, checks, hash bits and tables of the approximate indexes.
     public var indexSettings = IndexSettings()
 
+    /// The paper's shape (W 32, R 4, K 4, H 100, X = Y = 8).
     public init() {}
 
+    /// The configuration of `model` at N = `memoryWords` with this shape.
     public func configuration(for model: ProfiledModel, memoryWords: Int) throws(ConfigurationError) -> ModelConfiguration {
         try ModelConfiguration(memoryWords: memoryWords, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                hidden: hidden, inputSize: inputSize, outputSize: outputSize,

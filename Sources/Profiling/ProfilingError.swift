@@ -26,6 +26,7 @@ public enum ProfilingError: Error, Equatable, Sendable, CustomStringConvertible 
     /// gnuplot failed or is missing.
     case plotFailed(reason: String)
 
+    /// The message: what, which file or field, and what is valid.
     public var description: String {
         switch self {
         case let .nonNumericSize(entry):

@@ -9,6 +9,7 @@ import Foundation
 public struct QuietCheck: Codable, Sendable, Equatable {
     /// /proc/loadavg's first field (nil where unavailable).
     public let loadAverage: Double?
+    /// Logical CPUs.
     public let logicalCPUs: Int
     /// Interquartile range over median of the calibration kernel's wall times.
     public let calibrationSpread: Double
@@ -21,11 +22,13 @@ public struct QuietCheck: Codable, Sendable, Equatable {
             && calibrationSpread < 0.10 && calibrationBusyFraction >= 0.90
     }
 
+    /// One line: load, spread, busy fraction, and whether the machine looks quiet.
     public var summary: String {
         let load = loadAverage.map { NumberFormat.fixed($0, 2) } ?? "unknown"
         return "load average \(load) on \(logicalCPUs) logical CPUs; calibration kernel spread (IQR/median) \(NumberFormat.percent(calibrationSpread)), CPU/wall \(NumberFormat.fixed(calibrationBusyFraction, 2)): \(isQuiet ? "quiet" : "NOT quiet")"
     }
 
+    /// A quiet check's figures.
     public init(loadAverage: Double?, logicalCPUs: Int, calibrationSpread: Double, calibrationBusyFraction: Double) {
         self.loadAverage = loadAverage
         self.logicalCPUs = logicalCPUs

@@ -15,8 +15,11 @@ public enum MeasurementRunner: Sendable {
 
 /// What a worker prints on stdout: a measurement or an error message.
 public struct WorkerOutput: Codable, Sendable {
+    /// The measurement, when the worker succeeded.
     public let measurement: SizeMeasurement?
+    /// The worker's error, when it failed.
     public let error: String?
+    /// A worker's output.
     public init(measurement: SizeMeasurement?, error: String?) {
         self.measurement = measurement
         self.error = error
@@ -28,10 +31,14 @@ public struct WorkerOutput: Codable, Sendable {
 /// A failing (model, N) is recorded as a `MeasurementFailure` and the model's larger sizes are
 /// skipped (they would fail the same way or worse); the other models continue.
 public struct Sweep {
+    /// The sweep to run.
     public let plan: SweepPlan
+    /// Runs one (model, N) measurement (in a child process or in this one).
     public let runner: MeasurementRunner
+    /// Progress on stderr.
     public let progress: ProgressLine
 
+    /// A sweep of `plan` through `runner`.
     public init(plan: SweepPlan, runner: MeasurementRunner, progress: ProgressLine = ProgressLine()) {
         self.plan = plan
         self.runner = runner

@@ -7,9 +7,13 @@ import SAMNumerics
 public struct SweepPlan: Codable, Sendable, Equatable {
     /// Valid memory sizes: at least R = K = 4 rows, at most 2^24 (2 GiB of Float memory at W = 32).
     public static let sizeRange = 4...(1 << 24)
+    /// Valid T.
     public static let stepsRange = 1...1000
+    /// Valid timed segments per process.
     public static let repeatsRange = 1...1000
+    /// Valid warm-up segments.
     public static let warmupRange = 0...100
+    /// Valid processes per (model, N).
     public static let processesRange = 1...100
     /// A complexity fit needs at least this many distinct sizes.
     public static let minimumSizes = 4
@@ -24,11 +28,14 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// replicates are the per-process medians of the timed segments.
     public let processes: Int?
 
+    /// Processes per (model, N) (1 when unset).
     public var processCount: Int { processes ?? 1 }
     /// Untimed segments run first.
     public let warmup: Int
+    /// The models' shape.
     public let shape: ModelShape
 
+    /// The models measured, in order.
     public var models: [ProfiledModel] { sizes.keys.sorted() }
 
     /// - Parameter requireFitSizes: whether each model needs at least `minimumSizes` sizes (off only
@@ -109,7 +116,9 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     /// One unit of work: a model at one size.
     public struct Job: Codable, Sendable, Equatable {
+        /// The model.
         public let model: ProfiledModel
+        /// N.
         public let size: Int
     }
 

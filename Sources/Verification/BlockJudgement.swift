@@ -74,6 +74,7 @@ struct BlockJudgement {
 
 /// The smallest relative fault on one entry (the block's largest) that a check catches.
 public struct DetectionFloor: Codable, Sendable, Equatable {
+    /// The block's SPEC name (or `loss`, `outputs`, `inputs`).
     public let block: String
     /// |a_i| of the entry faulted.
     public let largestEntry: Double

@@ -5,8 +5,11 @@ import SAMNumerics
 
 /// A row-major tensor in a case file: its shape and its values (product(shape) of them).
 public struct Tensor: Codable, Sendable, Equatable {
+    /// The dimensions, outermost first.
     public let shape: [Int]
+    /// product(shape) values, row-major.
     public let values: [Double]
+    /// A tensor; the shape is checked against the values when a case file is read.
     public init(shape: [Int], values: [Double]) {
         self.shape = shape
         self.values = values
@@ -21,9 +24,11 @@ public struct CaseFile: Codable, Sendable {
     public var format: String
     /// Format version, 1.
     public var version: Int
+    /// `sam` or `dam`.
     public var model: ModelKind
     /// The generator seed the case came from.
     public var seed: UInt64
+    /// The sizes, the loss, the index, the access threshold δ and ε.
     public var configuration: ModelConfiguration
     /// Sequence length T.
     public var steps: Int
@@ -36,6 +41,7 @@ public struct CaseFile: Codable, Sendable {
     public var inputs: Tensor, targets: Tensor, mask: Tensor
     /// y [T, Y] and the loss (summed over output units and masked steps).
     public var outputs: Tensor
+    /// The loss L.
     public var loss: Double
     /// dL/dθ under the same SPEC names and shapes as `parameters`.
     public var gradients: [String: Tensor]
@@ -45,7 +51,9 @@ public struct CaseFile: Codable, Sendable {
     /// empty for DAM, which reads every row).
     public var decisions: [StepDecisions]
 
+    /// The `format` every case file holds.
     public static let formatName = "samkit-case"
+    /// The file name inside a case directory.
     public static let fileName = "case.json"
 
     /// Runs the case (training forward, backward) and writes DIR/case.json atomically; returns the path.

@@ -6,9 +6,13 @@ import SAMNumerics
 ///
 /// Ranges: `CaseRanges` (default `.toy`, small so every coordinate can be checked; `.paper`).
 public struct CaseGenerator: Sendable {
+    /// The generator's seed: case i is a pure function of (seed, i, model).
     public let seed: UInt64
+    /// SAM's nearest-neighbour index in every case.
     public let index: IndexKind
+    /// The ranges the sizes are drawn from.
     public let ranges: CaseRanges
+    /// A generator of cases from `seed`, with SAM's `index` and the sizes of `ranges`.
     public init(seed: UInt64, index: IndexKind = .exact, ranges: CaseRanges = .toy) {
         self.seed = seed
         self.index = index

@@ -29,6 +29,7 @@ public struct Coordinate: Codable, Sendable, Equatable, CustomStringConvertible 
     /// The index per dimension of `name`'s shape (row, column for a matrix).
     public let position: [Int]
 
+    /// The coordinate at flat `index` of a block `name` of `shape` (row-major).
     public init(name: String, index: Int, shape: [Int]) {
         self.name = name
         self.index = index
@@ -40,21 +41,26 @@ public struct Coordinate: Codable, Sendable, Equatable, CustomStringConvertible 
         self.position = position
     }
 
+    /// `name[i, j]`.
     public var description: String { "\(name)[\(position.map(String.init).joined(separator: ", "))]" }
 }
 
 /// The worst coordinate of a check: the one whose error is largest relative to its tolerance.
 public struct Discrepancy: Codable, Sendable, Equatable {
+    /// Which entry.
     public let coordinate: Coordinate
     /// The hand-written gradient (or the model's value, for equivalence checks).
     public let analytic: Double
     /// Finite differences (or the reference model's value).
     public let numeric: Double
+    /// |analytic − numeric|.
     public let absoluteError: Double
     /// |analytic − numeric| / max(|analytic|, |numeric|), 0 when both are 0.
     public let relativeError: Double
+    /// The tolerance the entry was judged against, and where it comes from.
     public let tolerance: Tolerance
 
+    /// Judges one entry: errors are computed from `analytic` and `numeric`.
     public init(coordinate: Coordinate, analytic: Double, numeric: Double, tolerance: Tolerance,
                 absoluteError: Double? = nil) {
         self.coordinate = coordinate
@@ -92,7 +98,9 @@ public enum Verdict: String, Codable, Sendable {
 
 /// The outcome of one check on one case.
 public struct CheckResult: Codable, Sendable {
+    /// Which check ran.
     public let check: CheckKind
+    /// The case it ran on (replayable from its seed).
     public let verificationCase: VerificationCase
     /// The check holds: it could judge, and every compared coordinate is within its tolerance.
     public let passed: Bool
@@ -100,6 +108,7 @@ public struct CheckResult: Codable, Sendable {
     public let cannotJudge: String?
     /// Per block: the smallest relative fault on one entry the check catches (finite-difference checks).
     public let detectionFloors: [DetectionFloor]
+    /// pass, fail or cannot judge.
     public let verdict: Verdict
     /// SAM: the index's work over the case's training forward, from its own counters.
     public let indexWork: IndexWork?
@@ -116,6 +125,7 @@ public struct CheckResult: Codable, Sendable {
     /// Norm-wise relative error max|a − b| / max|b| per parameter (and `inputs`), worst over parameters.
     public let normwiseRelativeError: Double
 
+    /// A result; the verdict is fail when `passed` is false, cannot judge when `cannotJudge` gives a reason.
     public init(check: CheckKind, verificationCase: VerificationCase, passed: Bool, worst: Discrepancy?,
                 compared: Int, kinkCount: Int = 0, kinks: [Kink] = [], notes: [String] = [],
                 normwiseRelativeError: Double = 0, cannotJudge: String? = nil, detectionFloors: [DetectionFloor] = [],

@@ -11,6 +11,8 @@
 /// The model of the case's kind is the one under test (and gets the fault); the other is the reference.
 /// Tolerance: `Tolerance.denseRelative` norm-wise per block.
 public enum DenseEquivalenceCheck {
+    /// Compares SAM with K = N against DAM (`masked` false), or SAM against DAM masked to SAM's
+    /// selected rows (`masked` true), on case `c`; `fault` is injected into the model under test.
     public static func run(_ c: VerificationCase, masked: Bool, fault: GradientFault? = nil) throws -> CheckResult {
         let configuration = masked ? c.configuration
             : try c.configuration.with(neighbours: c.configuration.memoryWords, index: .exact)

@@ -5,8 +5,11 @@ import SAMNumerics
 /// compare the central difference of L(θ + t·u) at t = 0 with ∇L·u, decisions held fixed.
 /// Tolerance per direction: `Tolerance.finiteDifference` from that direction's `abserr`.
 public enum DirectionalCheck {
+    /// Random directions per case unless told otherwise.
     public static let defaultDirections = 4
 
+    /// Compares the directional derivative of the loss, along `directions` seeded random directions
+    /// over every parameter and input, with its central difference of step `step`.
     public static func run(_ c: VerificationCase, directions: Int = defaultDirections,
                            step: Double = CentralDifference.defaultStep, fault: GradientFault? = nil) throws -> CheckResult {
         let probe = try Probe(c, fault: fault)

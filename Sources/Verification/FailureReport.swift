@@ -1,6 +1,8 @@
 /// A failure a person can act on: model, configuration, seed, worst coordinate, both values, errors,
 /// tolerance and its source, kink counts, and how to replay it.
 public enum FailureReport {
+    /// The multi-line report of one check: verdict, case, replay command, worst coordinate and its
+    /// tolerance's source, coordinates compared and kinked, detection floors.
     public static func text(_ r: CheckResult) -> String {
         let c = r.verificationCase
         let verdict = switch r.verdict { case .holds: "PASS"; case .fails: "FAIL"; case .cannotJudge: "CANNOT JUDGE" }

@@ -12,15 +12,21 @@ import MemoryModels
 /// - Code sites (`GradientFault`, fixed size): caught when any check fails on the case.
 /// - Clean code: every check on `cleanCases` cases per model; any failure is a false alarm.
 public struct FaultSweep: Sendable {
+    /// The relative fault sizes m each sized site is tried at, largest first.
     public static let magnitudes: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
+    /// The sized sites: a name, the block faulted, whether only its largest entry is, and whether
+    /// the fault is in the Float path only (caught by the Float check alone).
     public static let sizedSites: [(name: String, block: String, oneEntry: Bool, float: Bool)] =
         ["lstm.Wx", "lstm.Wh", "lstm.b", "interface.W", "interface.b", "output.W", "output.b", "inputs"].map { ($0, $0, false, false) }
             + [("one entry: largest of interface.W", "interface.W", true, false), ("Float only: output.W", "output.W", false, true)]
 
     /// One row: a site and, per magnitude, (caught, counted).
     public struct Row: Sendable {
+        /// The site's name (a block, one entry of a block, or the Float path).
         public let site: String
+        /// The check that must catch it (`replay` or `float vs double`).
         public let check: String
+        /// Per magnitude of `magnitudes`: the cases that caught it and the cases counted.
         public var counts: [(caught: Int, counted: Int)]
         /// The smallest magnitude caught on every counted case (all larger ones too), nil if none.
         public var floor: Double? {
@@ -30,14 +36,22 @@ public struct FaultSweep: Sendable {
         }
     }
 
+    /// The case generator's seed.
     public let seed: UInt64
+    /// Cases per model for each fault.
     public let cases: Int
+    /// Clean cases per model on which every check runs.
     public let cleanCases: Int
+    /// The sized sites' rows, after `run`.
     public private(set) var sized: [Row] = []
+    /// The code faults (`GradientFault`): cases that caught each, of those counted.
     public private(set) var code: [(fault: GradientFault, caught: Int, counted: Int)] = []
+    /// Clean run: checks run, checks failed (false alarms), checks that could not judge.
     public private(set) var cleanChecks = 0, cleanFailures = 0, cleanCannotJudge = 0
+    /// The first false alarm's check, model and case seed.
     public private(set) var firstFalseAlarm: String?
 
+    /// A sweep of `cases` faulted and `cleanCases` clean cases per model, from `seed`.
     public init(seed: UInt64, cases: Int, cleanCases: Int) {
         self.seed = seed
         self.cases = cases

@@ -30,6 +30,7 @@ public struct GradientCheckReport: Sendable {
 public struct GradientCheckError: Error, Equatable, CustomStringConvertible {
     /// What is wrong, naming the quantity and the valid form.
     public let reason: String
+    /// "gradient check: REASON".
     public var description: String { "gradient check: \(reason)" }
 }
 

@@ -3,10 +3,14 @@
 /// largest entry (`oneEntry`). The model code is untouched; the check judges the changed gradient as
 /// it would a wrong backward pass that produced it.
 public struct GradientPerturbation: Codable, Sendable, Equatable {
+    /// The parameter block (SPEC name, or `inputs`) whose gradient is changed.
     public let block: String
+    /// Only the block's largest entry (true) or every entry (false).
     public let oneEntry: Bool
+    /// m: the gradient is scaled by 1 + m.
     public let magnitude: Double
 
+    /// A perturbation of `block`'s gradient by the relative `magnitude`.
     public init(block: String, oneEntry: Bool = false, magnitude: Double) {
         self.block = block
         self.oneEntry = oneEntry

@@ -6,6 +6,7 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable, CustomStringConv
     case sam
     /// Dense Access Memory: a softmax over all N rows.
     case dam
+    /// SAM or DAM.
     public var description: String { rawValue.uppercased() }
 
     /// A fresh Double model of this kind (parameters from the configuration's seed).

@@ -121,10 +121,13 @@ final class Probe {
 
 /// How much work the index did over a training forward, from its own counters.
 public struct IndexWork: Codable, Sendable, Equatable {
+    /// The index that ran.
     public let index: IndexKind
     /// N.
     public let memoryWords: Int
+    /// Queries made (R per step).
     public let queries: Int
+    /// Distances the index evaluated over all queries (its own counter).
     public let distanceEvaluations: Int
     /// distanceEvaluations / queries: below N means the index did not scan every row.
     public let distancesPerQuery: Double

@@ -7,6 +7,7 @@
 /// 3. every gradient is finite;
 /// 4. a zero upstream gradient (dL/dy = 0, T x Y) gives exactly zero gradients.
 public enum StructuralCheck {
+    /// Runs the four structural properties on case `c`; `fault` is injected into the backward pass.
     public static func run(_ c: VerificationCase, fault: GradientFault? = nil) throws -> CheckResult {
         let model = try c.makeModel()
         model.fault = fault

@@ -5,6 +5,7 @@ public struct Tolerance: Codable, Sendable, Equatable {
     /// How the bound was derived, for a person.
     public let source: String
 
+    /// A tolerance of `value`, explained by `source`.
     public init(value: Double, source: String) {
         self.value = value
         self.source = source

@@ -5,7 +5,9 @@ import SAMNumerics
 /// One thing to verify: a model kind, a configuration, and a seeded episode of T steps.
 /// Replays exactly from its fields (the configuration carries the parameter and memory seeds).
 public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// SAM or DAM.
     public let model: ModelKind
+    /// Sizes, seeds of the parameters and M_0, index, loss.
     public let configuration: ModelConfiguration
     /// Sequence length T.
     public let steps: Int
@@ -16,6 +18,7 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
     /// Fraction of steps in the loss (mask entry 1), in (0, 1]; 1 masks every step in.
     public let maskDensity: Double
 
+    /// A case from its fields (`make` builds one from raw sizes).
     public init(model: ModelKind, configuration: ModelConfiguration, steps: Int, episodeSeed: UInt64, seed: UInt64,
                 maskDensity: Double = 1) {
         self.model = model

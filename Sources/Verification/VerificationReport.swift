@@ -1,11 +1,15 @@
 /// Everything one `samkit verify` run found, with the figures the issue asks to quote.
 public struct VerificationReport: Codable, Sendable {
+    /// Every check's result, in the order they ran.
     public let results: [CheckResult]
+    /// Counts over the results.
     public let summary: Summary
 
+    /// Counts over a run's results.
     public struct Summary: Codable, Sendable {
         /// Comparisons run, each counted once (a dense comparison of SAM against DAM is one check).
         public let checks: Int
+        /// Checks that failed.
         public let failed: Int
         /// Checks that could not judge (`CheckResult.cannotJudge`): neither a pass nor a failure.
         public let cannotJudge: Int
@@ -22,9 +26,11 @@ public struct VerificationReport: Codable, Sendable {
         public let freeModeKinks: Int
         /// Coordinates compared in free mode.
         public let freeModeCompared: Int
+        /// Every check held (none failed, none could not judge).
         public var passed: Bool { failed == 0 && cannotJudge == 0 }
     }
 
+    /// The report of `results`.
     public init(results: [CheckResult]) {
         self.results = results
         let replay = results.filter { $0.check == .replay }
@@ -41,6 +47,7 @@ public struct VerificationReport: Codable, Sendable {
             freeModeKinks: free.reduce(0) { $0 + $1.kinkCount }, freeModeCompared: free.reduce(0) { $0 + $1.compared })
     }
 
+    /// Every check held.
     public var passed: Bool { summary.passed }
 
     /// One row per (model, check): the case with the worst error/tolerance ratio, and the pass count.

@@ -29,6 +29,8 @@ public struct VerificationSettings: Codable, Sendable {
     /// Replay and free modes: check a seeded sample of this many coordinates (nil: every coordinate).
     public var coordinates: Int?
 
+    /// Settings: central-difference `step`, `directions` for fast mode, an injected `fault`, and a
+    /// sample of `coordinates` for replay and free modes (nil: all).
     public init(step: Double = CentralDifference.defaultStep, directions: Int = DirectionalCheck.defaultDirections,
                 fault: GradientFault? = nil, coordinates: Int? = nil) {
         self.step = step
@@ -40,6 +42,7 @@ public struct VerificationSettings: Codable, Sendable {
 
 /// Runs checks on cases. A model error (a thrown `ConfigurationError`) is a failed check, never a crash.
 public enum Verifier {
+    /// Runs `check` on case `c`; a thrown model error becomes a failed result.
     public static func run(_ c: VerificationCase, check: CheckKind, settings: VerificationSettings = .init()) -> CheckResult {
         do {
             switch check {
@@ -62,6 +65,7 @@ public enum Verifier {
         }
     }
 
+    /// Runs each of `checks` on case `c`.
     public static func run(_ c: VerificationCase, checks: [CheckKind], settings: VerificationSettings = .init()) -> [CheckResult] {
         checks.map { run(c, check: $0, settings: settings) }
     }
