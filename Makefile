@@ -9,6 +9,7 @@
 #   make check-report  fail if reports/scaling.json was not generated from HEAD's sources
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
+#   make flann-allocations  heap allocations per FLANN C API call of SAM's step (no Swift)
 #   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
 #   make example       Examples/ against a tagged temporary clone, as a versioned dependency
 SHELL := /bin/bash
@@ -83,6 +84,13 @@ flann-recall: deps
 	mkdir -p .build
 	$(CC) -O2 -o .build/flann-recall scripts/flann-recall.c -lflann -lm
 	.build/flann-recall $(ARGS)
+
+# Heap allocations per call of the FLANN C API calls SAM's k-d forest makes per step (no Swift).
+.PHONY: flann-allocations
+flann-allocations:
+	@mkdir -p .build
+	$(CC) -O2 -o .build/flann-allocations scripts/flann-allocations.c -lflann
+	.build/flann-allocations
 
 # The bad-input suite runs the release binary as a subprocess (README "Exit codes"); `make test`
 # skips it because SAMKIT_BINARY is unset there.

@@ -23,7 +23,11 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
     let tape: Tape<Scalar>
     var recording = false
     var episode: Episode<Scalar>?
-    var recorded: [StepDecisions] = []
+    /// u_j of every step of the last forward (T x R), and the replay it followed (its `selected` lists).
+    var recordedLeastUsed: [Int32] = []
+    var recordedReplay: RecordedDecisions?
+    /// The last outputs and input gradients returned, refilled in place (`resize`).
+    var outputs: [Scalar] = [], inputGradient: [Scalar] = []
 
     var state: RecurrentState
     var segmentStart: RecurrentState
@@ -37,6 +41,8 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
     /// wW_j(i) (R*N), ‖M(i)‖_ε (N), a per-row vector (N), and which rows head j may read (R*N).
     let writeWeights: UnsafeMutablePointer<Scalar>, rowNorms: UnsafeMutablePointer<Scalar>
     let rowVector: UnsafeMutablePointer<Scalar>
+    /// R x N scratch of the backward pass (dL/dwR_j, then dL/dwW_j, for all heads at once).
+    let headRows: UnsafeMutablePointer<Scalar>
     var included: [Bool]
     var leastUsed: [Int] = []
     lazy var gradientMemory = MemoryMatrix<Scalar>(rows: n, width: configuration.wordSize)
@@ -50,6 +56,11 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
             cell = Array(repeating: 0, count: c.hidden)
             read = Array(repeating: 0, count: c.heads * c.wordSize)
             previousWeights = Array(repeating: 0, count: c.heads * c.memoryWords)
+        }
+        /// A copy of `other` in this state's own storage (no allocation in steady state).
+        mutating func assign(from other: Self) {
+            copyControllerState(from: other)
+            copyElements(&previousWeights, from: other.previousWeights)
         }
     }
 
@@ -74,28 +85,40 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
         writeWeights = scratch.vector(c.heads * n)
         rowNorms = scratch.vector(n)
         rowVector = scratch.vector(n)
+        headRows = scratch.vector(c.heads * n)
         included = Array(repeating: true, count: c.heads * n)
         reset()
     }
 
     deinit { scratchIndices.deallocate() }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reset() {
         initialise(memory, configuration)
         state = RecurrentState(configuration)
-        segmentStart = state
+        segmentStart = RecurrentState(configuration)   // its own storage: `assign` then never copies on write
         ring = LeastRecentlyUsedRing(count: n)
         lastAccess = Array(repeating: 0, count: n)
         time = 0
         tape.removeAll()
-        recorded = []
+        recordedLeastUsed.removeAll(keepingCapacity: true)
+        recordedReplay = nil
         episode = nil
     }
 
     public var backwardRecordBytes: Int { tape.byteSize }
 
-    public var decisions: RecordedDecisions { RecordedDecisions(steps: recorded) }
+    public var decisions: RecordedDecisions {
+        let r = configuration.heads
+        return RecordedDecisions(steps: (0..<(recordedLeastUsed.count / r)).map { t in
+            StepDecisions(leastUsed: (0..<r).map { Int(recordedLeastUsed[t * r + $0]) },
+                          selected: recordedReplay?.steps[t].selected ?? [])
+        })
+    }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ episode: Episode<Scalar>, mode: ForwardMode = .training,
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
@@ -104,11 +127,12 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
         recording = mode == .training
         tape.removeAll()
         if recording { tape.reserve(steps: episode.steps) }
-        recorded = []
-        segmentStart = state
+        recordedLeastUsed.removeAll(keepingCapacity: true)
+        recordedReplay = replay
+        segmentStart.assign(from: state)
         self.episode = recording ? episode : nil
         let p = ParameterPointers(parameters, gradients: false)
-        var outputs = [Scalar](repeating: 0, count: episode.steps * c.outputSize)
+        resize(&outputs, to: episode.steps * c.outputSize)
         var loss: Scalar = 0
         for t in 0..<episode.steps {
             let (record, indices) = recording ? tape.appendStep() : (scratchRecord, scratchIndices)
@@ -121,7 +145,7 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
             read(record: record, replay: replay?.steps[t])
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage(record: record)
-            recorded.append(StepDecisions(leastUsed: leastUsed, selected: replay?.steps[t].selected ?? []))
+            for u in leastUsed { recordedLeastUsed.append(Int32(u)) }
             layout.carry(record, into: &state)
             state.previousWeights.withUnsafeMutableBufferPointer {
                 $0.baseAddress!.update(from: record + weightOffset, count: c.heads * n)
@@ -131,35 +155,37 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
     }
 
     /// SPEC step 4, dense: wW_j = α_j (γ_j wR_{t-1,j} + (1 − γ_j) e_{u_j}) over all N rows; erase the
-    /// rows u_j, then M += Σ_j wW_j a_jᵀ (rank-one BLAS updates, O(R*N*W)).
+    /// rows u_j, then M += WWᵀ A, one BLAS gemm (WW: R x N weights, A: R x W write vectors), O(R*N*W).
     private func write(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
-        let c = configuration, w = c.wordSize
+        let c = configuration, w = c.wordSize, stride = c.interfacePerHead
         if let replay { leastUsed = replay.leastUsed } else { ring.leastRecentlyUsed(c.heads, into: &leastUsed) }
         for j in 0..<c.heads { indices[j] = Int32(leastUsed[j]) }
-        for j in 0..<c.heads {
-            let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-            let weights = writeWeights + j * n
-            for i in 0..<n { weights[i] = head.writeGate * head.interpolation * state.previousWeights[j * n + i] }
-            weights[leastUsed[j]] += head.writeGate * (1 - head.interpolation)
+        state.previousWeights.withUnsafeBufferPointer { previous in
+            for j in 0..<c.heads {
+                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+                let weights = writeWeights + j * n, scale = head.writeGate * head.interpolation
+                for i in 0..<n { weights[i] = scale * previous[j * n + i] }
+                weights[leastUsed[j]] += head.writeGate * (1 - head.interpolation)
+            }
         }
         for u in leastUsed { memory.row(u).zero(w) }
-        for j in 0..<c.heads {
-            let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-            Scalar.ger(rows: n, cols: w, alpha: 1, writeWeights + j * n, head.addition, memory.storage.baseAddress!)
-        }
-        if recording { (record + memoryOffset).update(from: memory.storage.baseAddress!, count: n * w) }
+        let m = memory.storage.baseAddress!
+        Scalar.gemm(transposeA: true, transposeB: false, m: n, n: w, k: c.heads, alpha: 1, writeWeights, lda: n,
+                    record + layout.xi + w + 1, ldb: stride, beta: 1, m, ldc: w)
+        if recording { (record + memoryOffset).update(from: m, count: n * w) }
     }
 
-    /// SPEC step 5, dense: s_j(i) for all N rows (BLAS gemv), softmax of β_j s_j over all rows (or the
-    /// replayed rows), r_j = M_tᵀ wR_j.
+    /// SPEC step 5, dense: s_j(i) for all N rows and all heads at once (S = Q Mᵀ, BLAS gemm), softmax
+    /// of β_j s_j over all rows (or the replayed rows), then R = WR M (gemm): r_j = M_tᵀ wR_j.
     private func read(record: UnsafeMutablePointer<Scalar>, replay: StepDecisions?) {
         let c = configuration, w = c.wordSize, m = memory.storage.baseAddress!
-        for i in 0..<n { rowNorms[i] = stabilisedNorm(memory.row(i), count: w, epsilon: epsilon) }
+        rowNormsOf(UnsafePointer(m))
+        Scalar.gemm(transposeA: false, transposeB: true, m: c.heads, n: n, k: w, alpha: 1, record + layout.xi,
+                    lda: c.interfacePerHead, m, ldb: w, beta: 0, record + similarityOffset, ldc: n)
         for j in 0..<c.heads {
             let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
             let s = record + similarityOffset + j * n, weights = record + weightOffset + j * n
             let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
-            Scalar.gemv(transposed: false, rows: n, cols: w, alpha: 1, m, head.query, beta: 0, s)
             for i in 0..<n { s[i] /= queryNorm * rowNorms[i] }
             if let selected = replay?.selected, !selected.isEmpty {
                 for i in 0..<n { included[j * n + i] = false }
@@ -169,8 +195,15 @@ public final class DAM<Scalar: ModelScalar>: MemoryModel {
             } else {
                 ContentAddressing.softmax(strength: head.strength, similarities: s, count: n, weights: weights)
             }
-            Scalar.gemv(transposed: true, rows: n, cols: w, alpha: 1, m, weights, beta: 0, record + layout.read + j * w)
         }
+        Scalar.gemm(transposeA: false, transposeB: false, m: c.heads, n: w, k: n, alpha: 1, record + weightOffset, lda: n,
+                    m, ldb: w, beta: 0, record + layout.read, ldc: w)
+    }
+
+    /// ‖M(i)‖_ε of every row of `m` (N x W) into `rowNorms`.
+    func rowNormsOf(_ m: UnsafePointer<Scalar>) {
+        let w = configuration.wordSize
+        for i in 0..<n { rowNorms[i] = stabilisedNorm(m + i * w, count: w, epsilon: epsilon) }
     }
 
     /// SPEC step 7, dense: every row whose summed read and write weight exceeds δ moves to the back

@@ -85,6 +85,8 @@ public final class ParameterStore<Scalar: ModelScalar> {
         _ = values.update(fromContentsOf: other.values)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func zeroGradients() { gradients.update(repeating: 0) }
 
     /// Bytes of values and gradients.

@@ -7,6 +7,8 @@ extension SAM {
     /// is at M_T again bit for bit. The memory gradient is held only on the rows the steps read or
     /// wrote (`SparseRowGradient`, at most T*R*(K+1) + R*K rows), and cleared at the end.
     /// Time per step O(R*K*W + H*(X + R*W + H) + Y*(H + R*W)); extra space O(H + R*K + R*W).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
         let episode = try recordedEpisode(episode, steps: tape.steps, upstream: upstream, c)
@@ -15,14 +17,16 @@ extension SAM {
         let dM = gradientMemory
         dM.clear()
         dM.reserve(rows: episode.steps * c.maxRowsWrittenPerStep + heads * k)   // pointers stay valid
-        var inputGradient = [Scalar](repeating: 0, count: episode.steps * c.inputSize)
+        resize(&inputGradient, to: episode.steps * c.inputSize)
         let v = backwardScratch
         // Gradients flowing into step t from step t+1: dh, dcell, dc (whose tail is dr_t), dwNext.
         let (dhr, dxi, dw) = (v.dhr, v.dxi, v.dw)
         var (dwNext, dwPrevious) = (v.dwNext, v.dwPrevious)
-        for (pointer, count) in [(v.dh, h), (v.dcell, h), (v.dc, c.controllerInputSize), (dwNext, heads * k)] {
-            pointer.zero(count)
-        }
+        // One call each: an array literal of pointers would allocate.
+        v.dh.zero(h)
+        v.dcell.zero(h)
+        v.dc.zero(c.controllerInputSize)
+        dwNext.zero(heads * k)
 
         for t in stride(from: episode.steps - 1, through: 0, by: -1) {
             let record = tape.scalars(t), indices = tape.indices(t)

@@ -45,6 +45,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     let undo: EpisodeUndoLog<Scalar>
     /// Rows `reset()` hands to the index (capacity reused).
     var restoredRows: [Int] = []
+    /// The last outputs and input gradients returned, refilled in place (`resize`).
+    var outputs: [Scalar] = [], inputGradient: [Scalar] = []
     var recording = false
     var episode: Episode<Scalar>?
 
@@ -88,6 +90,12 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             previousRows = []
             previousWeights = []
         }
+        /// A copy of `other` in this state's own storage (no allocation in steady state).
+        mutating func assign(from other: Self) {
+            copyControllerState(from: other)
+            copyElements(&previousRows, from: other.previousRows)
+            copyElements(&previousWeights, from: other.previousWeights)
+        }
         /// Back to the initial state in place (keeps the arrays' storage).
         mutating func zero() {
             for i in h.indices { h[i] = 0 }
@@ -118,7 +126,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         undo = EpisodeUndoLog(rows: c.memoryWords, width: c.wordSize,
                               initialIsZero: c.memoryInitialisation == .zeros)
         state = RecurrentState(c)
-        segmentStart = state
+        segmentStart = RecurrentState(c)   // its own storage: `assign` then never copies on write
         ring = LeastRecentlyUsedRing(count: c.memoryWords)
         lastAccess = Array(repeating: 0, count: c.memoryWords)
         scratchRecord = .allocate(capacity: tape.scalarsPerStep)
@@ -141,6 +149,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// last reset (`EpisodeUndoLog`): the written rows get their M_0 contents back and are re-indexed,
     /// the used rows get their ring links and access times back. O(rows touched · W) plus the index's
     /// cost of updating those rows; never O(N) (Proofs/episode-reset.md).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reset() {
         if performanceFault == .fullReset {
             reinitialise()
@@ -172,7 +182,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     /// Zero controller state, no previous read, time 0, empty tape and journal (O(H + R·W)).
     private func clearEpisodeState() {
         state.zero()
-        segmentStart = state
+        segmentStart.assign(from: state)
         segmentStartHasRead = false
         time = 0
         tape.removeAll()
@@ -191,6 +201,8 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         })
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ episode: Episode<Scalar>, mode: ForwardMode = .training,
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
@@ -203,7 +215,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
         }
-        segmentStart = state
+        segmentStart.assign(from: state)
         segmentStartHasRead = !state.previousRows.isEmpty
         if segmentStartHasRead {
             segmentStartRows.update(from: state.previousRows, count: c.heads * k)
@@ -211,7 +223,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         }
         self.episode = recording ? episode : nil
         let p = ParameterPointers(parameters, gradients: false)
-        var outputs = [Scalar](repeating: 0, count: episode.steps * c.outputSize)
+        resize(&outputs, to: episode.steps * c.outputSize)
         var loss: Scalar = 0
         for t in 0..<episode.steps {
             let (record, indices) = recording ? tape.appendStep() : (scratchRecord, scratchIndices)

@@ -37,8 +37,10 @@ import SAMNumerics
 /// re-ranked by exact cosine (at most 2K per query), plus N for a scan. FLANN's own tree-walk work
 /// is not counted; `flannSearches` counts the searches handed to it, each bounded by `checks`.
 ///
-/// **Allocation.** The index's own buffers are reused across queries; FLANN itself allocates per
-/// search (an id buffer, a branch heap and an N-bit "checked" set), which the C API cannot avoid.
+/// **Allocation.** The index's own buffers are reused across queries; FLANN itself makes 5 heap
+/// allocations per search at every N (`make flann-allocations`: a `size_t` copy of the id buffer, the
+/// result set's vector, the branch heap and its N-entry reservation, an N-bit "checked" set), which
+/// the C API cannot avoid, and about 0.035 per point added (its node pool and point tables growing).
 public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public var kind: IndexKind { .kdtree }
     public private(set) var counters = IndexCounters()
@@ -185,6 +187,21 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         return forest + scalars * MemoryLayout<Scalar>.stride
             + (idOfRow.capacity + rowOfID.capacity + candidateIDs.capacity) * MemoryLayout<Int32>.stride
             + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride
+    }
+
+    /// `byteSize` by part: the normalised points, FLANN's trees (its pool, as `flann_used_memory`
+    /// reports it), FLANN's per-point tables (a pointer and an id per point ever added, and a removed
+    /// bit, from FLANN's layout), and this class's norms, id maps and query buffers.
+    public var memoryAccount: [MemoryAccountEntry] {
+        let forest = flann.map { Int(ops.usedMemory($0)) } ?? 0
+        let normalised = rowCount * dimension * MemoryLayout<Scalar>.stride
+        let flannPoints = flann == nil ? 0 : rowOfID.count * (2 * MemoryLayout<Int>.stride) + rowOfID.count / 8
+        return [
+            MemoryAccountEntry(part: "k-d forest: normalised rows N x (W+1)", bytes: normalised),
+            MemoryAccountEntry(part: "k-d forest: FLANN's trees (flann_used_memory)", bytes: forest),
+            MemoryAccountEntry(part: "k-d forest: FLANN's point and id tables (16 B per point)", bytes: flannPoints),
+            MemoryAccountEntry(part: "k-d forest: row norms, id maps, query buffers", bytes: byteSize - forest - normalised),
+        ]
     }
 
     /// Writes row i's indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm.

@@ -51,11 +51,15 @@ public protocol NearestNeighbourIndex<Scalar>: AnyObject {
     func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int])
     /// Bytes the index holds beyond the memory itself.
     var byteSize: Int { get }
+    /// `byteSize` by part (a single "index" line unless the index says more).
+    var memoryAccount: [MemoryAccountEntry] { get }
     /// Work counters since creation.
     var counters: IndexCounters { get }
 }
 
 extension NearestNeighbourIndex {
+    public var memoryAccount: [MemoryAccountEntry] { [MemoryAccountEntry(part: "index (\(kind))", bytes: byteSize)] }
+
     /// A batch of `count` queries stored contiguously (`count x W`), one result per query.
     public func query(batch queries: UnsafePointer<Scalar>, count: Int, k: Int,
                       in memory: MemoryMatrix<Scalar>, into results: inout [[Int]]) {

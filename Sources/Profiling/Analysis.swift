@@ -171,6 +171,7 @@ public struct ScalingAnalyser: Sendable {
             Claim(model: .samKDTree, metric: .forwardTime, proof: "K1", claimed: .logN),
             Claim(model: .samLSH, metric: .stepTime, proof: "L1", claimed: .linear),
             Claim(model: .samLSH, metric: .forwardTime, proof: "L1", claimed: .linear),
+            Claim(model: .controller, metric: .stepTime, proof: "C1", claimed: .constant),
         ]
         for m in [ProfiledModel.samExact, .samKDTree, .samLSH] {
             c.append(Claim(model: m, metric: .recordBytes, proof: "S2", claimed: .constant))

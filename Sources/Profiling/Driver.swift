@@ -33,7 +33,9 @@ public struct Driver: Sendable {
         let canReset = ResidentMemory.resetPeak()
 
         let t = Double(plan.steps)
+        let (repeats, warmup) = plan.segments(model, size: size)
         struct Segment { let forward, backward, reset, cpu, bytes: Double; var busy: Double { cpu / (forward + backward) } }
+        var account: [MemoryAccountEntry]?
         func runSegment() throws -> Segment {
             let cpu0 = Clock.threadCPU()
             let t0 = Clock.monotonic()
@@ -43,6 +45,8 @@ public struct Driver: Sendable {
             _ = try instance.backward()
             let t2 = Clock.monotonic()
             let cpu1 = Clock.threadCPU()
+            // Where the bytes are, with this segment's tape and gradients still held (outside the timing).
+            account = (instance as? any MemoryAccounting)?.memoryAccount
             // The episode ends: back to M_0 (SAM: O(rows touched), Proofs/episode-reset.md). Timed
             // whole, not per step, and outside the busy fraction of the steps.
             instance.reset()
@@ -50,9 +54,9 @@ public struct Driver: Sendable {
             return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, reset: t3 - t2, cpu: (cpu1 - cpu0) / t,
                            bytes: Double(recordBytes) / t)
         }
-        let maxAttempts = plan.repeats * Self.attemptFactor
-        let total = plan.warmup + plan.repeats
-        for segment in 0..<plan.warmup {
+        let maxAttempts = repeats * Self.attemptFactor
+        let total = warmup + repeats
+        for segment in 0..<warmup {
             progress(segment, total)
             _ = try runSegment()
         }
@@ -62,24 +66,28 @@ public struct Driver: Sendable {
         // the least preempted of the set-aside ones fill the gap.
         var kept: [Segment] = [], setAside: [Segment] = []
         var attempts = 0
-        while kept.count < plan.repeats && attempts < maxAttempts {
-            progress(plan.warmup + kept.count, total)
+        while kept.count < repeats && attempts < maxAttempts {
+            progress(warmup + kept.count, total)
             let s = try runSegment()
             attempts += 1
             if s.busy >= Self.minimumBusyFraction { kept.append(s) } else { setAside.append(s) }
         }
         let rejected = setAside.count
-        if kept.count < plan.repeats {
-            kept += setAside.sorted { $0.busy > $1.busy }.prefix(plan.repeats - kept.count)
+        if kept.count < repeats {
+            kept += setAside.sorted { $0.busy > $1.busy }.prefix(repeats - kept.count)
         }
         let forward = kept.map(\.forward), backward = kept.map(\.backward), reset = kept.map(\.reset)
         let cpu = kept.map(\.cpu), bytes = kept.map(\.bytes)
         progress(total, total)
-        return SizeMeasurement(model: model, size: size, steps: plan.steps, warmupSegments: plan.warmup,
+        var measurement = SizeMeasurement(model: model, size: size, steps: plan.steps, warmupSegments: warmup,
                                setupSeconds: setupSeconds, forwardSeconds: forward, backwardSeconds: backward,
                                resetSeconds: reset,
                                cpuSeconds: cpu, recordBytesPerStep: bytes,
                                peakResidentBytes: canReset ? ResidentMemory.peakBytes() : nil,
                                setupPeakResidentBytes: setupPeak, isolated: false, preemptedSegments: rejected)
+        measurement.memoryAccount = account
+        // After the peak RSS was read: the roofline's own N x W buffers do not count in it.
+        if model == .dam { measurement.roofline = DenseRoofline.measure(size: size, shape: plan.shape) }
+        return measurement
     }
 }

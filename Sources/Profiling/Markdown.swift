@@ -63,7 +63,7 @@ public struct MarkdownReport: Sendable {
             | M_0 | uniform in ±\(shape.memoryScale), seed \(shape.memorySeed) |
             | k-d forest | \(shape.indexSettings.trees) trees, \(shape.indexSettings.checks) checks |
             | LSH | \(shape.indexSettings.lshTables) tables of \(shape.indexSettings.lshBits) bits |
-            | segments | T = \(plan.steps) steps per segment; \(plan.warmup) warm-up + \(plan.repeats) timed segments per process; \(plan.processCount) process(es) per (model, N) |
+            | segments | T = \(plan.steps) steps per segment; \(plan.warmup) warm-up + \(plan.repeats) timed segments per process\(Self.largeSizeNote(plan)); \(plan.processCount) process(es) per (model, N) |
             | sizes | \(plan.models.map { "\($0.rawValue): \(Self.sizeList(plan.sizes[$0]!))" }.joined(separator: "; ")) |
             | sweep time | \(ProgressLine.duration(set.sweepSeconds)) |
 
@@ -88,6 +88,7 @@ public struct MarkdownReport: Sendable {
         }
         md += summary()
         md += ratios()
+        md += controllerRatios() + roofline() + memoryAccount()
         for metric in Metric.allCases { md += section(metric) }
         md += setupTable()
         md += rawTables()
@@ -97,6 +98,13 @@ public struct MarkdownReport: Sendable {
             md += "\n"
         }
         return md
+    }
+
+    /// "(dam from N = 2^17: 1 warm-up + 1 timed)" when the plan has fewer segments at large sizes.
+    static func largeSizeNote(_ plan: SweepPlan) -> String {
+        guard let large = plan.largeSizes else { return "" }
+        return " (\(large.models.map(\.rawValue).joined(separator: ", ")) from N = \(sizeList([large.fromSize])): "
+            + "\(large.warmup) warm-up + \(large.repeats) timed)"
     }
 
     static func sizeList(_ sizes: [Int]) -> String {

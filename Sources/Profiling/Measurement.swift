@@ -1,6 +1,7 @@
 import ComplexityFit
 import Foundation
 import OutputFiles
+import SAMNumerics
 
 /// Everything measured for one model at one N, in one process. Per-step values are per segment
 /// of T steps divided by T; one replicate per timed segment.
@@ -41,6 +42,11 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     /// How many separate worker processes measured this (model, N) (nil in format 1: one). The
     /// segment arrays hold each process's kept segments in turn, equally many per process.
     public let processes: Int?
+    /// Where the model's bytes went (`MemoryAccounting`), read after a timed segment's backward;
+    /// nil for a model without an account and in files written before it was kept.
+    public var memoryAccount: [MemoryAccountEntry]?
+    /// DAM only: the single-thread BLAS rate for DAM's shapes, measured in the same worker.
+    public var roofline: DenseRoofline?
 
     /// Processes whose medians the replicates are (1 in older files).
     public var processCount: Int { processes ?? 1 }
@@ -87,12 +93,15 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     }
 
     func with(isolated: Bool? = nil, processes: Int?? = nil) -> SizeMeasurement {
-        SizeMeasurement(model: model, size: size, steps: steps, warmupSegments: warmupSegments,
+        var copy = SizeMeasurement(model: model, size: size, steps: steps, warmupSegments: warmupSegments,
                         setupSeconds: setupSeconds, forwardSeconds: forwardSeconds, backwardSeconds: backwardSeconds,
                         resetSeconds: resetSeconds, cpuSeconds: cpuSeconds, recordBytesPerStep: recordBytesPerStep,
                         peakResidentBytes: peakResidentBytes, setupPeakResidentBytes: setupPeakResidentBytes,
                         isolated: isolated ?? self.isolated, preemptedSegments: preemptedSegments,
                         processes: processes ?? self.processes)
+        copy.memoryAccount = memoryAccount
+        copy.roofline = roofline
+        return copy
     }
 
     /// Measurements of one (model, N) from separate processes, as one measurement: segments in
@@ -100,7 +109,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     static func merging(_ runs: [SizeMeasurement]) -> SizeMeasurement {
         let first = runs[0]
         guard runs.count > 1 else { return first }
-        return SizeMeasurement(model: first.model, size: first.size, steps: first.steps, warmupSegments: first.warmupSegments,
+        var merged = SizeMeasurement(model: first.model, size: first.size, steps: first.steps, warmupSegments: first.warmupSegments,
                                setupSeconds: Statistics.median(runs.map(\.setupSeconds)),
                                forwardSeconds: runs.flatMap(\.forwardSeconds), backwardSeconds: runs.flatMap(\.backwardSeconds),
                                resetSeconds: runs.allSatisfy { $0.resetSeconds != nil } ? runs.flatMap { $0.resetSeconds! } : nil,
@@ -109,6 +118,9 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
                                setupPeakResidentBytes: runs.compactMap(\.setupPeakResidentBytes).max(),
                                isolated: runs.allSatisfy(\.isolated), preemptedSegments: runs.reduce(0) { $0 + $1.preemptedSegments },
                                processes: runs.count)
+        merged.memoryAccount = first.memoryAccount
+        merged.roofline = runs.compactMap(\.roofline).max { $0.gemmGFLOPS < $1.gemmGFLOPS }
+        return merged
     }
 }
 

@@ -13,14 +13,16 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
     case samKDTree = "sam-kdtree"
     /// SAM reading through locality-sensitive hashing.
     case samLSH = "sam-lsh"
+    /// The bare controller: SAM's LSTM, interface and output layers with no memory (the step-time floor).
+    case controller
 
-    /// Whether the model reads sparsely (a SAM variant).
-    public var isSparse: Bool { self != .dam }
+    /// Whether the model reads sparsely: SAM with some index (not DAM, not the bare controller).
+    public var isSparse: Bool { self != .dam && self != .controller }
 
     /// The index SAM reads through (the exact index for DAM, which does not use one).
     public var index: IndexKind {
         switch self {
-        case .dam, .samExact: .exact
+        case .dam, .samExact, .controller: .exact
         case .samKDTree: .kdtree
         case .samLSH: .lsh
         }
@@ -33,6 +35,7 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
         case .samExact: "SAM (exact)"
         case .samKDTree: "SAM (k-d forest)"
         case .samLSH: "SAM (LSH)"
+        case .controller: "controller (no memory)"
         }
     }
 
@@ -96,10 +99,11 @@ public struct ModelShape: Codable, Sendable, Equatable {
     }
 }
 
-/// Type-erased construction so the driver can hold either model.
+/// Type-erased construction so the driver can hold any model.
 func makeModel(_ model: ProfiledModel, _ c: ModelConfiguration) throws(ConfigurationError) -> any MemoryModel<Float> {
     switch model {
     case .dam: DAM<Float>(configuration: c)
     case .samExact, .samKDTree, .samLSH: try SAM<Float>(configuration: c)
+    case .controller: BareController<Float>(configuration: c)
     }
 }

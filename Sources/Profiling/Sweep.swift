@@ -105,8 +105,9 @@ public struct Sweep {
 
     /// The worker's command-line arguments for one job (appended to the runner's arguments).
     public static func workerArguments(_ job: SweepPlan.Job, plan: SweepPlan) -> [String] {
-        ["--models", job.model.rawValue, "--sizes", "\(job.size)", "--steps", "\(plan.steps)",
-         "--repeats", "\(plan.repeats)", "--warmup", "\(plan.warmup)", "--processes", "1"]
+        let (repeats, warmup) = plan.segments(job.model, size: job.size)
+        return ["--models", job.model.rawValue, "--sizes", "\(job.size)", "--steps", "\(plan.steps)",
+                "--repeats", "\(repeats)", "--warmup", "\(warmup)", "--processes", "1"]
     }
 
     static func runChild(_ job: SweepPlan.Job, plan: SweepPlan, executable: URL, arguments: [String],

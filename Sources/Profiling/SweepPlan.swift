@@ -34,6 +34,25 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     public let warmup: Int
     /// The models' shape.
     public let shape: ModelShape
+    /// Fewer segments for the large sizes of some models (nil: `repeats` and `warmup` everywhere).
+    public let largeSizes: LargeSizeSegments?
+
+    /// Segments per process for the sizes of `models` from `fromSize` on: DAM's step at N = 2^20
+    /// costs ~10^4 SAM steps and its tape T·N·(W + 2R) scalars, so it gets fewer segments there.
+    public struct LargeSizeSegments: Codable, Sendable, Equatable {
+        public let models: [ProfiledModel]
+        public let fromSize: Int
+        public let repeats: Int
+        public let warmup: Int
+    }
+
+    /// Timed and warm-up segments per process for one (model, N).
+    public func segments(_ model: ProfiledModel, size: Int) -> (repeats: Int, warmup: Int) {
+        if let large = largeSizes, large.models.contains(model), size >= large.fromSize {
+            return (min(repeats, large.repeats), min(warmup, large.warmup))
+        }
+        return (repeats, warmup)
+    }
 
     /// The models measured, in order.
     public var models: [ProfiledModel] { sizes.keys.sorted() }
@@ -41,7 +60,8 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// - Parameter requireFitSizes: whether each model needs at least `minimumSizes` sizes (off only
     ///   for a worker, which measures one size).
     public init(sizes: [ProfiledModel: [Int]], steps: Int, repeats: Int, warmup: Int, processes: Int = 1,
-                shape: ModelShape = ModelShape(), requireFitSizes: Bool = true) throws(ProfilingError) {
+                shape: ModelShape = ModelShape(), requireFitSizes: Bool = true,
+                largeSizes: LargeSizeSegments? = nil) throws(ProfilingError) {
         guard !sizes.isEmpty else { throw .badModelList(value: "", reason: "at least one model is needed") }
         for (_, list) in sizes { try Self.validate(sizes: list, requireFitSizes: requireFitSizes) }
         try Self.check("steps", steps, Self.stepsRange)
@@ -54,6 +74,11 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         self.repeats = repeats
         self.warmup = warmup
         self.shape = shape
+        if let largeSizes {
+            try Self.check("large-size repeats", largeSizes.repeats, Self.repeatsRange)
+            try Self.check("large-size warmup", largeSizes.warmup, Self.warmupRange)
+        }
+        self.largeSizes = largeSizes
     }
 
     /// The same sizes for every model.
@@ -97,20 +122,21 @@ public struct SweepPlan: Codable, Sendable, Equatable {
         return sizes
     }
 
-    /// The default sweep of `samkit report`: DAM at N = 2^8...2^16, SAM with each index at
-    /// N = 2^10...2^20, factors of 2; T = 8; 3 separate processes per (model, N), each with 2
-    /// warm-up and 3 timed segments.
+    /// The default sweep of `samkit report`: DAM at N = 2^8...2^20 (from 2^17 on with 1 warm-up and
+    /// 1 timed segment per process), SAM with each index and the bare controller at N = 2^10...2^20,
+    /// factors of 2; T = 8; 3 separate processes per (model, N), each with 2 warm-up and 3 timed segments.
     public static func standard() -> SweepPlan {
-        let dam = (8...16).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
-        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
-                              steps: 8, repeats: 3, warmup: 2, processes: 3)
+        let dam = (8...20).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
+        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam, .controller: sam],
+                              steps: 8, repeats: 3, warmup: 2, processes: 3,
+                              largeSizes: LargeSizeSegments(models: [.dam], fromSize: 1 << 17, repeats: 1, warmup: 1))
     }
 
-    /// `--quick`: DAM at 2^8...2^13, SAM at 2^10...2^16, factors of 2; T = 4; 3 processes per
+    /// `--quick`: DAM at 2^8...2^13, SAM and the bare controller at 2^10...2^16, factors of 2; T = 4; 3 processes per
     /// (model, N), each with 1 warm-up and 3 timed segments.
     public static func quick() -> SweepPlan {
         let dam = (8...13).map { 1 << $0 }, sam = (10...16).map { 1 << $0 }
-        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam],
+        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam, .controller: sam],
                               steps: 4, repeats: 3, warmup: 1, processes: 3)
     }
 

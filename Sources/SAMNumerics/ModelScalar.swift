@@ -14,6 +14,11 @@ where RawSignificand: FixedWidthInteger {
     static func gemv(transposed: Bool, rows: Int, cols: Int, alpha: Self,
                      _ a: UnsafePointer<Self>, _ x: UnsafePointer<Self>,
                      beta: Self, _ y: UnsafeMutablePointer<Self>)
+    /// `C ← α·op(A)·op(B) + β·C`, with `op(A)` of shape `m x k`, `op(B)` of `k x n`, `C` of `m x n`,
+    /// all row-major with leading dimensions `lda`, `ldb`, `ldc` (so rows of a matrix may be strided).
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                     _ a: UnsafePointer<Self>, lda: Int, _ b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, _ c: UnsafeMutablePointer<Self>, ldc: Int)
     /// `A ← A + α·x·yᵀ`, with `A` of shape `rows x cols` (row-major), `x` of `rows`, `y` of `cols`.
     static func ger(rows: Int, cols: Int, alpha: Self,
                     _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>, _ a: UnsafeMutablePointer<Self>)
@@ -32,6 +37,14 @@ extension Float: ModelScalar {
         guard rows > 0, cols > 0 else { return }
         cblas_sgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
                     alpha, a, Int32(cols), x, 1, beta, y, 1)
+    }
+    @inlinable
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
     @inlinable
     public static func ger(rows: Int, cols: Int, alpha: Float,
@@ -57,6 +70,14 @@ extension Double: ModelScalar {
         guard rows > 0, cols > 0 else { return }
         cblas_dgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
                     alpha, a, Int32(cols), x, 1, beta, y, 1)
+    }
+    @inlinable
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
     @inlinable
     public static func ger(rows: Int, cols: Int, alpha: Double,

@@ -16,8 +16,8 @@ struct ProfileCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh.")
-    var models = "dam,sam-exact,sam-kdtree,sam-lsh"
+    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh, controller (SAM's controller without memory).")
+    var models = "dam,sam-exact,sam-kdtree,sam-lsh,controller"
 
     @Option(help: "Comma-separated memory sizes N (integers or 2^k), at least 4 distinct, each in 4...16777216. Default: DAM 2^8...2^16, SAM 2^10...2^20.")
     var sizes: String?

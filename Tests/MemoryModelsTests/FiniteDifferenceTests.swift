@@ -78,6 +78,14 @@ import SAMNumerics
         try check(DAM<Double>(configuration: cf), try .random(configuration: cf, steps: c.t, seed: c.seed))
     }
 
+    /// The bare controller (SAM's controller, no memory; the profiler's `controller`), over two
+    /// segments so the carried-in state is exercised too.
+    @Test func bareControllerMatchesFiniteDifferences() throws {
+        let cf = try Fixture.configuration(n: 6, w: 3, r: 2, k: 2, seed: 41)
+        let prefix = try Episode<Double>.random(configuration: cf, steps: 2, seed: 42)
+        try check(BareController<Double>(configuration: cf), try .random(configuration: cf, steps: 4, seed: 43), prefix: prefix)
+    }
+
     /// With zeros as M_0 there are ties; the gradient must still be finite and match with decisions fixed.
     @Test func samFromZeroMemoryMatchesFiniteDifferences() throws {
         let cf = try Fixture.configuration(n: 6, w: 3, r: 2, k: 2, seed: 4, memory: .zeros)

@@ -64,6 +64,33 @@ import OutputFiles
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["blocked", "sub"])
     }
 
+    /// Issue 14: the models' byte accounts and DAM's BLAS roofline come with the measurements and
+    /// reach the report; the accounted parts are the buffers' exact sizes.
+    @Test func memoryAccountAndRooflineAreMeasured() throws {
+        let n = 1024
+        let plan = try SweepPlan(models: [.dam, .samKDTree, .controller], sizes: [n], steps: 2, repeats: 1, warmup: 0,
+                                 requireFitSizes: false)
+        let set = Sweep(plan: plan, runner: .inProcess, progress: ProgressLine(enabled: false)).run()
+        #expect(set.failures.isEmpty, "\(set.failures)")
+        let w = plan.shape.wordSize, float = MemoryLayout<Float>.stride
+        let kd = try #require(set.measurements(of: .samKDTree).first?.memoryAccount)
+        #expect(kd.first { $0.part.hasPrefix("memory M") }?.bytes == n * w * float)
+        #expect(kd.first { $0.part.contains("normalised rows") }?.bytes == n * (w + 1) * float)
+        #expect((kd.first { $0.part.contains("FLANN's trees") }?.bytes ?? 0) > 0)
+        #expect(kd.allSatisfy { $0.bytes >= 0 }, "\(kd)")
+        let dam = try #require(set.measurements(of: .dam).first)
+        #expect(dam.memoryAccount?.first { $0.part.hasPrefix("memory M") }?.bytes == n * w * float)
+        let roofline = try #require(dam.roofline)
+        #expect(roofline.gemmGFLOPS > 0 && roofline.gemvGFLOPS > 0)
+        #expect(roofline.flopsPerStep == Double(18 * plan.shape.heads + 6) * Double(n * w))
+        #expect(set.measurements(of: .controller).first?.roofline == nil)
+        let report = ScalingReport(measurements: set, fits: [], ratios: [], claims: [], extrapolatedSizes: [:])
+        let md = MarkdownReport(report: report, plots: [:]).render()
+        #expect(md.contains("## DAM against the BLAS roofline"))
+        #expect(md.contains("## Where the bytes go"))
+        #expect(md.contains("## SAM / bare controller time per step"))
+    }
+
     @Test func tinySweepGivesPerSizeRecords() throws {
         let sizes = [64, 128, 256, 512]
         let plan = try SweepPlan(models: ProfiledModel.allCases, sizes: sizes, steps: 2, repeats: 1, warmup: 0)
@@ -82,8 +109,8 @@ import OutputFiles
                 #expect(m.resetSeconds?.count == 1 && m.resetSeconds!.allSatisfy { $0 > 0 }, "each segment's reset is timed")
             }
             let bytes = ms.map { $0.recordBytesPerStep[0] }
-            if model.isSparse {
-                // Independent of N, to the byte: the tape and the journal's entries (R·(K+1) row slots)
+            if model.isSparse || model == .controller {
+                // Independent of N, to the byte (the controller keeps no memory at all): the tape and the journal's entries (R·(K+1) row slots)
                 // have a fixed size per step (Proofs/journal.md).
                 #expect(bytes.max()! == bytes.min()!, "\(model): \(bytes)")
             } else {
