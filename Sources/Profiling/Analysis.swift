@@ -72,6 +72,8 @@ public struct ScalingReport: Codable, Sendable, Equatable {
     public let claims: [ClaimCheck]
     /// Sizes predicted beyond each model's measured range.
     public let extrapolatedSizes: [ProfiledModel: [Int]]
+    /// The memory over steps (the paper's Fig. 1b), when this run measured it.
+    public var overSteps: OverStepsResult? = nil
 
     /// Every claim confirmed (what `--strict` requires).
     public var allConfirmed: Bool { claims.allSatisfy { $0.outcome == .confirmed } }

@@ -28,6 +28,17 @@ public enum ResidentMemory {
         return write(fd, "5", 1) == 1
     }
 
+    /// Returns the heap's free pages to the kernel (glibc `malloc_trim(0)`, looked up at run time
+    /// because Glibc's module does not export it), so that freed memory is not counted as resident
+    /// and cannot be silently reused by a later measurement. Returns false where it is unavailable.
+    @discardableResult
+    public static func releaseFreeHeap() -> Bool {
+        guard let symbol = dlsym(nil, "malloc_trim") else { return false }
+        typealias Trim = @convention(c) (Int) -> Int32
+        _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        return true
+    }
+
     /// VmHWM from /proc/self/status, in bytes; nil if unavailable.
     public static func peakBytes() -> Int? { statusField("VmHWM:") }
     /// VmRSS from /proc/self/status, in bytes; nil if unavailable.

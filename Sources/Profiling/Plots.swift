@@ -62,6 +62,50 @@ public struct GnuplotPlotter: Sendable {
     /// Draws every metric's plot into `folder/plots/`, each PNG written under a temporary name and
     /// renamed into place. Returns the relative paths written.
     public func draw(_ report: ScalingReport, into folder: URL) throws(ProfilingError) -> [Metric: String] {
+        try withWorkFolder { work throws(ProfilingError) in try draw(report, into: folder, work: work) }
+    }
+
+    func draw(_ report: ScalingReport, into folder: URL, work: URL) throws(ProfilingError) -> [Metric: String] {
+        var written: [Metric: String] = [:]
+        for metric in Metric.allCases {
+            let series = report.fits.filter { $0.metric == metric && !$0.sizes.isEmpty }
+            guard !series.isEmpty else { continue }
+            let target = folder.appendingPathComponent(Self.fileName(metric))
+            let temporary = AtomicFile.temporaryURL(for: target)
+            let script = try self.script(metric, series, report: report, work: work, output: temporary)
+            try render(script, name: metric.rawValue, temporary: temporary, target: target, work: work)
+            written[metric] = Self.fileName(metric)
+        }
+        return written
+    }
+
+    /// Runs gnuplot on `script` (which writes `temporary`) and moves the PNG to `target`.
+    func render(_ script: String, name: String, temporary: URL, target: URL, work: URL) throws(ProfilingError) {
+        do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+            throw .plotFailed(reason: "cannot create \(target.deletingLastPathComponent().path)")
+        }
+        let scriptURL = work.appendingPathComponent("\(name).gp")
+        try save(script, scriptURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable, scriptURL.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw .plotFailed(reason: "status \(process.terminationStatus) for \(name): \(message.prefix(500))")
+        }
+        do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
+    }
+
+    /// A fresh temporary folder for gnuplot's inputs, removed by `body`'s end (or on SIGINT/SIGTERM).
+    func withWorkFolder<T>(_ body: (URL) throws(ProfilingError) -> T) throws(ProfilingError) -> T {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("samkit-plots-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do { try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true) } catch {
             throw .plotFailed(reason: "cannot create \(work.path): \(error.localizedDescription)")
@@ -71,39 +115,7 @@ public struct GnuplotPlotter: Sendable {
             try? FileManager.default.removeItem(at: work)
             TerminationCleanup.shared.remove(cleanupToken)
         }
-        var written: [Metric: String] = [:]
-        for metric in Metric.allCases {
-            let series = report.fits.filter { $0.metric == metric && !$0.sizes.isEmpty }
-            guard !series.isEmpty else { continue }
-            let target = folder.appendingPathComponent(Self.fileName(metric))
-            do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
-                throw .plotFailed(reason: "cannot create \(target.deletingLastPathComponent().path)")
-            }
-            let temporary = AtomicFile.temporaryURL(for: target)
-            let script = try self.script(metric, series, report: report, work: work, output: temporary)
-            let scriptURL = work.appendingPathComponent("\(metric.rawValue).gp")
-            do { try script.write(to: scriptURL, atomically: true, encoding: .utf8) } catch {
-                throw .plotFailed(reason: "cannot write \(scriptURL.path)")
-            }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable, scriptURL.path]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            do { try process.run() } catch {
-                throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
-            }
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
-                try? FileManager.default.removeItem(at: temporary)
-                throw .plotFailed(reason: "status \(process.terminationStatus) for \(metric.rawValue): \(message.prefix(500))")
-            }
-            do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
-            written[metric] = Self.fileName(metric)
-        }
-        return written
+        return try body(work)
     }
 
     func script(_ metric: Metric, _ series: [SeriesFit], report: ScalingReport, work: URL,
@@ -161,7 +173,7 @@ public struct GnuplotPlotter: Sendable {
             """
     }
 
-    private func save(_ text: String, _ url: URL) throws(ProfilingError) {
+    func save(_ text: String, _ url: URL) throws(ProfilingError) {
         do { try text.write(to: url, atomically: true, encoding: .utf8) } catch {
             throw .plotFailed(reason: "cannot write \(url.path)")
         }

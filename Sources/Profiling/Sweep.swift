@@ -112,54 +112,21 @@ public struct Sweep {
 
     static func runChild(_ job: SweepPlan.Job, plan: SweepPlan, executable: URL, arguments: [String],
                          timeout: Double) throws -> SizeMeasurement {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments + workerArguments(job, plan: plan)
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_NUM_THREADS"] = "1"
-        environment["OMP_NUM_THREADS"] = "1"
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                              reason: "cannot start \(executable.path): \(error.localizedDescription)")
-        }
-        let pid = process.processIdentifier
-        let cleanupToken = TerminationCleanup.shared.add { kill(pid, SIGKILL) }
-        defer { TerminationCleanup.shared.remove(cleanupToken) }
-        let timedOut = TimeoutFlag()
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + timeout)
-        timer.setEventHandler {
-            timedOut.set()
-            kill(pid, SIGKILL)
-        }
-        timer.resume()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        if timedOut.value {
+        let outcome: WorkerProcess.Outcome
+        do {
+            outcome = try WorkerProcess.run(executable: executable, arguments: arguments + workerArguments(job, plan: plan),
+                                            timeout: timeout)
+        } catch { throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size, reason: error.reason) }
+        if outcome.timedOut {
             throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
                                               reason: "killed after the \(Int(timeout)) s time limit")
         }
-        if let output = try? JSONCoding.decoder.decode(WorkerOutput.self, from: data) {
-            if let m = output.measurement, process.terminationStatus == 0 { return m.with(isolated: true) }
+        if let output = try? JSONCoding.decoder.decode(WorkerOutput.self, from: outcome.stdout) {
+            if let m = output.measurement, outcome.status == 0 { return m.with(isolated: true) }
             throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                              reason: output.error ?? "exit status \(process.terminationStatus)")
+                                              reason: output.error ?? outcome.how)
         }
-        let how = process.terminationReason == .uncaughtSignal
-            ? "killed by signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
         throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                          reason: "\(how), no measurement on stdout")
+                                          reason: "\(outcome.how), no measurement on stdout")
     }
-}
-
-private final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    func set() { lock.lock(); flag = true; lock.unlock() }
-    var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
 }

@@ -99,8 +99,9 @@ func checkFittable(_ set: MeasurementSet) throws(ProfilingError) {
 /// `includeMeasurements`), swaps it in, and prints the verdict table on stdout.
 @discardableResult
 func writeReport(_ set: MeasurementSet, transaction: ReportTransaction, command: String,
-                 includeMeasurements: Bool = false) throws -> ScalingReport {
-    let report = ScalingAnalyser().analyse(set)
+                 includeMeasurements: Bool = false, overSteps: OverStepsResult? = nil) throws -> ScalingReport {
+    var report = ScalingAnalyser().analyse(set)
+    report.overSteps = overSteps
     let written: (files: [String], warning: String?)
     do {
         written = try transaction.write { staging in

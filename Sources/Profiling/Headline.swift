@@ -1,0 +1,171 @@
+import ComplexityFit
+import Foundation
+
+/// Whether a headline target was met in this run.
+public enum HeadlineStatus: String, Codable, Sendable {
+    case met
+    case notMet = "not met"
+    case inconclusive
+    /// A figure shown beside the paper's, with no target of its own.
+    case noTarget = "—"
+}
+
+/// One row's measurement: the value in words and whether it meets the target.
+public struct HeadlineValue: Sendable, Equatable {
+    public let value: String
+    public let status: HeadlineStatus
+    public init(_ value: String, _ status: HeadlineStatus) {
+        self.value = value
+        self.status = status
+    }
+}
+
+/// One target of issue 14: what it measures, the target, the paper's figure, and how to read the
+/// value from a report (nil: not in this run). Adding a row is adding one entry to `Headline.rows`.
+public struct HeadlineRow: Sendable {
+    public let item: String
+    public let what: String
+    public let target: String
+    public let paper: String
+    public let measure: @Sendable (ScalingReport) -> HeadlineValue?
+
+    public init(_ item: String, _ what: String, target: String, paper: String = "—",
+                measure: @escaping @Sendable (ScalingReport) -> HeadlineValue?) {
+        self.item = item
+        self.what = what
+        self.target = target
+        self.paper = paper
+        self.measure = measure
+    }
+}
+
+/// The Headline table at the top of `scaling.md`: each target of issue 14, the value measured in
+/// this run, met or not, and the paper's figure beside it (`PaperFigures`).
+public enum Headline {
+    public static let notMeasured = "not measured in this run"
+    static let n20 = 1 << 20, n10 = 1 << 10
+    static let kib = 1024.0, mib = 1024.0 * 1024, gib = 1024.0 * 1024 * 1024
+
+    public static func render(_ report: ScalingReport, rows: [HeadlineRow] = rows) -> String {
+        var md = "## Headline: the targets of issue 14, measured in this run\n\n"
+        md += "Single-threaded Float, W = 32, R = 4, K = 4, H = 100. The paper's figures are \(PaperFigures.citation)'s (SPEC \"Figures from the paper\"), "
+        md += "not measurements of ours. Times depend on the machine's load (see the quiet check below); byte counts and resident memory do not.\n\n"
+        md += "| # | what | measured in this run | target | status | the paper |\n|---|---|---|---|---|---|\n"
+        for row in rows {
+            let v = row.measure(report)
+            let status = v.map { $0.status == .notMet ? "**not met**" : $0.status.rawValue } ?? "—"
+            md += "| \(row.item) | \(row.what) | \(v?.value ?? notMeasured) | \(row.target) | \(status) | \(row.paper) |\n"
+        }
+        return md + "\n"
+    }
+
+    // MARK: - Reading a report
+
+    static func measurement(_ r: ScalingReport, _ model: ProfiledModel, _ n: Int) -> SizeMeasurement? {
+        r.measurements.measurements(of: model).first { $0.size == n }
+    }
+
+    static func status(_ ok: Bool, noisy: Bool = false) -> HeadlineStatus { noisy ? .inconclusive : ok ? .met : .notMet }
+
+    static func time(_ s: Double) -> String { NumberFormat.seconds(s) }
+    static func bytes(_ b: Double) -> String { NumberFormat.bytes(b) }
+    /// "1.23×", "26.5×", "3718×".
+    static func times(_ x: Double) -> String { x >= 1_000 ? String(format: "%.0f×", x) : "\(NumberFormat.significant(x, 3))×" }
+
+    /// One episode of the sweep's T steps (forward, backward) and its reset, in seconds.
+    static func episodeSeconds(_ m: SizeMeasurement) -> Double? {
+        guard let reset = m.resetSeconds, !reset.isEmpty else { return nil }
+        return Double(m.steps) * Statistics.median(m.stepSeconds) + Statistics.median(reset)
+    }
+
+    /// The over-steps series of SAM with the k-d forest, if measured.
+    static func samOverSteps(_ r: ScalingReport) -> OverStepsSeries? { r.overSteps?.series(.samKDTree) }
+
+    // MARK: - The rows
+
+    public static let rows: [HeadlineRow] = [
+        HeadlineRow("1", "SAM (k-d forest): an episode (T steps forward + backward, then the reset) at N = 2^20 ÷ at 2^10",
+                    target: "≤ 1.5×") { r in
+            guard let a = measurement(r, .samKDTree, n20), let b = measurement(r, .samKDTree, n10),
+                  let ea = episodeSeconds(a), let eb = episodeSeconds(b) else { return nil }
+            return HeadlineValue("\(times(ea / eb)) (\(time(ea)) ÷ \(time(eb)), T = \(a.steps))",
+                                 status(ea / eb <= 1.5, noisy: a.isNoisy || b.isNoisy))
+        },
+        HeadlineRow("1", "SAM (k-d forest): episode reset (`reset-time`) at N = 2^20, and its class over N",
+                    target: "O(rows touched): the R1 claim, O(log N)") { r in
+            guard let m = measurement(r, .samKDTree, n20), let reset = m.resetSeconds, !reset.isEmpty,
+                  let claim = r.claims.first(where: { $0.model == .samKDTree && $0.metric == .resetTime }) else { return nil }
+            let s: HeadlineStatus = switch claim.outcome { case .confirmed: .met; case .contradicted: .notMet; case .inconclusive: .inconclusive }
+            return HeadlineValue("\(time(Statistics.median(reset))) after T = \(m.steps) steps; fit \(claim.chosen.map { "\($0)" } ?? "none"), claim \(claim.outcome.rawValue)", s)
+        },
+        HeadlineRow("2", "SAM (k-d forest): forward + backward time per step at N = 2^20", target: "≤ 0.25 ms",
+                    paper: "\(time(PaperFigures.samStepSeconds)) per step of a minibatch of \(PaperFigures.minibatch) (≈ \(time(PaperFigures.samStepSeconds / Double(PaperFigures.minibatch))) per sequence), N = 10^6") { r in
+            guard let m = measurement(r, .samKDTree, n20) else { return nil }
+            let t = Statistics.median(m.stepSeconds)
+            return HeadlineValue(time(t) + (m.isNoisy ? " (noisy)" : ""), status(t <= 0.25e-3, noisy: m.isNoisy))
+        },
+        HeadlineRow("2", "SAM with a sublinear index ÷ the bare controller (`controller`), time per step, worst N ≤ 2^20",
+                    target: "≤ 1.5× at every N") { r in
+            // Fills in once the `controller` model is profiled.
+            guard let controller = ProfiledModel(rawValue: "controller") else { return nil }
+            let base = r.measurements.measurements(of: controller)
+            var worst: (ratio: Double, model: ProfiledModel, n: Int)? = nil
+            var noisy = false
+            for model in ProfiledModel.allCases where model.isSparse && model.index != .exact && model != controller {
+                for m in r.measurements.measurements(of: model) where m.size <= n20 {
+                    guard let c = base.first(where: { $0.size == m.size }) else { continue }
+                    let ratio = Statistics.median(m.stepSeconds) / Statistics.median(c.stepSeconds)
+                    noisy = noisy || m.isNoisy || c.isNoisy
+                    if ratio > (worst?.ratio ?? -1) { worst = (ratio, model, m.size) }
+                }
+            }
+            guard let worst else { return nil }
+            return HeadlineValue("\(times(worst.ratio)) (\(worst.model.label), N = \(worst.n))", status(worst.ratio <= 1.5, noisy: noisy))
+        },
+        // The sweep's measurements carry no allocation count (the gate counts them): fills in once they do.
+        HeadlineRow("3", "heap allocations per steady-state step, every model and index", target: "0") { _ in nil },
+        HeadlineRow("4", "SAM (k-d forest): peak resident memory at N = 2^20", target: "≤ 450 MiB") { r in
+            guard let m = measurement(r, .samKDTree, n20), let peak = m.peakResidentBytes else { return nil }
+            return HeadlineValue(bytes(Double(peak)), status(Double(peak) <= 450 * mib))
+        },
+        // The roofline row of the report: fills in once the report measures the BLAS rate.
+        HeadlineRow("5", "DAM's rate ÷ the single-thread BLAS rate for the same shapes", target: "≥ 50%") { _ in nil },
+        HeadlineRow("5", "DAM: the largest N measured", target: "2^20") { r in
+            guard let n = r.measurements.measurements(of: .dam).map(\.size).max() else { return nil }
+            return HeadlineValue("N = \(n)", status(n >= n20))
+        },
+        HeadlineRow("5", "DAM ÷ SAM (k-d forest), time per step at N = 2^20, one run", target: "≥ 1,600×",
+                    paper: "\(times(PaperFigures.speedup)) (NTM \(time(PaperFigures.ntmStepSeconds)) ÷ SAM \(time(PaperFigures.samStepSeconds)), N = 10^6)") { r in
+            guard let ratio = r.ratios.first(where: { $0.size == n20 && $0.sparse == .samKDTree }) else { return nil }
+            let noisy = [ProfiledModel.dam, .samKDTree].contains { measurement(r, $0, n20)?.isNoisy ?? false }
+            return HeadlineValue(times(ratio.ratio), status(ratio.ratio >= 1_600, noisy: noisy))
+        },
+        HeadlineRow("6", "SAM (k-d forest) at N = 2^20: peak-RSS growth per step, fitted against T",
+                    target: "≤ 10 KiB per step, linear in T",
+                    paper: "SAM \(bytes(PaperFigures.samMemoryBytes)) over \(PaperFigures.memorySteps) steps (≈ \(bytes(PaperFigures.samMemoryBytes / Double(PaperFigures.memorySteps))) per step), N = \(PaperFigures.memoryWords)") { r in
+            guard let s = samOverSteps(r), let fit = s.fit, let b = fit.growthPerStep else { return nil }
+            let range = "T = \(s.plan.steps.first!)…\(s.plan.steps.last!)"
+            let value = "\(bytes(b.value)) ± \(bytes(b.standardError)) per step (N = \(s.plan.size), \(range); linear in T: \(fit.linearVerdict.outcome.rawValue))"
+            if s.plan.size != n20 { return HeadlineValue(value, .inconclusive) }
+            if b.value > 10 * kib || fit.linearVerdict.outcome == .contradicted { return HeadlineValue(value, .notMet) }
+            return HeadlineValue(value, fit.linearVerdict.outcome == .confirmed ? .met : .inconclusive)
+        },
+        HeadlineRow("6", "SAM (k-d forest) at N = 2^20: peak resident memory of the 100,000-step run", target: "< 2 GiB") { r in
+            guard let s = samOverSteps(r), s.plan.size == n20, let p = s.point(steps: 100_000) else { return nil }
+            return HeadlineValue(bytes(Double(p.peakResidentBytes)), status(Double(p.peakResidentBytes) < 2 * gib))
+        },
+        HeadlineRow("6", "DAM: memory over 100 steps (peak above the built model)", target: "no target: beside the paper",
+                    paper: "NTM \(bytes(PaperFigures.ntmMemoryBytes)), N = \(PaperFigures.memoryWords)") { r in
+            guard let s = r.overSteps?.series(.dam), let p = s.point(steps: PaperFigures.memorySteps) else { return nil }
+            return HeadlineValue("\(bytes(Double(p.growthBytes))) (N = \(s.plan.size))", .noTarget)
+        },
+        HeadlineRow("6", "dense ÷ sparse memory over 100 steps", target: "no target: beside the paper",
+                    paper: "\(times(PaperFigures.ntmMemoryBytes / PaperFigures.samMemoryBytes)) (NTM \(bytes(PaperFigures.ntmMemoryBytes)) ÷ SAM \(bytes(PaperFigures.samMemoryBytes)))") { r in
+            guard let d = r.overSteps?.series(.dam)?.point(steps: PaperFigures.memorySteps),
+                  let s = samOverSteps(r)?.point(steps: PaperFigures.memorySteps), s.growthBytes > 0 else { return nil }
+            return HeadlineValue(times(Double(d.growthBytes) / Double(s.growthBytes)), .noTarget)
+        },
+        // reports/index-frontier.md (`samkit index-bench --frontier`): not part of this sweep.
+        HeadlineRow("7", "an index with recall@4 ≥ 0.9 on SAM-written memory at N = 2^20", target: "≤ 1 ms per step") { _ in nil },
+    ]
+}
