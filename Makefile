@@ -10,11 +10,13 @@
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 #   make flann-allocations  heap allocations per FLANN C API call of SAM's step (no Swift)
+#   make frontier      recall@4 against time per step of every index over its settings (reports/index-frontier.md)
+#   make frontier-quick  the same on a small grid at small N (a smoke test; output in .build/frontier-quick)
 #   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
 #   make example       Examples/ against a tagged temporary clone, as a versioned dependency
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libopenblas-dev libgsl-dev libflann-dev gnuplot-nox pkg-config
+DEBIAN_PACKAGES := libopenblas-dev libgsl-dev libflann-dev libhnswlib-dev gnuplot-nox pkg-config
 # Single-threaded BLAS everywhere: measurements and tests are single-threaded.
 export OPENBLAS_NUM_THREADS := 1
 
@@ -77,6 +79,14 @@ gate-power: release
 # A short power run for CI: every injection twice, two clean passes (report kept out of reports/).
 gate-power-short: release
 	.build/release/samkit gate --power --quick --repetitions 2 --clean-passes 2 --power-report .build/gate-power-short.md
+
+# The indexes' recall/speed frontier at N = 2^14 and 2^20 (about 10 minutes on a quiet machine), and a
+# smoke test of it at N = 2^10 and 2^12 whose report stays out of reports/.
+.PHONY: frontier frontier-quick
+frontier: release
+	.build/release/samkit index-bench --frontier --out reports
+frontier-quick: release
+	.build/release/samkit index-bench --frontier --quick --sam-steps 100 --out .build/frontier-quick
 
 # FLANN's own recall on random unit vectors, without our wrapper (scripts/flann-recall.c).
 .PHONY: flann-recall

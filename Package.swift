@@ -21,13 +21,15 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // C modules (Debian: libopenblas-dev, libgsl-dev, libflann-dev).
+        // C modules (Debian: libopenblas-dev, libgsl-dev, libflann-dev, libhnswlib-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL",
                        providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CFLANN", path: "Sources/CFLANN",
                        providers: [.apt(["libflann-dev"])]),
+        // hnswlib (Debian: libhnswlib-dev, header-only C++) behind a C interface.
+        .target(name: "CHNSW", path: "Sources/CHNSW"),
 
         // Counts heap allocations by defining malloc/calloc/realloc in the executable (the gate's
         // "allocations per step"); linked only into samkit.
@@ -44,7 +46,7 @@ let package = Package(
         .target(name: "SAMNumerics",
                 dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         // The nearest-neighbour index protocol and its implementations.
-        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN"]),
+        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN", "CHNSW"]),
         // SAM and DAM: controller, memory access, journal, hand-written backward passes.
         .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"]),
 

@@ -115,9 +115,7 @@ public enum IndexBenchmark {
                 queries.withUnsafeBufferPointer {
                     exact.query(batch: $0.baseAddress!, count: c.heads, k: c.neighbours, in: memory, into: &truth)
                 }
-                for j in 0..<c.heads {
-                    recallSum += Double(Set(found[j]).intersection(truth[j]).count) / Double(max(1, truth[j].count))
-                }
+                for j in 0..<c.heads { recallSum += recall(found[j], truth: truth[j]) }
                 // A sparse write: R·(K+1) distinct random rows get new contents (partial Fisher–Yates).
                 for r in 0..<written { order.swapAt(r, Int.random(in: r..<n, using: &g)) }
                 let rows = Array(order.prefix(written))
@@ -142,6 +140,11 @@ public enum IndexBenchmark {
             progress("\(kind) \(workload.name) N=\(n): done")
         }
         return results
+    }
+
+    /// recall@K of one answer: the fraction of the exact answer's rows it contains.
+    static func recall(_ found: [Int], truth: [Int]) -> Double {
+        Double(Set(found).intersection(truth).count) / Double(max(1, truth.count))
     }
 
     static func seconds(_ d: Duration) -> Double {

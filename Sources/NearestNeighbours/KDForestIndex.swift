@@ -206,12 +206,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
 
     /// Writes row i's indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm.
     private func writePoint(_ i: Int, from memory: MemoryMatrix<Scalar>) {
-        let source = memory.row(i), target = points! + i * dimension
-        let norm = stabilisedNorm(source, count: width, epsilon: epsilon)
-        rowNorms[i] = norm
-        let inverse = 1 / norm
-        for j in 0..<width { target[j] = source[j] * inverse }
-        target[width] = Scalar.sqrt(epsilon) * inverse
+        rowNorms[i] = writeAugmentedUnitPoint(memory.row(i), width: width, epsilon: epsilon, into: points! + i * dimension)
     }
 
     /// Builds the forest over all points; FLANN ids are then the row indices.

@@ -1,6 +1,6 @@
 import SAMNumerics
 
-/// Which nearest-neighbour index a sparse model reads through (`--index exact|kdtree|lsh`).
+/// Which nearest-neighbour index a sparse model reads through (`--index exact|kdtree|lsh|hnsw`).
 public enum IndexKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     /// A scan of all N rows: exact, Θ(N·W) per query (the paper's "SAM linear").
     case exact
@@ -8,6 +8,8 @@ public enum IndexKind: String, CaseIterable, Codable, Sendable, CustomStringConv
     case kdtree
     /// Random-hyperplane locality-sensitive hashing re-ranked by exact cosine.
     case lsh
+    /// hnswlib's hierarchical navigable small-world graph, updated in place: approximate, ~Θ(log N) per query.
+    case hnsw
     public var description: String { rawValue }
 }
 

@@ -55,3 +55,18 @@ func cosineSimilarity<Scalar: ModelScalar>(_ q: UnsafePointer<Scalar>, queryNorm
                                            _ row: UnsafePointer<Scalar>, rowNorm: Scalar, width: Int) -> Scalar {
     Scalar.dot(width, q, row) / (queryNorm * rowNorm)
 }
+
+/// Writes the augmented unit point of a row, `m̃ = [M(i) / ‖M(i)‖_ε ; sqrt(ε) / ‖M(i)‖_ε]`
+/// (`width + 1` entries, `‖m̃‖ = 1` exactly in real arithmetic), and returns `‖M(i)‖_ε`.
+/// With a query point `q̃ = [q / ‖q‖_ε ; 0]`, `q̃ · m̃ = s(i)` (SPEC's cosine) and
+/// `‖q̃ − m̃‖² = ‖q̃‖² + 1 − 2 s(i)`: inner-product and Euclidean order are both the cosine order,
+/// zero rows included. Used by the k-d forest (Scalar points) and HNSW (Float points).
+@inline(__always)
+func writeAugmentedUnitPoint<Scalar: ModelScalar, Point: BinaryFloatingPoint>(
+    _ row: UnsafePointer<Scalar>, width: Int, epsilon: Scalar, into target: UnsafeMutablePointer<Point>) -> Scalar {
+    let norm = stabilisedNorm(row, count: width, epsilon: epsilon)
+    let inverse = 1 / norm
+    for j in 0..<width { target[j] = Point(row[j] * inverse) }
+    target[width] = Point(Scalar.sqrt(epsilon) * inverse)
+    return norm
+}

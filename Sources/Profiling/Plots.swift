@@ -84,23 +84,7 @@ public struct GnuplotPlotter: Sendable {
         do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
             throw .plotFailed(reason: "cannot create \(target.deletingLastPathComponent().path)")
         }
-        let scriptURL = work.appendingPathComponent("\(name).gp")
-        try save(script, scriptURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable, scriptURL.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw .plotFailed(reason: "status \(process.terminationStatus) for \(name): \(message.prefix(500))")
-        }
+        try run(script, named: name, in: work, output: temporary)
         do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
     }
 
@@ -116,6 +100,29 @@ public struct GnuplotPlotter: Sendable {
             TerminationCleanup.shared.remove(cleanupToken)
         }
         return try body(work)
+    }
+
+    /// Runs gnuplot on `script` (saved as `work/name.gp`), which writes its image to `output`.
+    /// - Throws: `ProfilingError.plotFailed` if gnuplot cannot run, fails, or writes no `output`
+    ///   (then `output` is removed).
+    public func run(_ script: String, named name: String, in work: URL, output: URL) throws(ProfilingError) {
+        let scriptURL = work.appendingPathComponent("\(name).gp")
+        try save(script, scriptURL)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable, scriptURL.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: output.path) else {
+            try? FileManager.default.removeItem(at: output)
+            throw .plotFailed(reason: "status \(process.terminationStatus) for \(name): \(message.prefix(500))")
+        }
     }
 
     func script(_ metric: Metric, _ series: [SeriesFit], report: ScalingReport, work: URL,

@@ -20,21 +20,26 @@ struct IndexBenchCommand: ParsableCommand {
             copy-task-like stream of random binary patterns from a seeded uniform M_0. Sizes and counts take \
             a whole number or 2^k. Progress: a status line on a terminal (cleared before each result row), \
             one line per (index, memory, N) on stderr otherwise. \
+            With --frontier: recall@4 against query+update time per step for every index over a grid of its \
+            settings (k-d forest checks 32...4096, LSH tables x bits, HNSW M x ef; exact as the reference), \
+            default N = 2^14 and 2^20 and 100 steps, written to DIR/index-frontier.md and \
+            DIR/plots/index-frontier.png (--out, default reports); --quick uses a small grid, N = 2^10 and \
+            2^12 and 20 steps (a smoke test). \
             \(ExitConvention.help)
             """)
 
-    @Option(name: .long, help: "Which index: exact, kdtree, lsh or all.")
+    @Option(name: .long, help: "Which index: exact, kdtree, lsh, hnsw or all.")
     var index = "all"
 
     /// Sizes the benchmark accepts: up to 2^24 words (2 GiB of Float memory at W = 32).
     static let sizeRange = OptionLimits.memoryWords
 
-    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated, each a whole number or 2^k in \(OptionLimits.text(sizeRange)).", valueName: "N1,N2,..."))
-    var sizes = "1024,16384,131072,1048576"
+    @Option(name: .long, help: ArgumentHelp("Memory sizes N, comma-separated, each a whole number or 2^k in \(OptionLimits.text(sizeRange)) (default 1024,16384,131072,1048576; --frontier 2^14,2^20; --frontier --quick 2^10,2^12).", valueName: "N1,N2,..."))
+    var sizes: String?
 
-    @Option(name: .long, help: "Query-and-write steps per size, \(OptionLimits.text(OptionLimits.benchSteps)).",
+    @Option(name: .long, help: "Query-and-write steps per size (per setting with --frontier), \(OptionLimits.text(OptionLimits.benchSteps)) (default 200; --frontier 100; --quick 20).",
             transform: size("--steps", OptionLimits.benchSteps))
-    var steps = 200
+    var steps: Int?
 
     @Option(name: .long, help: "SAM steps that write the SAM memory, \(OptionLimits.text(OptionLimits.samSteps)) (0 skips that workload).",
             transform: size("--sam-steps", OptionLimits.samSteps))
@@ -56,6 +61,27 @@ struct IndexBenchCommand: ParsableCommand {
             transform: size("--lsh-bits", OptionLimits.lshBits))
     var lshBits = 12
 
+    @Option(name: .long, help: "HNSW: links per node M, \(OptionLimits.text(IndexSettings.hnswLinksRange)).",
+            transform: size("--hnsw-links", IndexSettings.hnswLinksRange))
+    var hnswLinks = IndexSettings().hnswLinks
+
+    @Option(name: .long, help: "HNSW: candidates while inserting or replacing a point (efConstruction), M...\(IndexSettings.hnswEfLimit).",
+            transform: size("--hnsw-construction-ef", 1...IndexSettings.hnswEfLimit))
+    var hnswConstructionEf = IndexSettings().hnswConstructionEf
+
+    @Option(name: .long, help: "HNSW: candidates while searching (ef), 1...\(IndexSettings.hnswEfLimit).",
+            transform: size("--hnsw-ef", 1...IndexSettings.hnswEfLimit))
+    var hnswEf = IndexSettings().hnswSearchEf
+
+    @Flag(name: .long, help: "Measure the recall/speed frontier over a grid of settings and write DIR/index-frontier.md and its plot (the single-setting options above are ignored).")
+    var frontier = false
+
+    @Flag(name: .long, help: "With --frontier: a small grid, small N and few steps (a smoke test).")
+    var quick = false
+
+    @Option(name: .long, help: ArgumentHelp("With --frontier: the folder the report and plot are written to.", valueName: "DIR"))
+    var out = "reports"
+
     @Option(name: .long, help: "Seed of the memories, queries and writes.")
     var seed: UInt64 = 1
 
@@ -64,22 +90,29 @@ struct IndexBenchCommand: ParsableCommand {
 
     func validate() throws {
         guard index == "all" || IndexKind(rawValue: index) != nil else {
-            throw ValidationError("--index '\(index)' is not an index (valid: exact, kdtree, lsh, all)")
+            throw ValidationError("--index '\(index)' is not an index (valid: exact, kdtree, lsh, hnsw, all)")
         }
-        _ = try parseSizes(sizes, option: "--sizes", range: Self.sizeRange)
+        if quick && !frontier { throw ValidationError("--quick applies only with --frontier (valid: add --frontier, or drop --quick)") }
+        if frontier { try OutputPath.check(out, option: "--out", as: .folder) }
+        _ = try parseSizes(sizeList, option: "--sizes", range: Self.sizeRange)
         do { try settings.validate(k: 4) } catch { throw ValidationError("\(error)") }
         if let json { try OutputPath.check(json, option: "--json", as: .file) }
     }
 
     var settings: IndexSettings {
-        IndexSettings(trees: trees, checks: checks, lshTables: lshTables, lshBits: lshBits, seed: seed)
+        IndexSettings(trees: trees, checks: checks, lshTables: lshTables, lshBits: lshBits, seed: seed,
+                      hnswLinks: hnswLinks, hnswConstructionEf: hnswConstructionEf, hnswSearchEf: hnswEf)
     }
+
+    var sizeList: String { sizes ?? (frontier ? (quick ? "2^10,2^12" : "2^14,2^20") : "1024,16384,131072,1048576") }
+    var stepCount: Int { steps ?? (frontier ? (quick ? 20 : 100) : 200) }
 
     func run() throws {
         let kinds = index == "all" ? IndexKind.allCases : [IndexKind(rawValue: index)!]
-        let ns = try parseSizes(sizes, option: "--sizes", range: Self.sizeRange)
+        let ns = try parseSizes(sizeList, option: "--sizes", range: Self.sizeRange)
+        if frontier { return try runFrontier(kinds: kinds, sizes: ns) }
         var c = IndexBenchmark.Configuration()
-        c.steps = steps
+        c.steps = stepCount
         c.seed = seed
         c.settings = settings
         let progress = ProgressLine()
@@ -105,7 +138,7 @@ struct IndexBenchCommand: ParsableCommand {
             }
         }
         progress.finish()
-        print("single-threaded (OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")), Float, W = 32, R = 4, K = 4, \(steps) steps per size")
+        print("single-threaded (OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")), Float, W = 32, R = 4, K = 4, \(stepCount) steps per size")
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -115,8 +148,9 @@ struct IndexBenchCommand: ParsableCommand {
 
     /// Refuses sizes whose memory (N·W Floats, the exact index's copy, an approximate index's copy and its
     /// LSH tables: two Int positions and a bucket entry per row and table, ~48 bytes) does not fit in the available memory.
-    func checkMemory(_ sizes: [Int]) throws {
+    func checkMemory(_ sizes: [Int], lshTables: Int? = nil) throws {
         guard let n = sizes.max() else { return }
+        let lshTables = lshTables ?? self.lshTables
         let width = IndexBenchmark.Configuration().width
         let estimate = SizeSyntax.sum([SizeSyntax.product(3, n, width, 4), SizeSyntax.product(lshTables, n, 48),
                                        SizeSyntax.product(n, 64)])

@@ -55,6 +55,7 @@ struct InfoCommand: ParsableCommand {
             ("memory initialisation", c.memoryInitialisation.description), ("index", c.index.rawValue),
             ("k-d forest", "\(c.indexSettings.trees) trees, \(c.indexSettings.checks) checks"),
             ("LSH", "\(c.indexSettings.lshTables) tables of \(c.indexSettings.lshBits) bits"),
+            ("HNSW", "M \(c.indexSettings.hnswLinks), efConstruction \(c.indexSettings.hnswConstructionEf), ef \(c.indexSettings.hnswSearchEf)"),
             ("loss", c.loss.rawValue), ("parameter seed", "\(c.parameterSeed)"),
             ("parameters", "\(ParameterStore<Float>.layout(c).map { "\($0.0) \($0.1.map(String.init).joined(separator: "x"))" }.joined(separator: ", "))"),
         ]

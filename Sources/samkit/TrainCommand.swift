@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Model: sam or dam.")
     var model = "sam"
 
-    @Option(name: .long, help: "Index SAM reads through: exact, kdtree or lsh (default exact; SAM only).")
+    @Option(name: .long, help: "Index SAM reads through: exact, kdtree, lsh or hnsw (default exact; SAM only).")
     var index: String?
 
     @Option(name: .long, help: "Memory words N, \(OptionLimits.text(OptionLimits.memoryWords)).",
@@ -73,7 +73,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard ["sam", "dam"].contains(model) else { throw ValidationError("--model '\(model)' is not a model (valid: sam, dam)") }
         guard IndexKind(rawValue: indexName) != nil else {
-            throw ValidationError("--index '\(indexName)' is not an index (valid: exact, kdtree, lsh)")
+            throw ValidationError("--index '\(indexName)' is not an index (valid: exact, kdtree, lsh, hnsw)")
         }
         if model == "dam", let index {
             throw ValidationError("--index \(index) does not apply to --model dam (DAM reads every row; valid: omit --index, or --model sam)")

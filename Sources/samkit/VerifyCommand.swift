@@ -48,7 +48,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Loss: sigmoid-cross-entropy, mean-squared-error or either.") var loss: String?
     @Option(help: "Replay and free modes check a seeded sample of M coordinates, 1...10000000 (default: all for toy, 20 for paper).")
     var coordinates: String?
-    @Option(help: "Nearest-neighbour index of SAM: exact, kdtree or lsh.") var index = "exact"
+    @Option(help: "Nearest-neighbour index of SAM: exact, kdtree, lsh or hnsw.") var index = "exact"
     @Option(help: "Central-difference step h, in [1e-9, 1e-2] (outside it the derived tolerance means nothing).")
     var step = "1e-6"
     @Option(help: "Random directions in fast mode, 1...1000.") var directions = "4"

@@ -61,6 +61,11 @@ enum OptionProbes {
         o("index-bench --lsh-tables 0", "--lsh-tables"),
         o("index-bench --lsh-bits 65", "--lsh-bits"),
         o("index-bench --index foo", "--index"),
+        o("index-bench --hnsw-links 1", "--hnsw-links"),
+        o("index-bench --hnsw-ef 0", "--hnsw-ef"),
+        o("index-bench --hnsw-construction-ef 8", "hnswConstructionEf"),
+        o("index-bench --quick", "--quick"),
+        o("index-bench --frontier --out file", "--out", files: ["file": []]),
         o("index-bench --json folder", "--json", files: ["folder/keep": []]),
         o("index-bench --sizes 2^24 --lsh-tables 1024 --steps 1", "MemAvailable"),
         // samkit info

@@ -36,6 +36,15 @@ import Testing
                     exhaustive: false, findsCopies: true),
             Subject(name: "lsh 3x64 bits", index: LSHIndex(settings: IndexSettings(lshTables: 3, lshBits: 64), epsilon: eps),
                     exhaustive: false, findsCopies: true),
+            Subject(name: "hnsw default", index: HNSWIndex(settings: IndexSettings(), epsilon: eps),
+                    exhaustive: false, findsCopies: true),
+            Subject(name: "hnsw M 2 ef 1",
+                    index: HNSWIndex(settings: IndexSettings(hnswLinks: 2, hnswConstructionEf: 2, hnswSearchEf: 1), epsilon: eps),
+                    exhaustive: false, findsCopies: false),
+            Subject(name: "hnsw M 4, neighbours relinked",
+                    index: HNSWIndex(settings: IndexSettings(hnswLinks: 4, hnswConstructionEf: 8, hnswSearchEf: 8),
+                                     epsilon: eps, neighbourUpdateProbability: 1),
+                    exhaustive: false, findsCopies: false),
         ]
     }
 

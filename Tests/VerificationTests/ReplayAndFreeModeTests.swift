@@ -42,8 +42,8 @@ import MemoryModels
         #expect(r.passed && r.compared == 6, "\(r.report)")
     }
 
-    /// kdtree and lsh indexes: replay mode must hold whatever rows the index chose.
-    @Test(arguments: [IndexChoice.kdtree, .lsh]) func replayModeHoldsForApproximateIndexes(_ index: IndexChoice) throws {
+    /// kdtree, lsh and hnsw indexes: replay mode must hold whatever rows the index chose.
+    @Test(arguments: [IndexChoice.kdtree, .lsh, .hnsw]) func replayModeHoldsForApproximateIndexes(_ index: IndexChoice) throws {
         let c = try VerificationCase.make(model: .sam, n: 10, w: 3, r: 2, k: 3, h: 3, x: 2, y: 2, t: 3, index: index, seed: 11)
         let r = try FiniteDifferenceCheck.run(c, replay: true)
         #expect(r.passed, "\(r.report)")
