@@ -88,6 +88,7 @@ public enum DecisionAudit {
         model.reset()
         _ = model.memory.storage.update(fromContentsOf: memory)
         if let sam = model as? SAM<Double> { sam.index.build(from: sam.memory) }
+        if let sdnc = model as? SDNC<Double> { sdnc.index.build(from: sdnc.memory) }
     }
 
     /// Steps `range` of an episode.
