@@ -26,6 +26,7 @@ final class Instance {
         switch model {
         case .dam: instance = DAM<Float>(configuration: c)
         case .samExact, .samKDTree, .samLSH: instance = try SAM<Float>(configuration: c)
+        case .sdncKDTree, .sdncExact, .dncDense: instance = try SDNC<Float>(configuration: c)
         }
         inject(injection)
     }

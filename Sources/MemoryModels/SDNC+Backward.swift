@@ -92,27 +92,11 @@ extension SDNC {
 
             // Write (SPEC step 4) backward: dM holds dL/dM_t.
             for j in 0..<heads {
-                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-                let alpha = head.writeGate, gamma = head.interpolation
-                let base = dxi + j * c.interfacePerHead, da = base + w + 1
-                var dAlpha: Scalar = 0, dGamma: Scalar = 0
-                if let previousRows, let previousWeights {
-                    for m in 0..<slots where previousRows[j * slots + m] >= 0 {
-                        let row = dM.row(Int(previousRows[j * slots + m])), wPrevious = previousWeights[j * slots + m]
-                        let dWrite = Scalar.dot(w, row, head.addition)
-                        Scalar.axpy(w, alpha: alpha * gamma * wPrevious, row, da)
-                        dAlpha += dWrite * gamma * wPrevious
-                        dGamma += dWrite * alpha * wPrevious
-                        dwPrevious[j * slots + m] += alpha * gamma * dWrite
-                    }
-                }
-                let u = dM.row(Int(indices[j]))
-                let dWrite = Scalar.dot(w, u, head.addition)
-                Scalar.axpy(w, alpha: alpha * (1 - gamma), u, da)
-                dAlpha += dWrite * (1 - gamma)
-                dGamma -= dWrite * alpha
-                base[2 * w + 1] = fault == .dropWriteGateTerm ? 0 : dAlpha * alpha * (1 - alpha)
-                base[2 * w + 2] = dGamma * gamma * (1 - gamma)
+                SparseWrite.backward(HeadInterface(xi: record + layout.xi, head: j, width: w), width: w,
+                                     previousRows: previousRows.map { $0 + j * slots },
+                                     previousWeights: previousWeights.map { $0 + j * slots }, count: slots,
+                                     leastUsed: Int(indices[j]), dM: dM, dxi: dxi + j * c.interfacePerHead,
+                                     dwPrevious: dwPrevious + j * slots, dropWriteGate: fault == .dropWriteGateTerm)
             }
             for j in 0..<heads { dM.row(Int(indices[j])).update(repeating: 0, count: w) }   // erased rows
             swap(&dwNext, &dwPrevious)

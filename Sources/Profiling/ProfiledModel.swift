@@ -13,14 +13,28 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
     case samKDTree = "sam-kdtree"
     /// SAM reading through locality-sensitive hashing.
     case samLSH = "sam-lsh"
+    /// The Sparse DNC (K_L = 8) reading through the k-d forest.
+    case sdncKDTree = "sdnc-kdtree"
+    /// The Sparse DNC reading through the exact index.
+    case sdncExact = "sdnc-exact"
+    /// The dense-link baseline: the SDNC with the DNC's full N x N links and dense precedence (exact index).
+    case dncDense = "dnc-dense"
 
-    public var isSparse: Bool { self != .dam }
+    public var isSparse: Bool { self != .dam && self != .dncDense }
+    /// The SDNC's temporal links for its three models, nil for SAM and DAM.
+    public var temporalLinks: TemporalLinkSettings? {
+        switch self {
+        case .dam, .samExact, .samKDTree, .samLSH: nil
+        case .sdncKDTree, .sdncExact: TemporalLinkSettings(entries: 8)
+        case .dncDense: TemporalLinkSettings(entries: 8, dense: true)
+        }
+    }
 
     /// The index SAM reads through (the exact index for DAM, which does not use one).
     public var index: IndexKind {
         switch self {
-        case .dam, .samExact: .exact
-        case .samKDTree: .kdtree
+        case .dam, .samExact, .sdncExact, .dncDense: .exact
+        case .samKDTree, .sdncKDTree: .kdtree
         case .samLSH: .lsh
         }
     }
@@ -32,6 +46,9 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
         case .samExact: "SAM (exact)"
         case .samKDTree: "SAM (k-d forest)"
         case .samLSH: "SAM (LSH)"
+        case .sdncKDTree: "SDNC (k-d forest)"
+        case .sdncExact: "SDNC (exact)"
+        case .dncDense: "DNC links (dense)"
         }
     }
 
@@ -78,7 +95,8 @@ public struct ModelShape: Codable, Sendable, Equatable {
         try ModelConfiguration(memoryWords: memoryWords, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                hidden: hidden, inputSize: inputSize, outputSize: outputSize,
                                memoryInitialisation: .uniform(scale: memoryScale, seed: memorySeed),
-                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed)
+                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed,
+                               temporalLinks: model.temporalLinks)
     }
 }
 
@@ -87,5 +105,6 @@ func makeModel(_ model: ProfiledModel, _ c: ModelConfiguration) throws(Configura
     switch model {
     case .dam: DAM<Float>(configuration: c)
     case .samExact, .samKDTree, .samLSH: try SAM<Float>(configuration: c)
+    case .sdncKDTree, .sdncExact, .dncDense: try SDNC<Float>(configuration: c)
     }
 }
