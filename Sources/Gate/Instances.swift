@@ -27,6 +27,7 @@ final class Instance {
         case .dam: instance = DAM<Float>(configuration: c)
         case .samExact, .samKDTree, .samLSH: instance = try SAM<Float>(configuration: c)
         case .controller: instance = BareController<Float>(configuration: c)
+        case .sdncKDTree, .sdncExact, .dncDense: instance = try SDNC<Float>(configuration: c)
         }
         inject(injection)
     }

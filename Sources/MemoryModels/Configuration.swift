@@ -65,13 +65,16 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public let parameterSeed: UInt64
     /// Multiplier on the default initial weight range ±1/sqrt(fan-in).
     public let parameterScale: Double
+    /// The Sparse DNC's temporal links (SPEC "Sparse DNC"); nil for SAM and DAM.
+    public let temporalLinks: TemporalLinkSettings?
 
     public init(memoryWords: Int = 1024, wordSize: Int = 32, heads: Int = 4, neighbours: Int = 4,
                 hidden: Int = 100, inputSize: Int = 8, outputSize: Int = 8,
                 accessThreshold: Double = 0.005, epsilon: Double = 1e-6,
                 memoryInitialisation: MemoryInitialisation = .zeros, index: IndexKind = .exact,
                 indexSettings: IndexSettings = IndexSettings(), loss: LossKind = .sigmoidCrossEntropy,
-                parameterSeed: UInt64 = 1, parameterScale: Double = 1) throws(ConfigurationError) {
+                parameterSeed: UInt64 = 1, parameterScale: Double = 1,
+                temporalLinks: TemporalLinkSettings? = nil) throws(ConfigurationError) {
         func positive(_ field: String, _ value: Int) throws(ConfigurationError) {
             if value < 1 { throw .outOfRange(field: field, value: "\(value)", valid: "1 or more") }
         }
@@ -124,13 +127,18 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         self.loss = loss
         self.parameterSeed = parameterSeed
         self.parameterScale = parameterScale
+        if let temporalLinks, temporalLinks.entries < 1 || temporalLinks.entries > memoryWords {
+            throw .outOfRange(field: "temporalLinks.entries (K_L)", value: "\(temporalLinks.entries)",
+                              valid: "1...N = 1...\(memoryWords)")
+        }
+        self.temporalLinks = temporalLinks
     }
 
     /// Decoding re-runs every check, so a case file cannot smuggle in a bad configuration.
     public init(from decoder: any Decoder) throws {
         enum Keys: String, CodingKey {
             case memoryWords, wordSize, heads, neighbours, hidden, inputSize, outputSize, accessThreshold,
-                 epsilon, memoryInitialisation, index, indexSettings, loss, parameterSeed, parameterScale
+                 epsilon, memoryInitialisation, index, indexSettings, loss, parameterSeed, parameterScale, temporalLinks
         }
         let c = try decoder.container(keyedBy: Keys.self)
         try self.init(
@@ -144,11 +152,15 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
             index: c.decode(IndexKind.self, forKey: .index),
             indexSettings: c.decode(IndexSettings.self, forKey: .indexSettings),
             loss: c.decode(LossKind.self, forKey: .loss), parameterSeed: c.decode(UInt64.self, forKey: .parameterSeed),
-            parameterScale: c.decode(Double.self, forKey: .parameterScale))
+            parameterScale: c.decode(Double.self, forKey: .parameterScale),
+            temporalLinks: c.decodeIfPresent(TemporalLinkSettings.self, forKey: .temporalLinks))
     }
 
     /// Interface size per head, 2W + 3 (SPEC step 3: q, β̂, a, α̂, γ̂).
     public var interfacePerHead: Int { 2 * wordSize + 3 }
+    /// Whole interface size: R*(2W+3), plus the SDNC's 3 read-mode logits per head appended after all
+    /// heads' slices (ξ = [head 1 .. head R ; π̂_1 .. π̂_R], π̂_j = (backward, content, forward)).
+    public var interfaceSize: Int { heads * interfacePerHead + (temporalLinks == nil ? 0 : 3 * heads) }
     /// Controller input size X + R*W (SPEC step 1).
     public var controllerInputSize: Int { inputSize + heads * wordSize }
     /// Rows a sparse write touches at most, R*(K+1) (SPEC step 4).
@@ -156,13 +168,15 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
 
     /// A copy with some fields changed, re-validated.
     public func with(memoryWords: Int? = nil, neighbours: Int? = nil, index: IndexKind? = nil,
-                     memoryInitialisation: MemoryInitialisation? = nil) throws(ConfigurationError) -> ModelConfiguration {
+                     memoryInitialisation: MemoryInitialisation? = nil,
+                     temporalLinks: TemporalLinkSettings?? = nil) throws(ConfigurationError) -> ModelConfiguration {
         try ModelConfiguration(
             memoryWords: memoryWords ?? self.memoryWords, wordSize: wordSize, heads: heads,
             neighbours: neighbours ?? self.neighbours, hidden: hidden, inputSize: inputSize,
             outputSize: outputSize, accessThreshold: accessThreshold, epsilon: epsilon,
             memoryInitialisation: memoryInitialisation ?? self.memoryInitialisation, index: index ?? self.index,
-            indexSettings: indexSettings, loss: loss, parameterSeed: parameterSeed, parameterScale: parameterScale)
+            indexSettings: indexSettings, loss: loss, parameterSeed: parameterSeed, parameterScale: parameterScale,
+            temporalLinks: temporalLinks ?? self.temporalLinks)
     }
 
     /// The size whose products with the others overflow `Int` (the one that, set to 1, removes the

@@ -12,16 +12,18 @@ import SAMNumerics
 /// | r | R*W | read vectors r_t |
 /// | y | Y | output y_t |
 public struct ControllerLayout: Sendable {
-    public let x, h, r, w, y, interface: Int
+    /// `interface` is one head's slice (2W+3); `interfaceSize` the whole ξ (SDNC appends 3R mode logits).
+    public let x, h, r, w, y, interface, interfaceSize: Int
     public let c = 0, gates: Int, cell: Int, hidden: Int, xi: Int, read: Int, output: Int, count: Int
 
     public init(_ cf: ModelConfiguration) {
         x = cf.inputSize; h = cf.hidden; r = cf.heads; w = cf.wordSize; y = cf.outputSize
         interface = cf.interfacePerHead
+        interfaceSize = cf.interfaceSize
         gates = x + r * w
         cell = gates + 4 * h
         xi = cell + h
-        hidden = xi + r * interface
+        hidden = xi + interfaceSize
         read = hidden + h          // h and r adjacent: [h_t ; r_t] is one vector for the output layer
         output = read + r * w
         count = output + y
@@ -94,7 +96,7 @@ struct Controller<Scalar: ModelScalar> {
 
     /// SPEC step 3: ξ = Wξ h_t + bξ. Reads `h`, writes `xi`.
     func forwardInterface(_ p: ParameterPointers<Scalar>, record: UnsafeMutablePointer<Scalar>) {
-        let n = layout.r * layout.interface
+        let n = layout.interfaceSize
         (record + layout.xi).update(from: p.bi, count: n)
         Scalar.gemv(transposed: false, rows: n, cols: layout.h, alpha: 1, p.wi, record + layout.hidden,
                     beta: 1, record + layout.xi)
@@ -120,7 +122,7 @@ struct Controller<Scalar: ModelScalar> {
     /// Backward of the interface projection: dWξ += dξ hᵀ, dbξ += dξ, dh += Wξᵀ dξ.
     func backwardInterface(_ p: ParameterPointers<Scalar>, _ g: ParameterPointers<Scalar>,
                            record: UnsafePointer<Scalar>, dxi: UnsafePointer<Scalar>, dh: UnsafeMutablePointer<Scalar>) {
-        let n = layout.r * layout.interface
+        let n = layout.interfaceSize
         Scalar.ger(rows: n, cols: layout.h, alpha: 1, dxi, record + layout.hidden, g.wi)
         Scalar.axpy(n, alpha: 1, dxi, g.bi)
         Scalar.gemv(transposed: true, rows: n, cols: layout.h, alpha: 1, p.wi, dxi, beta: 1, dh)
@@ -184,7 +186,7 @@ extension Controller {
         v.dhr.update(from: v.dh, count: layout.h)   // dh_t from step t+1's LSTM
         (v.dhr + layout.h).update(from: v.dc + layout.x, count: layout.r * layout.w)
         backwardOutput(p, g, record: record, dy: v.dy, dhr: v.dhr)
-        v.dxi.zero(layout.r * layout.interface)
+        v.dxi.zero(layout.interfaceSize)
     }
 
     /// Backward, after memory access: the interface and the LSTM; writes dL/dx_t into `inputGradient`

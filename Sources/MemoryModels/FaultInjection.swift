@@ -27,6 +27,16 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     /// check sees it; it is left out of `allCases` and listed in `floatFaults`.
     case floatOnlyOutputGradient = "float-only-output-gradient"
 
+    /// SDNC, forward: the sparse forward links skip their decay, N_t(i,k) = N_{t-1}(i,k) + w̄(i) p_{t-1}(k)
+    /// (the dense-link baseline keeps it, so the dense-equivalence check sees it).
+    case sdncLinkUpdate = "sdnc-link-update"
+    /// SDNC, forward: the sparse precedence skips its decay, p_t = p_{t-1} + w̄ (before the cut).
+    case sdncPrecedence = "sdnc-precedence"
+    /// SDNC, backward: dL/dπ of the forward and backward modes swapped in the read-mode mixing.
+    case sdncReadModeMixing = "sdnc-read-mode-mixing"
+    /// SDNC, backward: no gradient from f_j and b_j into wR_{t-1,j} (as if the read modes were constants).
+    case sdncDropLinkReadPath = "sdnc-drop-link-read-path"
+
     /// The backward-pass faults (not the forward fault `unsortedUsageOrder`).
     public static let allCases: [GradientFault] = [
         .scaleInterfaceGradient, .dropSimilarityPath, .dropWriteGateTerm, .flipGateSign, .skipJournalRestore,
@@ -35,6 +45,8 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     public static let forwardFaults: [GradientFault] = [.unsortedUsageOrder]
     /// Faults only the Float model has (the Float-against-Double check's own fault).
     public static let floatFaults: [GradientFault] = [.floatOnlyOutputGradient]
+    /// Faults only the SDNC has: link update, precedence, read-mode mixing, the link read path.
+    public static let sdncFaults: [GradientFault] = [.sdncLinkUpdate, .sdncPrecedence, .sdncReadModeMixing, .sdncDropLinkReadPath]
 }
 
 /// A deliberately injected performance regression of SAM (set with `SAM.performanceFault`; nil undoes it).

@@ -28,7 +28,7 @@ public final class ParameterStore<Scalar: ModelScalar> {
     public static func layout(_ c: ModelConfiguration) -> [(String, [Int])] {
         let h = c.hidden
         return [("lstm.Wx", [4 * h, c.controllerInputSize]), ("lstm.Wh", [4 * h, h]), ("lstm.b", [4 * h]),
-                ("interface.W", [c.heads * c.interfacePerHead, h]), ("interface.b", [c.heads * c.interfacePerHead]),
+                ("interface.W", [c.interfaceSize, h]), ("interface.b", [c.interfaceSize]),
                 ("output.W", [c.outputSize, h + c.heads * c.wordSize]), ("output.b", [c.outputSize])]
     }
 

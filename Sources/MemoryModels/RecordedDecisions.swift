@@ -5,9 +5,26 @@ public struct StepDecisions: Codable, Sendable, Equatable {
     public var leastUsed: [Int]
     /// S_j per head: the K rows read, best first (SPEC step 5). Empty for a dense (DAM) read.
     public var selected: [[Int]]
-    public init(leastUsed: [Int], selected: [[Int]]) {
+    /// SDNC only (nil otherwise): the recorded link state each head's read used (`SDNC`): per head the
+    /// K rows of f_j and of b_j (−1: empty slot), and the K x 3K link entries N_t(F_q, ·), P_t(B_q, ·)
+    /// at the rows of wR_{t-1,j}'s 3K slots, row-major. Replaying them holds the link state fixed.
+    public var links: [HeadLinks]?
+    public init(leastUsed: [Int], selected: [[Int]], links: [HeadLinks]? = nil) {
         self.leastUsed = leastUsed
         self.selected = selected
+        self.links = links
+    }
+}
+
+/// One SDNC head's recorded link state at one step (`StepDecisions.links`).
+public struct HeadLinks: Codable, Sendable, Equatable {
+    public var forwardRows: [Int], backwardRows: [Int]
+    public var forwardEntries: [Double], backwardEntries: [Double]
+    public init(forwardRows: [Int], backwardRows: [Int], forwardEntries: [Double], backwardEntries: [Double]) {
+        self.forwardRows = forwardRows
+        self.backwardRows = backwardRows
+        self.forwardEntries = forwardEntries
+        self.backwardEntries = backwardEntries
     }
 }
 
@@ -23,6 +40,14 @@ public struct RecordedDecisions: Codable, Sendable, Equatable {
             if a.leastUsed != b.leastUsed { return "step \(t + 1) least-used rows \(a.leastUsed) vs \(b.leastUsed)" }
             for (j, (sa, sb)) in zip(a.selected, b.selected).enumerated() where Set(sa) != Set(sb) {
                 return "step \(t + 1) head \(j + 1) selected rows \(sa) vs \(sb)"
+            }
+            for (j, (la, lb)) in zip(a.links ?? [], b.links ?? []).enumerated() {
+                if Set(la.forwardRows) != Set(lb.forwardRows) {
+                    return "step \(t + 1) head \(j + 1) forward rows \(la.forwardRows) vs \(lb.forwardRows)"
+                }
+                if Set(la.backwardRows) != Set(lb.backwardRows) {
+                    return "step \(t + 1) head \(j + 1) backward rows \(la.backwardRows) vs \(lb.backwardRows)"
+                }
             }
         }
         return nil

@@ -71,28 +71,10 @@ extension SAM {
             }
             dwPrevious.zero(heads * k)
             for j in 0..<heads {
-                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-                let alpha = head.writeGate, gamma = head.interpolation
-                let base = dxi + j * c.interfacePerHead
-                let da = base + w + 1
-                var dAlpha: Scalar = 0, dGamma: Scalar = 0
-                if let previousRecord, let previousIndices {
-                    for q in 0..<k {
-                        let row = dM.row(Int(previousIndices[j * k + q])), wPrevious = previousRecord[j * k + q]
-                        let dWrite = Scalar.dot(w, row, head.addition)   // dL/dwW_j(i)
-                        Scalar.axpy(w, alpha: alpha * gamma * wPrevious, row, da)
-                        dAlpha += dWrite * gamma * wPrevious
-                        dGamma += dWrite * alpha * wPrevious
-                        dwPrevious[j * k + q] = alpha * gamma * dWrite
-                    }
-                }
-                let u = dM.row(Int(indices[j]))
-                let dWrite = Scalar.dot(w, u, head.addition)
-                Scalar.axpy(w, alpha: alpha * (1 - gamma), u, da)
-                dAlpha += dWrite * (1 - gamma)
-                dGamma -= dWrite * alpha
-                base[2 * w + 1] = fault == .dropWriteGateTerm ? 0 : dAlpha * alpha * (1 - alpha)
-                base[2 * w + 2] = dGamma * gamma * (1 - gamma)
+                SparseWrite.backward(HeadInterface(xi: record + layout.xi, head: j, width: w), width: w,
+                                     previousRows: previousIndices.map { $0 + j * k }, previousWeights: previousRecord.map { $0 + j * k },
+                                     count: k, leastUsed: Int(indices[j]), dM: dM, dxi: dxi + j * c.interfacePerHead,
+                                     dwPrevious: dwPrevious + j * k, dropWriteGate: fault == .dropWriteGateTerm)
             }
             for j in 0..<heads { dM.row(Int(indices[j])).update(repeating: 0, count: w) }   // erased rows
             swap(&dwNext, &dwPrevious)

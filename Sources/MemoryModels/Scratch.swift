@@ -40,7 +40,7 @@ final class BackwardScratch<Scalar: Numeric> {
         let h = c.hidden, rw = c.heads * c.wordSize
         dh = storage.vector(h); dcell = storage.vector(h); dhr = storage.vector(h + rw)
         dc = storage.vector(c.controllerInputSize); dz = storage.vector(4 * h); dy = storage.vector(c.outputSize)
-        dxi = storage.vector(c.heads * c.interfacePerHead)
+        dxi = storage.vector(c.interfaceSize)
         dw = storage.vector(readWidth)
         dwNext = storage.vector(c.heads * readWidth); dwPrevious = storage.vector(c.heads * readWidth)
     }

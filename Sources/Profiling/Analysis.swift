@@ -181,6 +181,13 @@ public struct ScalingAnalyser: Sendable {
             // The reset re-indexes the rows it restores: the class of the index's update (R1).
             c.append(Claim(model: m, metric: .resetTime, proof: "R1", claimed: m == .samKDTree ? .logN : .constant))
         }
+        // The Sparse DNC (Proofs/complexity-claims.md, SD1-SD3).
+        c.append(Claim(model: .sdncKDTree, metric: .stepTime, proof: "SD1", claimed: .logN))
+        c.append(Claim(model: .sdncExact, metric: .stepTime, proof: "SD1", claimed: .linear))
+        for m in [ProfiledModel.sdncKDTree, .sdncExact, .dncDense] {
+            c.append(Claim(model: m, metric: .recordBytes, proof: "SD2", claimed: .constant))
+        }
+        c.append(Claim(model: .dncDense, metric: .peakResident, proof: "SD3", claimed: .quadratic))
         return c
     }()
 

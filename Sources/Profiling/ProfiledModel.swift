@@ -16,14 +16,30 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
     /// The bare controller: SAM's LSTM, interface and output layers with no memory (the step-time floor).
     case controller
 
-    /// Whether the model reads sparsely: SAM with some index (not DAM, not the bare controller).
-    public var isSparse: Bool { self != .dam && self != .controller }
+    /// The Sparse DNC (K_L = 8) reading through the k-d forest.
+    case sdncKDTree = "sdnc-kdtree"
+    /// The Sparse DNC reading through the exact index.
+    case sdncExact = "sdnc-exact"
+    /// The dense-link baseline: the SDNC with the DNC's full N x N links and dense precedence (exact index).
+    case dncDense = "dnc-dense"
+
+    /// Whether the model reads sparsely: SAM or the SDNC with some index (not DAM, not the bare
+    /// controller, not the dense-link baseline).
+    public var isSparse: Bool { self != .dam && self != .controller && self != .dncDense }
+    /// The SDNC's temporal links for its three models, nil for SAM and DAM.
+    public var temporalLinks: TemporalLinkSettings? {
+        switch self {
+        case .dam, .samExact, .samKDTree, .samLSH, .controller: nil
+        case .sdncKDTree, .sdncExact: TemporalLinkSettings(entries: 8)
+        case .dncDense: TemporalLinkSettings(entries: 8, dense: true)
+        }
+    }
 
     /// The index SAM reads through (the exact index for DAM, which does not use one).
     public var index: IndexKind {
         switch self {
-        case .dam, .samExact, .controller: .exact
-        case .samKDTree: .kdtree
+        case .dam, .samExact, .controller, .sdncExact, .dncDense: .exact
+        case .samKDTree, .sdncKDTree: .kdtree
         case .samLSH: .lsh
         }
     }
@@ -36,6 +52,9 @@ public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, Ca
         case .samKDTree: "SAM (k-d forest)"
         case .samLSH: "SAM (LSH)"
         case .controller: "controller (no memory)"
+        case .sdncKDTree: "SDNC (k-d forest)"
+        case .sdncExact: "SDNC (exact)"
+        case .dncDense: "DNC links (dense)"
         }
     }
 
@@ -95,7 +114,8 @@ public struct ModelShape: Codable, Sendable, Equatable {
         try ModelConfiguration(memoryWords: memoryWords, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                hidden: hidden, inputSize: inputSize, outputSize: outputSize,
                                memoryInitialisation: .uniform(scale: memoryScale, seed: memorySeed),
-                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed)
+                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed,
+                               temporalLinks: model.temporalLinks)
     }
 }
 
@@ -105,5 +125,6 @@ func makeModel(_ model: ProfiledModel, _ c: ModelConfiguration) throws(Configura
     case .dam: DAM<Float>(configuration: c)
     case .samExact, .samKDTree, .samLSH: try SAM<Float>(configuration: c)
     case .controller: BareController<Float>(configuration: c)
+    case .sdncKDTree, .sdncExact, .dncDense: try SDNC<Float>(configuration: c)
     }
 }

@@ -63,7 +63,7 @@ extension CaseFile {
         guard decisions.count == t else {
             throw CaseFileError(field: "decisions", problem: "\(decisions.count) steps, expected T = \(t)")
         }
-        try RecordedDecisions(steps: decisions).validate(c, sparse: model == .sam)
+        try RecordedDecisions(steps: decisions).validate(c, sparse: model.readsSelectedRows)
     }
 
     /// A tensor's shape must be `shape`, its values product(shape) finite numbers.

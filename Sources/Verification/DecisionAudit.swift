@@ -91,6 +91,7 @@ public enum DecisionAudit {
         model.reset()
         _ = model.memory.storage.update(fromContentsOf: memory)
         if let sam = model as? SAM<Scalar> { sam.index.build(from: sam.memory) }
+        if let sdnc = model as? SDNC<Scalar> { sdnc.index.build(from: sdnc.memory) }
     }
 
     /// Steps `range` of an episode.

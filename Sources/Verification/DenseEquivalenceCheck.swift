@@ -9,24 +9,39 @@
 ///   decisions (softmax restricted to S_j, the same u_j), every gradient compared row by row.
 ///
 /// The model of the case's kind is the one under test (and gets the fault); the other is the reference.
+///
+/// For the SDNC the pair is the sparse-link SDNC with K_L = N against the dense-link baseline
+/// (`TemporalLinkSettings.dense`, the DNC's N x N links) on the same parameters, both free (no replay,
+/// exact index): `denseEquivalence` with K = N, `maskedEquivalence` with the case's K. With K_L = N the
+/// sparse links equal the dense ones, so every output and gradient must agree.
 /// Tolerance: `Tolerance.denseRelative` norm-wise per block.
 public enum DenseEquivalenceCheck {
     /// Compares SAM with K = N against DAM (`masked` false), or SAM against DAM masked to SAM's
     /// selected rows (`masked` true), on case `c`; `fault` is injected into the model under test.
     public static func run(_ c: VerificationCase, masked: Bool, fault: GradientFault? = nil) throws -> CheckResult {
-        let configuration = masked ? c.configuration
+        var configuration = masked ? c.configuration
             : try c.configuration.with(neighbours: c.configuration.memoryWords, index: .exact)
-        let sam = try SAM<Double>(configuration: configuration), dam = DAM<Double>(configuration: configuration)
+        let sam: any MemoryModel<Double>, dam: any MemoryModel<Double>
+        if c.model == .sdnc {
+            let n = configuration.memoryWords, gradient = configuration.temporalLinks?.gradient ?? .recorded
+            configuration = try configuration.with(index: .exact, temporalLinks: TemporalLinkSettings(entries: n, gradient: gradient))
+            sam = try SDNC<Double>(configuration: configuration)
+            dam = try SDNC<Double>(configuration: configuration.with(
+                temporalLinks: TemporalLinkSettings(entries: n, gradient: gradient, dense: true)))
+        } else {
+            sam = try SAM<Double>(configuration: configuration)
+            dam = DAM<Double>(configuration: configuration)
+        }
         dam.parameters.copyValues(from: sam.parameters)
-        (c.model == .sam ? sam as any MemoryModel<Double> : dam).fault = fault
+        (c.model == .dam ? dam : sam).fault = fault
         let episode = try c.episode()
         let a = try sam.forward(episode, mode: .training, replay: nil)
-        let b = try dam.forward(episode, mode: .training, replay: masked ? sam.decisions : nil)
+        let b = try dam.forward(episode, mode: .training, replay: masked && c.model != .sdnc ? sam.decisions : nil)
         let dxSAM = try sam.backward(outputGradient: nil), dxDAM = try dam.backward(outputGradient: nil)
 
         var comparison = BlockComparison(relative: Tolerance.denseRelative,
                                          source: "summation-order rounding between SAM and \(masked ? "masked " : "")DAM")
-        let underTestIsSAM = c.model == .sam
+        let underTestIsSAM = c.model != .dam
         let gradientScale = (Array(sam.parameters.gradients) + Array(dam.parameters.gradients) + dxSAM + dxDAM)
             .reduce(0.0) { max($0, abs($1)) }
         let outputScale = (a.outputs + b.outputs).reduce(0.0) { max($0, abs($1)) }

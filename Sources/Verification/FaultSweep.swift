@@ -85,9 +85,9 @@ public struct FaultSweep: Sendable {
             sized.append(row)
         }
         progress("fault sweep: code sites")
-        for fault in GradientFault.allCases + GradientFault.floatFaults {
+        for fault in GradientFault.allCases + GradientFault.floatFaults + GradientFault.sdncFaults {
             var caught = 0, counted = 0
-            for c in faulted where !(fault == .skipJournalRestore && c.model == .dam) {
+            for c in faulted where Self.applies(fault, to: c.model) {
                 counted += 1
                 if Verifier.detects(fault, on: c) { caught += 1 }
             }
@@ -107,6 +107,12 @@ public struct FaultSweep: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether a code fault exists in a model: DAM has no journal; only the SDNC has links and read modes.
+    public static func applies(_ fault: GradientFault, to model: ModelKind) -> Bool {
+        if GradientFault.sdncFaults.contains(fault) { return model == .sdnc }
+        return !(fault == .skipJournalRestore && model == .dam)
     }
 
     /// Whether `block`'s analytic gradient is exactly zero on `c` (then scaling it is no fault).

@@ -38,7 +38,7 @@ public enum FloatAgreementCheck {
     public static func run(_ c: VerificationCase, fault: GradientFault? = nil,
                            perturbation: GradientPerturbation? = nil) throws -> CheckResult {
         let cf = c.configuration
-        let single: any MemoryModel<Float> = c.model == .sam ? try SAM<Float>(configuration: cf) : DAM<Float>(configuration: cf)
+        let single = try c.model.makeFloat(cf)
         single.fault = fault
         let e = try c.episode()
         let episode = try Episode<Float>(configuration: cf, inputs: e.inputs.map { Float($0) },

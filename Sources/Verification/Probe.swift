@@ -107,6 +107,8 @@ final class Probe {
             return (try replayModel.forward(episode, mode: .inference, replay: decisions).loss, nil)
         }
         model.reset()
+        // Recorded-link gradients: the link state is the recorded one, as in replay (Proofs/sdnc-gradients.md).
+        if let sdnc = model as? SDNC<Double>, sdnc.settings.gradient == .recorded { sdnc.heldLinks = decisions }
         // A training forward, because SAM records its decisions on the tape.
         let l = try model.forward(episode, mode: .training, replay: nil).loss
         return (l, model.decisions.firstDifference(from: decisions))

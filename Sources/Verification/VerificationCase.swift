@@ -41,7 +41,9 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
             memoryWords: n, wordSize: w, heads: min(r, n), neighbours: min(k, n), hidden: h, inputSize: x,
             outputSize: y, accessThreshold: threshold, memoryInitialisation: memory, index: index,
             loss: loss, parameterSeed: seed &+ 2, parameterScale: parameterScale)
-        return VerificationCase(model: model, configuration: c, steps: t, episodeSeed: seed &+ 3, seed: seed,
+        // SDNC: K_L in 2...4 (clamped to N) from the seed, so toy cases cut the link rows.
+        let links = model == .sdnc ? try c.with(temporalLinks: TemporalLinkSettings(entries: min(n, 2 + Int(seed % 3)))) : c
+        return VerificationCase(model: model, configuration: links, steps: t, episodeSeed: seed &+ 3, seed: seed,
                                 maskDensity: maskDensity)
     }
 

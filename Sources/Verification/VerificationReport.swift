@@ -67,7 +67,7 @@ public struct VerificationReport: Codable, Sendable {
                 + (unjudged.isEmpty ? "" : ", CANNOT JUDGE \(unjudged.count)/\(group.count)")
                 + (check == .free ? ", \(kinks) kinks" : "")
             let pair = check == .denseEquivalence || check == .maskedEquivalence
-            rows.append([pair ? "SAM vs DAM" : model.description, worst.verificationCase.description, check.rawValue,
+            rows.append([pair ? (model == .sdnc ? "SDNC vs dense links" : "SAM vs DAM") : model.description, worst.verificationCase.description, check.rawValue,
                          worst.worst.map { format($0.absoluteError) } ?? "-",
                          worst.worst.map { format($0.tolerance.value) } ?? "-", verdict])
         }

@@ -16,7 +16,7 @@ struct ProfileCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh, controller (SAM's controller without memory).")
+    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh, controller (SAM's controller without memory), sdnc-kdtree, sdnc-exact (the Sparse DNC, K_L = 8), dnc-dense (its dense N x N link baseline; N² memory).")
     var models = "dam,sam-exact,sam-kdtree,sam-lsh,controller"
 
     @Option(help: "Comma-separated memory sizes N (integers or 2^k), at least 4 distinct, each in 4...16777216. Default: DAM 2^8...2^16, SAM 2^10...2^20.")

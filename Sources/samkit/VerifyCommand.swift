@@ -24,7 +24,7 @@ struct VerifyCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(help: "sam, dam or all (--dump-case: sam unless dam).") var model = "all"
+    @Option(help: "sam, dam, sdnc (the Sparse DNC; dense mode compares it with its dense-link baseline) or all (sam and dam; --dump-case: sam unless dam or sdnc).") var model = "all"
     @Option(help: "Random cases per model, 1...100000 (default: 20 for toy, 3 for paper; not with --case-seed).") var cases: String?
     @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
@@ -166,7 +166,8 @@ struct Options {
             return n
         }
         // --dump-case writes one case: SAM unless --model dam.
-        models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
+        models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "sdnc": [.sdnc],
+                                                "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
         cases = try size("--cases", 1...100_000)(v.cases ?? (v.preset == "paper" ? "3" : "20"))
         for (other, given) in [("--case-seed", v.caseSeed), ("--dump-case", v.dumpCase), ("--check-case", v.checkCase)]
         where given != nil && v.cases != nil {

@@ -6,9 +6,7 @@ import MemoryModels
 /// Detection rate = faults caught / faults that apply (DAM has no journal, so skip-journal-restore
 /// does not apply to it: 5/5 on SAM, 4/4 on DAM).
 @Suite struct SensitivityTests {
-    static func applies(_ fault: GradientFault, to model: ModelKind) -> Bool {
-        !(model == .dam && fault == .skipJournalRestore)
-    }
+    static func applies(_ fault: GradientFault, to model: ModelKind) -> Bool { FaultSweep.applies(fault, to: model) }
 
     @Test(arguments: ModelKind.allCases) func everyInjectedFaultIsDetected(_ model: ModelKind) throws {
         let cases = try [Cases.small(model)] + Cases.generated(model, count: 2).filter { $0.steps > 1 }

@@ -1,0 +1,114 @@
+import SAMNumerics
+
+extension SDNC {
+    /// The hand-written backward pass with recorded link state (Proofs/sdnc-gradients.md), t = T..1,
+    /// on the memory itself as SAM's: memory is M_t at step t, the journal rolls the touched rows back
+    /// to M_{t-1}, and is re-applied at the end. Per step O(R*K²+ R*K*W + H*(X+R*W+H)), record O(R*K²),
+    /// independent of N.
+    ///
+    /// - Throws: `ConfigurationError` for `TemporalLinkSettings.Gradient.full`, which is not built.
+    public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
+        if settings.gradient == .full {
+            throw .outOfRange(field: "temporalLinks.gradient", value: "full",
+                              valid: "recorded (full gradients through the links are derived in Proofs/sdnc-gradients.md, not built)")
+        }
+        let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
+        let episode = try recordedEpisode(episode, steps: tape.steps, upstream: upstream, c)
+        parameters.zeroGradients()
+        let p = ParameterPointers(parameters, gradients: false), g = ParameterPointers(parameters, gradients: true)
+        let dM = gradientMemory
+        dM.clear()
+        dM.reserve(rows: episode.steps * heads * (slots + 1) + heads * slots)
+        var inputGradient = [Scalar](repeating: 0, count: episode.steps * c.inputSize)
+        let v = backwardScratch
+        let (dhr, dxi, dw) = (v.dhr, v.dxi, v.dw)
+        var (dwNext, dwPrevious) = (v.dwNext, v.dwPrevious)
+        for (pointer, count) in [(v.dh, h), (v.dcell, h), (v.dc, c.controllerInputSize), (dwNext, heads * slots)] {
+            pointer.zero(count)
+        }
+        var dPi: [Scalar] = [0, 0, 0]
+        let hasSegmentRead = !segmentStart.previousRows.isEmpty
+        if hasSegmentRead {
+            segmentStartRows.update(from: segmentStart.previousRows, count: heads * slots)
+            segmentStartWeights.update(from: segmentStart.previousWeights, count: heads * slots)
+        }
+
+        for t in stride(from: episode.steps - 1, through: 0, by: -1) {
+            let record = tape.scalars(t), indices = tape.indices(t)
+            controller.beginBackwardStep(p, g, record: record, step: t, configuration: c, episode: episode,
+                                         upstream: upstream, v)
+            let previousRows: UnsafePointer<Int32>?, previousWeights: UnsafePointer<Scalar>?
+            if t > 0 {
+                previousRows = UnsafePointer(tape.indices(t - 1) + heads)
+                previousWeights = UnsafePointer(tape.scalars(t - 1) + weightOffset)
+            } else if hasSegmentRead {
+                (previousRows, previousWeights) = (UnsafePointer(segmentStartRows), UnsafePointer(segmentStartWeights))
+            } else {
+                (previousRows, previousWeights) = (nil, nil)
+            }
+            dwPrevious.zero(heads * slots)
+
+            // Read backward: mixing, content (SPEC step 5), and the link path into wR_{t-1}.
+            for j in 0..<heads {
+                let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
+                let rows = indices + heads + j * slots, weights = record + weightOffset + j * slots
+                let pi = record + modeOffset + 3 * j, content = record + contentOffset + j * k
+                let dr = dhr + h + j * w, dq = dxi + j * c.interfacePerHead
+                for m in 0..<slots {
+                    guard rows[m] >= 0 else { dw[m] = 0; continue }
+                    let i = Int(rows[m])
+                    dw[m] = Scalar.dot(w, dr, memory.row(i)) + dwNext[j * slots + m]
+                    Scalar.axpy(w, alpha: weights[m], dr, dM.row(i))
+                }
+                // dπ (backward, content, forward) and dc, df, db in place in dw's blocks.
+                dPi[1] = Scalar.dot(k, dw, content)
+                dPi[2] = Scalar.dot(k, dw + k, record + forwardOffset + j * k)
+                dPi[0] = Scalar.dot(k, dw + 2 * k, record + backwardOffset + j * k)
+                if fault == .sdncReadModeMixing { dPi.swapAt(0, 2) }
+                dPi.withUnsafeBufferPointer {
+                    ReadModes.modesBackward(pi, gradient: $0.baseAddress!, into: dxi + ReadModes<Scalar>.logitOffset(head: j, c))
+                }
+                for q in 0..<k { dw[q] *= pi[1]; dw[k + q] *= pi[2]; dw[2 * k + q] *= pi[0] }
+                if previousRows != nil && fault != .sdncDropLinkReadPath {
+                    ReadModes.linkWeightingBackward(record + forwardEntriesOffset + j * k * slots, gradient: dw + k, k: k,
+                                                    into: dwPrevious + j * slots)
+                    ReadModes.linkWeightingBackward(record + backwardEntriesOffset + j * k * slots, gradient: dw + 2 * k, k: k,
+                                                    into: dwPrevious + j * slots)
+                }
+                let s = record + similarityOffset + j * k
+                let dBeta = ContentAddressing.softmaxBackward(strength: head.strength, similarities: s, weights: content,
+                                                              count: k, gradient: dw)
+                if fault != .dropSimilarityPath {
+                    let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
+                    for q in 0..<k {
+                        let i = Int(rows[q]), row = memory.row(i)
+                        ContentAddressing.cosineBackward(head.query, queryNorm: queryNorm, row,
+                                                         rowNorm: stabilisedNorm(row, count: w, epsilon: epsilon),
+                                                         similarity: s[q], gradient: dw[q], width: w, dq: dq, dm: dM.row(i))
+                    }
+                }
+                dq[w] = dBeta * Activation.sigmoid(head.rawStrength)   // β = 1 + softplus(β̂)
+            }
+
+            // Write (SPEC step 4) backward: dM holds dL/dM_t.
+            for j in 0..<heads {
+                SparseWrite.backward(HeadInterface(xi: record + layout.xi, head: j, width: w), width: w,
+                                     previousRows: previousRows.map { $0 + j * slots },
+                                     previousWeights: previousWeights.map { $0 + j * slots }, count: slots,
+                                     leastUsed: Int(indices[j]), dM: dM, dxi: dxi + j * c.interfacePerHead,
+                                     dwPrevious: dwPrevious + j * slots, dropWriteGate: fault == .dropWriteGateTerm)
+            }
+            for j in 0..<heads { dM.row(Int(indices[j])).update(repeating: 0, count: w) }   // erased rows
+            swap(&dwNext, &dwPrevious)
+
+            controller.endBackwardStep(p, g, record: record, previousRecord: t > 0 ? UnsafePointer(tape.scalars(t - 1)) : nil,
+                                       segmentStart: segmentStart, step: t, v, inputGradient: &inputGradient, fault: fault)
+            journal.exchange(step: t, with: memory,
+                             skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
+        }
+        for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        dM.clear()
+        fault?.applyAfterBackward(to: parameters)
+        return inputGradient
+    }
+}

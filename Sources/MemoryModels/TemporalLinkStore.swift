@@ -1,0 +1,113 @@
+import SAMNumerics
+
+/// How the Sparse DNC's temporal links are kept and differentiated (SPEC "Sparse DNC").
+public struct TemporalLinkSettings: Codable, Sendable, Equatable {
+    /// Which gradient the backward pass computes through the link state N, P and the precedence p.
+    public enum Gradient: String, Codable, Sendable, CaseIterable {
+        /// The paper's choice (the default): N_t, P_t and p_t are recorded state, no gradient flows
+        /// through them; the forward records the link entries each read used, the harness replays them.
+        case recorded
+        /// Full gradients through links and precedence (Proofs/sdnc-gradients.md). Not built yet:
+        /// a model configured with it refuses to run its backward pass.
+        case full
+    }
+    /// K_L: entries kept per row of N and P, and in p (SPEC: 8).
+    public var entries: Int
+    public var gradient: Gradient
+    /// Keep the full N x N link matrices and the dense precedence, as the DNC does (no cut to K_L):
+    /// the dense-link baseline of the dense-equivalence check.
+    public var dense: Bool
+
+    public init(entries: Int = 8, gradient: Gradient = .recorded, dense: Bool = false) {
+        self.entries = entries
+        self.gradient = gradient
+        self.dense = dense
+    }
+}
+
+/// The state behind an SDNC's read modes: forward links N_t, backward links P_t and precedence p_t
+/// (SPEC "Sparse DNC"), and the two products a read needs from them.
+///
+/// `update` takes w̄W_t, the heads' mean write weighting (an SPEC decision, Proofs/sdnc-gradients.md:
+/// with R heads each writing, the mean keeps Σ_i w̄W_t(i) ≤ 1 as the DNC's single write head does),
+/// given on its support: `rows` (distinct) and their weights.
+protocol TemporalLinkStore<Scalar>: AnyObject {
+    associatedtype Scalar: ModelScalar
+    /// N_0 = P_0 = 0, p_0 = 0.
+    func reset()
+    /// N_t, P_t from N_{t-1}, P_{t-1}, p_{t-1} and w̄W_t (no self-links), then p_t; each row of N and P,
+    /// and p, keeps its K_L largest entries (the dense store keeps all).
+    func update(rows: [Int], weights: [Scalar])
+    /// (L w)(i) for L = N (`forward`) or P, with w given on `count` (row, weight) pairs (rows may repeat;
+    /// a negative row is an empty slot): the `k` rows with the largest positive value, largest first,
+    /// ties to the lower row, into `into` (cleared first).
+    func weighting(forward: Bool, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int, k: Int,
+                   into: inout [Int])
+    /// N_t(i, k) (`forward`) or P_t(i, k); 0 where no entry is kept.
+    func link(forward: Bool, row i: Int, column k: Int) -> Scalar
+    /// p_t(i).
+    func precedence(_ i: Int) -> Scalar
+    /// Bytes the link state holds.
+    var byteSize: Int { get }
+}
+
+/// The `k` largest positive candidates (value desc, row asc) of `values` over `candidates`, into `into`.
+func largestPositive<Scalar: ModelScalar>(_ candidates: [Int], value: (Int) -> Scalar, k: Int, into: inout [Int]) {
+    into.removeAll(keepingCapacity: true)
+    into.append(contentsOf: candidates.filter { value($0) > 0 })
+    into.sort { let a = value($0), b = value($1); return a != b ? a > b : $0 < $1 }
+    if into.count > k { into.removeLast(into.count - k) }
+}
+
+/// The DNC's dense link state: N and P as full N x N matrices, p as a dense vector, nothing cut.
+/// O(N²) memory, O(N·|w̄W|) time per update, O(N·count) per weighting: the dense-link baseline.
+final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
+    let n: Int
+    var forwardLinks: [Scalar], backwardLinks: [Scalar], p: [Scalar]
+    private var product: [Scalar], candidates: [Int] = []
+
+    init(rows n: Int) {
+        self.n = n
+        forwardLinks = Array(repeating: 0, count: n * n)
+        backwardLinks = Array(repeating: 0, count: n * n)
+        p = Array(repeating: 0, count: n)
+        product = Array(repeating: 0, count: n)
+    }
+
+    func reset() {
+        for i in forwardLinks.indices { forwardLinks[i] = 0; backwardLinks[i] = 0 }
+        for i in p.indices { p[i] = 0 }
+    }
+
+    func update(rows: [Int], weights: [Scalar]) {
+        for (i, wi) in zip(rows, weights) {
+            for k in 0..<n where k != i { forwardLinks[i * n + k] = (1 - wi) * forwardLinks[i * n + k] + wi * p[k] }
+        }
+        for (k, wk) in zip(rows, weights) {
+            for i in 0..<n where i != k { backwardLinks[i * n + k] = (1 - wk) * backwardLinks[i * n + k] + wk * p[i] }
+        }
+        let total = weights.reduce(0, +)
+        for i in 0..<n { p[i] *= 1 - total }
+        for (i, wi) in zip(rows, weights) { p[i] += wi }
+    }
+
+    func weighting(forward: Bool, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int, k: Int,
+                   into: inout [Int]) {
+        for i in 0..<n { product[i] = 0 }
+        for m in 0..<count where rows[m] >= 0 {
+            let column = Int(rows[m])
+            for i in 0..<n { product[i] += link(forward: forward, row: i, column: column) * weights[m] }
+        }
+        candidates.removeAll(keepingCapacity: true)
+        candidates.append(contentsOf: 0..<n)
+        largestPositive(candidates, value: { product[$0] }, k: k, into: &into)
+    }
+
+    func link(forward: Bool, row i: Int, column k: Int) -> Scalar {
+        forward ? forwardLinks[i * n + k] : backwardLinks[i * n + k]
+    }
+
+    func precedence(_ i: Int) -> Scalar { p[i] }
+
+    var byteSize: Int { (2 * n * n + 2 * n) * MemoryLayout<Scalar>.stride }
+}
