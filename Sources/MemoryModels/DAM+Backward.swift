@@ -24,6 +24,7 @@ extension DAM {
             for i in 0..<n { rowNorms[i] = stabilisedNorm(m + i * w, count: w, epsilon: epsilon) }
 
             // Read (SPEC step 5) backward, dense.
+            if fault == .zeroReadGradient { (v.dhr + h).zero(heads * w) }
             for j in 0..<heads {
                 let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
                 let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)

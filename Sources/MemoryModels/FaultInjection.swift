@@ -26,6 +26,10 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     /// single-precision BLAS call would (Double models ignore it). Only the Float-against-Double
     /// check sees it; it is left out of `allCases` and listed in `floatFaults`.
     case floatOnlyOutputGradient = "float-only-output-gradient"
+    /// Zero dL/dr_t, the gradient reaching every read vector (SAM and DAM): nothing upstream of a
+    /// read (queries, strengths, writes, memory) learns. Training tests use it as the broken gradient
+    /// a learning run must beat; it is listed in `trainingFaults`, not `allCases`.
+    case zeroReadGradient = "zero-read-gradient"
 
     /// The backward-pass faults (not the forward fault `unsortedUsageOrder`).
     public static let allCases: [GradientFault] = [
@@ -35,6 +39,8 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     public static let forwardFaults: [GradientFault] = [.unsortedUsageOrder]
     /// Faults only the Float model has (the Float-against-Double check's own fault).
     public static let floatFaults: [GradientFault] = [.floatOnlyOutputGradient]
+    /// Faults that training runs (not gradient checks) are measured against.
+    public static let trainingFaults: [GradientFault] = [.zeroReadGradient]
 }
 
 /// A deliberately injected performance regression of SAM (set with `SAM.performanceFault`; nil undoes it).

@@ -75,31 +75,40 @@ public struct GnuplotPlotter: Sendable {
             do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
                 throw .plotFailed(reason: "cannot create \(target.deletingLastPathComponent().path)")
             }
-            let temporary = AtomicFile.temporaryURL(for: target)
-            let script = try self.script(metric, series, report: report, work: work, output: temporary)
-            let scriptURL = work.appendingPathComponent("\(metric.rawValue).gp")
-            do { try script.write(to: scriptURL, atomically: true, encoding: .utf8) } catch {
-                throw .plotFailed(reason: "cannot write \(scriptURL.path)")
+            try plot(target: target, work: work, name: metric.rawValue) { output throws(ProfilingError) in
+                try self.script(metric, series, report: report, work: work, output: output)
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable, scriptURL.path]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            do { try process.run() } catch {
-                throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
-            }
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
-                try? FileManager.default.removeItem(at: temporary)
-                throw .plotFailed(reason: "status \(process.terminationStatus) for \(metric.rawValue): \(message.prefix(500))")
-            }
-            do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
             written[metric] = Self.fileName(metric)
         }
         return written
+    }
+
+    /// Runs the gnuplot script `script(output)` (written to `work/name.gp`), which draws into a
+    /// temporary file that is then renamed to `target`: the target is either the old or the whole new plot.
+    public func plot(target: URL, work: URL, name: String,
+                     script: (URL) throws(ProfilingError) -> String) throws(ProfilingError) {
+        let temporary = AtomicFile.temporaryURL(for: target)
+        let text = try script(temporary)
+        let scriptURL = work.appendingPathComponent("\(name).gp")
+        do { try text.write(to: scriptURL, atomically: true, encoding: .utf8) } catch {
+            throw .plotFailed(reason: "cannot write \(scriptURL.path)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable, scriptURL.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw .plotFailed(reason: "cannot run \(executable): \(error.localizedDescription)")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: temporary.path) else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw .plotFailed(reason: "status \(process.terminationStatus) for \(name): \(message.prefix(500))")
+        }
+        do { try AtomicFile.move(temporary, to: target) } catch { throw ProfilingError(writing: target.path, error) }
     }
 
     func script(_ metric: Metric, _ series: [SeriesFit], report: ScalingReport, work: URL,
