@@ -28,6 +28,7 @@ public final class Adam<Scalar: ModelScalar>: Optimiser {
 
     /// One update of `store.values` from `store.gradients` (clipped in place). Returns the gradient norm before clipping.
     @discardableResult
+@_specialize(where Scalar == Float)
     public func step(_ store: ParameterStore<Scalar>) -> Scalar {
         precondition(store.totalCount == first.count, "Adam: the store has a different size")
         let g = store.gradients, v = store.values

@@ -43,6 +43,7 @@ public struct OptimiserState: Codable, Sendable, Equatable {
 
 /// Scales `gradients` in place so their global L2 norm is at most `maxNorm` (nil: no clipping).
 /// Returns the norm before clipping.
+@_specialize(where Scalar == Float)
 public func clipGlobalNorm<Scalar: ModelScalar>(_ gradients: UnsafeMutableBufferPointer<Scalar>, to maxNorm: Scalar?) -> Scalar {
     let norm = Scalar.sqrt(Scalar.dot(gradients.count, gradients.baseAddress!, gradients.baseAddress!))
     if let maxNorm, norm > maxNorm {

@@ -27,6 +27,7 @@ public final class RMSProp<Scalar: ModelScalar>: Optimiser {
     public var kind: OptimiserKind { .rmsprop }
 
     @discardableResult
+@_specialize(where Scalar == Float)
     public func step(_ store: ParameterStore<Scalar>) -> Scalar {
         precondition(store.totalCount == meanSquare.count, "RMSProp: the store has a different size")
         let g = store.gradients, v = store.values

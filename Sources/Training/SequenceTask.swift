@@ -41,6 +41,7 @@ extension SequenceTask {
 
 /// Bits wrong in one episode: outputs (logits) thresholded at 0 (sigmoid 1/2) against the binary
 /// targets, on the masked steps. `outputs` and `targets` are T × Y.
+@_specialize(where Scalar == Float)
 public func wrongBits<Scalar: ModelScalar>(_ outputs: [Scalar], _ episode: Episode<Scalar>) -> Int {
     let y = episode.targets.count / max(1, episode.steps)
     var wrong = 0

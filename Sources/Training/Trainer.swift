@@ -15,6 +15,15 @@ public struct TrainingPoint: Codable, Sendable, Equatable {
     public let level: Int
     /// The index's recall@K measured at the end of the window (nil: not measured).
     public var recall: Double?
+
+    public init(iteration: Int, episode: Int, loss: Double, bitErrors: Double, level: Int, recall: Double? = nil) {
+        self.iteration = iteration
+        self.episode = episode
+        self.loss = loss
+        self.bitErrors = bitErrors
+        self.level = level
+        self.recall = recall
+    }
 }
 
 /// What a training run does, besides the model: the task, batch, window and curriculum.
@@ -93,6 +102,7 @@ public final class Trainer<Scalar: ModelScalar> {
     /// index's recall) fills the point's `recall`, then `progress`, then `checkpoint`.
     /// - Throws: `ConfigurationError` for an episode the model cannot take; `NonFiniteValue` at the
     ///   first non-finite output, loss, gradient or parameter (before any checkpoint of that window).
+@_specialize(where Scalar == Float)
     public func run(until iterations: Int, measure: (any MemoryModel<Scalar>) -> Double? = { _ in nil },
                     progress: (TrainingPoint) -> Void = { _ in },
                     checkpoint: (Trainer<Scalar>) throws -> Void = { _ in }) throws {

@@ -80,6 +80,8 @@ struct TrainCommand: ParsableCommand {
     var json: String?
     @Option(name: .long, help: ArgumentHelp("Write curve.csv, curve.png, run.json and checkpoint.json here.", valueName: "DIR"))
     var out: String?
+    @Option(name: .long, help: ArgumentHelp("Test-only: train with this gradient fault injected (zero-read-gradient).", visibility: .hidden))
+    var fault: String?
     @Flag(name: .long, help: "Continue from --out's checkpoint.json (the same options; --iterations may grow).")
     var resume = false
 
@@ -107,6 +109,7 @@ struct TrainCommand: ParsableCommand {
         try oneOf("--index", indexName, IndexKind.allCases.map(\.rawValue))
         try oneOf("--optimizer", optimizer, OptimiserKind.allCases.map(\.rawValue))
         try oneOf("--levels", levels, ["highest", "uniform", "curriculum"])
+        if let fault { try oneOf("--fault", fault, TrainRun.faults) }
         if model == "dam", let index {
             throw ValidationError("--index \(index) does not apply to --model dam (DAM reads every row; valid: omit --index, or --model sam)")
         }

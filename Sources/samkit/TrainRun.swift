@@ -1,5 +1,5 @@
 import Foundation
-import MemoryModels
+@_spi(FaultInjection) import MemoryModels
 import NearestNeighbours
 import OutputFiles
 import Profiling
@@ -14,7 +14,7 @@ struct TrainRunSummary: Codable {
     var episodesThisProcess: Int
     /// Seconds to build the model (memory, index, parameters) and restore any checkpoint.
     var constructionSeconds: Double
-    /// Seconds spent training (recall measurement and checkpoints included).
+    /// Seconds spent training: iterations only (recall measurement and checkpoint writes excluded).
     var trainingSeconds: Double
     var secondsPerEpisode: Double { trainingSeconds / Double(max(1, episodesThisProcess)) }
     var points: [TrainingPoint]
@@ -24,6 +24,8 @@ struct TrainRunSummary: Codable {
 /// the curve, the plot, the summary and checkpoints.
 struct TrainRun {
     static let checkpointName = "checkpoint.json"
+    /// The faults `--fault` accepts (measuring what a broken gradient costs learning).
+    static let faults = GradientFault.trainingFaults.map(\.rawValue)
     let o: TrainCommand
     init(_ options: TrainCommand) { o = options }
 
@@ -34,6 +36,7 @@ struct TrainRun {
                                                      parameterCopies: 4), what: "train --model \(o.model)")
         let clock = ContinuousClock(), start = clock.now
         let network: any MemoryModel<Float> = o.model == "sam" ? try SAM<Float>(configuration: c) : DAM<Float>(configuration: c)
+        network.fault = o.fault.flatMap(GradientFault.init(rawValue:))
         let optimiser: any Optimiser<Float> = o.optimiserKind.make(parameterCount: network.parameters.totalCount,
                                                                   learningRate: Float(description.learningRate),
                                                                   clipNorm: description.clip.map { Float($0) })
@@ -51,7 +54,13 @@ struct TrainRun {
               + "H=\(c.hidden); \(o.iterationCount) iterations of \(o.batch) episodes; \(o.optimizer) lr \(description.learningRate); "
               + "levels \(o.schedule); single-threaded\(o.resume ? "; resumed at iteration \(startIteration)" : "")")
         var last = (time: clock.now, episode: startIteration * o.batch)
-        try trainer.run(until: o.iterationCount, measure: recallMeter(c), progress: { p in
+        var aside = Duration.zero   // time measuring recall and writing checkpoints
+        let meter = recallMeter(c)
+        try trainer.run(until: o.iterationCount, measure: { model in
+            var recall: Double?
+            aside += clock.measure { recall = meter(model) }
+            return recall
+        }, progress: { p in
             let now = clock.now, seconds = Self.seconds(now - last.time)
             let rate = seconds > 0 ? Double(p.episode - last.episode) / seconds : 0
             last = (now, p.episode)
@@ -61,6 +70,8 @@ struct TrainRun {
                 p.iteration, o.iterationCount, p.loss, p.bitErrors, p.level, rate, recall).utf8))
         }, checkpoint: { trainer in
             guard let folder else { return }
+            let begun = clock.now
+            defer { aside += clock.now - begun }
             try AtomicFile.write(try Checkpoint(run: description, trainer: trainer).encoded(),
                                  to: folder.appendingPathComponent(Self.checkpointName))
             try AtomicFile.write(LearningCurve.csv(trainer.state.points), to: folder.appendingPathComponent("curve.csv"))
@@ -76,7 +87,7 @@ struct TrainRun {
         let summary = TrainRunSummary(run: description, iterations: trainer.state.iteration,
                                       episodesThisProcess: (trainer.state.iteration - startIteration) * o.batch,
                                       constructionSeconds: Self.seconds(constructed - start),
-                                      trainingSeconds: Self.seconds(done - constructed), points: points)
+                                      trainingSeconds: Self.seconds(done - constructed - aside), points: points)
         try AtomicFile.write(LearningCurve.csv(points), to: folder.appendingPathComponent("curve.csv"))
         try AtomicFile.writeJSON(summary, to: folder.appendingPathComponent("run.json"))
         try LearningPlot.draw(curves: [(title: "\(o.model) \(o.indexName == "exact" || o.model == "dam" ? "" : o.indexName) \(o.task)", csv: "curve.csv")],
