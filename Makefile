@@ -112,3 +112,13 @@ bad-input: release
 .PHONY: example
 example: deps
 	scripts/check-example.sh
+
+# The learning report (issue 15): DAM and SAM with each index on copy, recall and sort, 3 seeds,
+# two training processes at once, then the timed N = 2^10 / 2^20 pair alone. Writes reports/learning.md.
+.PHONY: learning learning-quick
+learning: release
+	.build/release/samkit learn --out reports
+
+# A smoke run of the learning report (a few minutes), kept out of reports/.
+learning-quick: release
+	.build/release/samkit learn --quick --out .build/learning-quick

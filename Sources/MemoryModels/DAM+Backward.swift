@@ -55,6 +55,7 @@ extension DAM {
                               dwNext: UnsafePointer<Scalar>, _ v: BackwardScratch<Scalar>) {
         let c = configuration, w = c.wordSize, heads = c.heads, stride = c.interfacePerHead
         let dr = v.dhr + c.hidden, ds = headRows, scaled = writeWeights, rowScale = rowVector
+        if fault == .zeroReadGradient { dr.zero(heads * w) }
         Scalar.gemm(transposeA: false, transposeB: true, m: heads, n: n, k: w, alpha: 1, dr, lda: w, m, ldb: w,
                     beta: 0, ds, ldc: n)
         Scalar.axpy(heads * n, alpha: 1, dwNext, ds)

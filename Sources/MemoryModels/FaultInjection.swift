@@ -26,6 +26,10 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     /// single-precision BLAS call would (Double models ignore it). Only the Float-against-Double
     /// check sees it; it is left out of `allCases` and listed in `floatFaults`.
     case floatOnlyOutputGradient = "float-only-output-gradient"
+    /// Zero dL/dr_t, the gradient reaching every read vector (SAM and DAM): nothing upstream of a
+    /// read (queries, strengths, writes, memory) learns. Training tests use it as the broken gradient
+    /// a learning run must beat; it is listed in `trainingFaults`, not `allCases`.
+    case zeroReadGradient = "zero-read-gradient"
 
     /// SDNC, forward: the sparse forward links skip their decay, N_t(i,k) = N_{t-1}(i,k) + w̄(i) p_{t-1}(k)
     /// (the dense-link baseline keeps it, so the dense-equivalence check sees it).
@@ -47,6 +51,8 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     public static let floatFaults: [GradientFault] = [.floatOnlyOutputGradient]
     /// Faults only the SDNC has: link update, precedence, read-mode mixing, the link read path.
     public static let sdncFaults: [GradientFault] = [.sdncLinkUpdate, .sdncPrecedence, .sdncReadModeMixing, .sdncDropLinkReadPath]
+    /// Faults that training runs (not gradient checks) are measured against.
+    public static let trainingFaults: [GradientFault] = [.zeroReadGradient]
 }
 
 /// A deliberately injected performance regression of SAM (set with `SAM.performanceFault`; nil undoes it).

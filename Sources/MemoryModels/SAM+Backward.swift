@@ -36,6 +36,7 @@ extension SAM {
                                          upstream: upstream, v)
 
             // Read (SPEC step 5) backward.
+            if fault == .zeroReadGradient { (dhr + h).zero(heads * w) }
             for j in 0..<heads {
                 let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
                 let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)

@@ -127,6 +127,14 @@ public struct GnuplotPlotter: Sendable {
         }
     }
 
+    /// Runs the gnuplot script `script(output)` (written to `work/name.gp`), which draws into a
+    /// temporary file that is then renamed to `target`: the target is either the old or the whole new plot.
+    public func plot(target: URL, work: URL, name: String,
+                     script: (URL) throws(ProfilingError) -> String) throws(ProfilingError) {
+        let temporary = AtomicFile.temporaryURL(for: target)
+        try render(try script(temporary), name: name, temporary: temporary, target: target, work: work)
+    }
+
     func script(_ metric: Metric, _ series: [SeriesFit], report: ScalingReport, work: URL,
                 output: URL) throws(ProfilingError) -> String {
         var plots: [String] = []

@@ -7,9 +7,10 @@ import SAMNumerics
 /// Shapes, for `bits` B and sequence length L: input size X = B + 1 (the last channel is the
 /// delimiter), output size Y = B, episode length T = 2L + 1. Steps 1…L carry the patterns, step
 /// L+1 the delimiter, steps L+2…2L+1 are blank inputs whose targets are the patterns; only those
-/// L steps count in the loss (mask 1).
-public struct CopyTask: Sendable {
+/// L steps count in the loss (mask 1). As a `SequenceTask` the level is L, in 1...`length`.
+public struct CopyTask: SequenceTask {
     public let bits: Int
+    /// The longest sequence L (the fixed length of `episode(_:using:)`).
     public let length: Int
 
     public init(bits: Int, length: Int) {
@@ -17,34 +18,43 @@ public struct CopyTask: Sendable {
         self.length = length
     }
 
+    public var name: String { "copy" }
     public var inputSize: Int { bits + 1 }
     public var outputSize: Int { bits }
-    public var steps: Int { 2 * length + 1 }
+    public var levels: ClosedRange<Int> { 1...max(1, length) }
+    /// T at the full length L.
+    public var steps: Int { steps(level: length) }
+    public func steps(level: Int) -> Int { 2 * level + 1 }
 
-    /// One seeded episode for a configuration with X = B + 1 and Y = B.
-    public func episode<Scalar: ModelScalar>(_ c: ModelConfiguration, using rng: inout SeededGenerator)
-        throws(ConfigurationError) -> Episode<Scalar> {
-        var x = [Scalar](repeating: 0, count: steps * inputSize)
-        var y = [Scalar](repeating: 0, count: steps * outputSize)
-        var mask = [Scalar](repeating: 0, count: steps)
-        for t in 0..<length {
-            for b in 0..<bits {
-                let bit: Scalar = Bool.random(using: &rng) ? 1 : 0
-                x[t * inputSize + b] = bit
-                y[(length + 1 + t) * outputSize + b] = bit
-            }
-            mask[length + 1 + t] = 1
-        }
-        x[length * inputSize + bits] = 1   // delimiter
-        return try Episode(configuration: c, inputs: x, targets: y, mask: mask)
+    public func sample(level: Int, using rng: inout SeededGenerator) -> TaskSample {
+        layout((0..<level).map { _ in randomBits(bits, using: &rng) })
     }
 
-    /// Bits wrong per sequence: outputs thresholded at 0 (sigmoid 1/2) against the targets, on masked steps.
-    public func bitErrors<Scalar: ModelScalar>(_ outputs: [Scalar], _ episode: Episode<Scalar>) -> Int {
-        var wrong = 0
-        for t in 0..<steps where episode.mask[t] != 0 {
-            for b in 0..<bits where (outputs[t * bits + b] > 0) != (episode.targets[t * bits + b] > 0.5) { wrong += 1 }
+    /// The episode that copies `patterns` (L vectors of B bits).
+    public func layout(_ patterns: [[Double]]) -> TaskSample {
+        let l = patterns.count, t = steps(level: l)
+        var x = [Double](repeating: 0, count: t * inputSize)
+        var y = [Double](repeating: 0, count: t * outputSize)
+        var mask = [Double](repeating: 0, count: t)
+        for (s, pattern) in patterns.enumerated() {
+            for b in 0..<bits {
+                x[s * inputSize + b] = pattern[b]
+                y[(l + 1 + s) * outputSize + b] = pattern[b]
+            }
+            mask[l + 1 + s] = 1
         }
-        return wrong
+        x[l * inputSize + bits] = 1   // delimiter
+        return TaskSample(steps: t, inputs: x, targets: y, mask: mask)
+    }
+
+    /// One seeded episode of the full length L for a configuration with X = B + 1 and Y = B.
+    public func episode<Scalar: ModelScalar>(_ c: ModelConfiguration, using rng: inout SeededGenerator)
+        throws(ConfigurationError) -> Episode<Scalar> {
+        try episode(c, level: length, using: &rng)
+    }
+
+    /// Bits wrong per sequence (`wrongBits`).
+    public func bitErrors<Scalar: ModelScalar>(_ outputs: [Scalar], _ episode: Episode<Scalar>) -> Int {
+        wrongBits(outputs, episode)
     }
 }

@@ -18,6 +18,7 @@ public struct NonFiniteValue: Error, Equatable, CustomStringConvertible {
     }
 
     /// The first non-finite output y_t (T × Y row-major, `outputSize` Y), then the loss.
+    @_specialize(where S == Float)
     static func inForward<S: ModelScalar>(_ result: ForwardResult<S>, outputSize: Int, episode: Int) -> NonFiniteValue? {
         if let i = result.outputs.firstIndex(where: { !$0.isFinite }) {
             return NonFiniteValue(episode: episode, step: "time step \(i / outputSize)",
@@ -30,6 +31,7 @@ public struct NonFiniteValue: Error, Equatable, CustomStringConvertible {
     }
 
     /// The first non-finite entry of the gradients (`gradients: true`) or values of `store`.
+    @_specialize(where S == Float)
     static func inParameters<S: ModelScalar>(_ store: ParameterStore<S>, gradients: Bool, episode: Int) -> NonFiniteValue? {
         let buffer = gradients ? store.gradients : store.values
         guard let i = buffer.firstIndex(where: { !$0.isFinite }) else { return nil }

@@ -17,7 +17,8 @@ struct SAMKitCommand: ParsableCommand {
             """,
         version: BuildInfo.version,
         subcommands: [InfoCommand.self, VerifyCommand.self, ProfileCommand.self, FitCommand.self,
-                      ReportCommand.self, OverStepsCommand.self, GateCommand.self, TrainCommand.self, IndexBenchCommand.self])
+                      ReportCommand.self, OverStepsCommand.self, GateCommand.self, TrainCommand.self, LearnCommand.self,
+                      IndexBenchCommand.self])
 
     /// Every error exits by the one convention (`ExitConvention`): 2 for a usage or input error.
     static func main() {

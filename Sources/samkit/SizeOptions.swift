@@ -25,6 +25,8 @@ enum OptionLimits {
     /// Copy task: bits per pattern and patterns per sequence.
     static let bits = 1...1024
     static let length = 1...10_000
+    /// Episodes per training iteration.
+    static let batch = 1...4096
     /// Training episodes, and episodes per reported point.
     static let episodes = 1...100_000_000
     /// Query-and-write steps of index-bench, and SAM steps writing its memory.

@@ -5,117 +5,160 @@ import NearestNeighbours
 import OutputFiles
 import Training
 
-/// `samkit train`: train SAM or DAM on the copy task with the hand-written gradients.
+/// `samkit train`: train SAM or DAM on copy, associative recall or priority sort with the
+/// hand-written gradients (`TrainRun` does the work).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train SAM or DAM on the copy task (Float, Adam, single-threaded).",
+        abstract: "Train SAM or DAM on copy, associative recall or priority sort (Float, single-threaded).",
         discussion: """
-            Each episode shows --length random patterns of --bits bits, a delimiter, then asks for the \
-            patterns back; the loss is sigmoid cross-entropy on the answer steps. Every episode starts \
-            from M_0. Prints the mean loss and wrong bits per sequence every --window episodes. \
-            Sizes and counts take a whole number or 2^k. A run whose estimated memory exceeds MemAvailable \
-            is refused before allocating; a non-finite loss, gradient or parameter stops the run. \
-            \(ExitConvention.help)
+            copy: --length random patterns of --bits bits, a delimiter, then the patterns back. recall: items \
+            of 3 vectors, a query item, then the item that followed it (--length items). sort: --length vectors \
+            with priorities, then the top 4/5 in priority order. The loss is sigmoid cross-entropy on the \
+            answer steps; every episode starts from M_0. Each iteration averages the gradients of --batch \
+            episodes, clips their global norm to --clip and takes one --optimizer step. --levels curriculum \
+            draws each episode's level (length, items, vectors) uniformly up to h and doubles h when the mean \
+            loss per answer bit over the last --window iterations is below --curriculum-threshold. \
+            Progress (iteration, loss, wrong bits per sequence, h, episodes per second) goes to stderr. \
+            With --out: curve.csv, curve.png (gnuplot), run.json (the timings) and checkpoint.json \
+            (parameters, optimiser state, generator, curve; written atomically after every window, never \
+            after a failure); --resume continues from it bit for bit. A corrupt or mismatched checkpoint \
+            is an input error. Sizes and counts take a whole number or 2^k. A run whose estimated memory \
+            exceeds MemAvailable is refused before allocating; a non-finite loss, gradient or parameter \
+            stops the run. \(ExitConvention.help)
             """)
 
-    @Option(name: .long, help: "Model: sam or dam.")
-    var model = "sam"
-
+    @Option(name: .long, help: "Task: copy, recall or sort.") var task = "copy"
+    @Option(name: .long, help: "Model: sam or dam.") var model = "sam"
     @Option(name: .long, help: "Index SAM reads through: exact, kdtree, lsh or hnsw (default exact; SAM only).")
     var index: String?
 
     @Option(name: .long, help: "Memory words N, \(OptionLimits.text(OptionLimits.memoryWords)).",
             transform: size("--memory", OptionLimits.memoryWords))
     var memory = 64
-
     @Option(name: .long, help: "Word size W, \(OptionLimits.text(OptionLimits.wordSize)).",
             transform: size("--word-size", OptionLimits.wordSize))
     var wordSize = 16
-
     @Option(name: .long, help: "Access heads R, \(OptionLimits.text(OptionLimits.heads)) and at most N.",
             transform: size("--heads", OptionLimits.heads))
     var heads = 1
-
     @Option(name: .long, help: "Neighbours read per head K, \(OptionLimits.text(OptionLimits.neighbours)) and at most N.",
             transform: size("--neighbours", OptionLimits.neighbours))
     var neighbours = 4
-
     @Option(name: .long, help: "Controller units H, \(OptionLimits.text(OptionLimits.hidden)).",
             transform: size("--hidden", OptionLimits.hidden))
     var hidden = 64
-
-    @Option(name: .long, help: "Bits per pattern, \(OptionLimits.text(OptionLimits.bits)).",
+    @Option(name: .long, help: "Bits per vector, \(OptionLimits.text(OptionLimits.bits)).",
             transform: size("--bits", OptionLimits.bits))
     var bits = 6
-
-    @Option(name: .long, help: "Patterns per sequence, \(OptionLimits.text(OptionLimits.length)).",
+    @Option(name: .long, help: "Highest level: copy patterns, recall items (at least 2) or sort vectors, \(OptionLimits.text(OptionLimits.length)).",
             transform: size("--length", OptionLimits.length))
     var length = 4
+    @Option(name: .long, help: "Levels: highest (every episode at --length), uniform (1...--length) or curriculum.")
+    var levels = "curriculum"
+    @Option(name: .long, help: "Curriculum: double h when the window's mean loss per answer bit (nats) is below this, in (0, 1].")
+    var curriculumThreshold = 0.05
 
-    @Option(name: .long, help: "Training episodes, \(OptionLimits.text(OptionLimits.episodes)).",
+    @Option(name: .long, help: "Optimiser steps, \(OptionLimits.text(OptionLimits.episodes)) (default 2000).",
+            transform: size("--iterations", OptionLimits.episodes))
+    var iterations: Int?
+    @Option(name: .long, help: "The same as --iterations (the first train's name; not with --iterations).",
             transform: size("--episodes", OptionLimits.episodes))
-    var episodes = 2000
-
-    @Option(name: .long, help: "Episodes per reported point, 1...--episodes (default: 100, or --episodes if fewer).",
+    var episodes: Int?
+    @Option(name: .long, help: "Episodes per iteration B (gradients averaged), \(OptionLimits.text(OptionLimits.batch)).",
+            transform: size("--batch", OptionLimits.batch))
+    var batch = 1
+    @Option(name: .long, help: "Iterations per reported point and checkpoint, 1...--iterations (default: 100, or --iterations if fewer).",
             transform: size("--window", OptionLimits.episodes))
     var window: Int?
-
-    @Option(name: .long, help: "Adam learning rate (> 0).")
-    var learningRate = 1e-3
-
-    @Option(name: .long, help: "Seed of the parameters, the memory and the episodes.")
-    var seed: UInt64 = 1
+    @Option(name: .long, help: "Optimiser: rmsprop (momentum 0.9, decay 0.95) or adam.") var optimizer = "adam"
+    @Option(name: .long, help: "Learning rate (> 0; default 1e-3 for adam, 1e-4 for rmsprop).") var learningRate: Double?
+    @Option(name: .long, help: "Clip the gradient's global L2 norm to this (> 0), or 0 for no clipping.") var clip = 10.0
+    @Option(name: .long, help: "Seed of the parameters, the memory and the episodes.") var seed: UInt64 = 1
 
     @Option(name: .long, help: ArgumentHelp("Also write the training curve as JSON (atomically).", valueName: "FILE"))
     var json: String?
-
-    func validate() throws {
-        guard ["sam", "dam"].contains(model) else { throw ValidationError("--model '\(model)' is not a model (valid: sam, dam)") }
-        guard IndexKind(rawValue: indexName) != nil else {
-            throw ValidationError("--index '\(indexName)' is not an index (valid: exact, kdtree, lsh, hnsw)")
-        }
-        if model == "dam", let index {
-            throw ValidationError("--index \(index) does not apply to --model dam (DAM reads every row; valid: omit --index, or --model sam)")
-        }
-        if let window, window > episodes {
-            throw ValidationError("--window \(window) is out of range (valid: 1...--episodes = 1...\(episodes))")
-        }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw ValidationError("--learning-rate \(learningRate) is out of range (valid: finite and > 0)")
-        }
-        do { _ = try configuration() } catch { throw ValidationError("\(error)") }
-        if let json { try OutputPath.check(json, option: "--json", as: .file) }
-    }
+    @Option(name: .long, help: ArgumentHelp("Write curve.csv, curve.png, run.json and checkpoint.json here.", valueName: "DIR"))
+    var out: String?
+    @Option(name: .long, help: ArgumentHelp("Test-only: train with this gradient fault injected (zero-read-gradient).", visibility: .hidden))
+    var fault: String?
+    @Flag(name: .long, help: "Continue from --out's checkpoint.json (the same options; --iterations may grow).")
+    var resume = false
 
     /// `--index`, exact unless given.
     var indexName: String { index ?? "exact" }
+    var taskKind: TaskKind { TaskKind(rawValue: task)! }
+    var optimiserKind: OptimiserKind { OptimiserKind(rawValue: optimizer)! }
+    var iterationCount: Int { iterations ?? episodes ?? 2000 }
+    var schedule: LevelSchedule {
+        switch levels {
+        case "highest": .highest
+        case "uniform": .uniform
+        default: .curriculum(threshold: curriculumThreshold)
+        }
+    }
+
+    func validate() throws {
+        func oneOf(_ option: String, _ value: String, _ valid: [String]) throws {
+            guard valid.contains(value) else {
+                throw ValidationError("\(option) '\(value)' is not valid (valid: \(valid.joined(separator: ", ")))")
+            }
+        }
+        try oneOf("--task", task, TaskKind.allCases.map(\.rawValue))
+        try oneOf("--model", model, ["sam", "dam"])
+        try oneOf("--index", indexName, IndexKind.allCases.map(\.rawValue))
+        try oneOf("--optimizer", optimizer, OptimiserKind.allCases.map(\.rawValue))
+        try oneOf("--levels", levels, ["highest", "uniform", "curriculum"])
+        if let fault { try oneOf("--fault", fault, TrainRun.faults) }
+        if model == "dam", let index {
+            throw ValidationError("--index \(index) does not apply to --model dam (DAM reads every row; valid: omit --index, or --model sam)")
+        }
+        if iterations != nil && episodes != nil {
+            throw ValidationError("--episodes cannot be given with --iterations (valid: one of them)")
+        }
+        if let window, window > iterationCount {
+            throw ValidationError("--window \(window) is out of range (valid: 1...--iterations = 1...\(iterationCount))")
+        }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--learning-rate \(learningRate) is out of range (valid: finite and > 0)")
+        }
+        guard clip >= 0, clip.isFinite else { throw ValidationError("--clip \(clip) is out of range (valid: 0 or a finite number > 0)") }
+        guard curriculumThreshold > 0, curriculumThreshold <= 1 else {
+            throw ValidationError("--curriculum-threshold \(curriculumThreshold) is out of range (valid: (0, 1])")
+        }
+        if task == "recall" && length < 2 {
+            throw ValidationError("--length \(length) is out of range for --task recall (valid: 2 or more items)")
+        }
+        do { _ = try configuration() } catch { throw ValidationError("\(error)") }
+        if let json { try OutputPath.check(json, option: "--json", as: .file) }
+        if let out { try OutputPath.check(out, option: "--out", as: .folder) }
+        if resume {
+            guard let out else { throw ValidationError("--resume needs --out DIR (valid: the folder holding checkpoint.json)") }
+            let path = URL(fileURLWithPath: out).appendingPathComponent(TrainRun.checkpointName).path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("--resume: \(path) does not exist (valid: a folder a previous train --out wrote)")
+            }
+        }
+    }
+
+    /// The task at --bits and --length.
+    var sequenceTask: any SequenceTask { taskKind.make(bits: bits, maxLevel: length) }
 
     func configuration() throws -> ModelConfiguration {
-        let task = CopyTask(bits: bits, length: length)
+        let t = sequenceTask
         return try ModelConfiguration(memoryWords: memory, wordSize: wordSize, heads: heads, neighbours: neighbours,
-                                      hidden: hidden, inputSize: task.inputSize, outputSize: task.outputSize,
+                                      hidden: hidden, inputSize: t.inputSize, outputSize: t.outputSize,
                                       memoryInitialisation: .uniform(scale: 0.1, seed: seed),
                                       index: IndexKind(rawValue: indexName)!, parameterSeed: seed)
     }
 
-    func run() throws {
-        let c = try configuration()
-        // Float model: parameters with gradients and Adam's two moments (4 copies), T = 2·length + 1 steps.
-        try MemoryBudget.check(MemoryBudget.estimate(c, dense: model == "dam", scalarBytes: 4, steps: 2 * length + 1,
-                                                     parameterCopies: 4), what: "train --model \(model)")
-        let task = CopyTask(bits: bits, length: length)
-        let network: any MemoryModel<Float> = model == "sam" ? try SAM<Float>(configuration: c) : DAM<Float>(configuration: c)
-        let adam = Adam<Float>(parameterCount: network.parameters.totalCount, learningRate: Float(learningRate))
-        print("training \(model.uppercased())\(model == "sam" ? " (\(indexName) index)" : "") on copy: \(length) patterns of \(bits) bits; "
-              + "N=\(memory) W=\(wordSize) R=\(heads) K=\(neighbours) H=\(hidden); \(episodes) episodes; single-threaded")
-        print("episode   loss      wrong bits / sequence")
-        let progress = ProgressLine()
-        let points = try CopyTrainer<Float>(task: task, episodes: episodes, window: window ?? min(100, episodes), seed: seed &+ 1)
-            .train(network, optimiser: adam) { point in
-                progress.finish()
-                print(String(format: "%-9d %-9.4f %.2f", point.episode, point.loss, point.bitErrors))
-            }
-        if let json { try AtomicFile.writeJSON(points, to: json) }
+    /// What a resumed run must share with its checkpoint.
+    func runDescription(_ c: ModelConfiguration) -> RunDescription {
+        RunDescription(task: taskKind, bits: bits, maxLevel: length, model: model, configuration: c,
+                       optimizer: optimiserKind, learningRate: learningRate ?? optimiserKind.defaultLearningRate,
+                       clip: clip > 0 ? clip : nil, batch: batch, window: window ?? min(100, iterationCount),
+                       levels: schedule.description, seed: seed)
     }
+
+    func run() throws { try TrainRun(self).run() }
 }

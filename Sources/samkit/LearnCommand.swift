@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import OutputFiles
+import Training
+
+/// `samkit learn`: the learning report. Trains DAM and SAM with each index on copy, associative
+/// recall and priority sort (3 seeds, one iteration budget), two `samkit train` processes at a time;
+/// then times SAM-kdtree copy episodes at N = 2^10 and 2^20, one process after the other; then
+/// writes OUT/learning.md with its plots (`LearningReport`).
+struct LearnCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learn",
+        abstract: "Write the learning report: DAM and SAM (each index) on copy, recall and sort.",
+        discussion: """
+            Every run: N = 128, W = 16, R = 1, K = 4, H = 64, 6-bit vectors, Adam, batch 1, global-norm \
+            clipping at 10, the curriculum (levels uniform up to h, h doubling when the window's mean loss \
+            per answer bit is below 0.05 nats); 3 seeds per (model, task), the same iteration budget for \
+            each. Full: 10 copy patterns, 6 recall items, 10 sort vectors, 20000 iterations, 400 copy \
+            episodes per timed run; --quick: 3 patterns, 3 items, 3 vectors, 300 iterations, 100 episodes \
+            per timed run. The runs are independent and untimed, so --jobs (default 2) run at once; the \
+            two timed runs (SAM-kdtree copy at N = 2^10 and 2^20) run alone, one after the other. \
+            Writes OUT/learning.md, OUT/learning-*.png and the runs under OUT/learning-runs/. \
+            \(ExitConvention.help)
+            """)
+
+    @Option(help: "Output folder.") var out = "reports"
+    @Flag(help: "A smoke run that finishes in a few minutes.") var quick = false
+    @Option(help: "Training processes at once, 1...8.", transform: size("--jobs", 1...8)) var jobs = 2
+    @Option(help: "Iterations per run instead of the preset's, \(OptionLimits.text(OptionLimits.episodes)).",
+            transform: size("--iterations", OptionLimits.episodes))
+    var iterations: Int?
+
+    func validate() throws { try OutputPath.check(out, option: "--out", as: .folder) }
+
+    func run() throws {
+        var plan = quick ? LearningPlan.quick : LearningPlan.full
+        if let iterations { plan.iterations = iterations; plan.window = max(1, min(plan.window, iterations)) }
+        let folder = URL(fileURLWithPath: out), runs = folder.appendingPathComponent("learning-runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let started = Date()
+        let progress = ProgressLine()
+
+        // Training runs, --jobs at a time.
+        let jobs = plan.runs
+        let commands = jobs.map { (name: $0.name, arguments: plan.arguments($0, out: runs.appendingPathComponent($0.name)),
+                                   log: runs.appendingPathComponent("\($0.name).log")) }
+        let tally = Tally(), slots = DispatchSemaphore(value: self.jobs), group = DispatchGroup()
+        for command in commands {
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let failure = Self.spawn(executable, command.arguments, log: command.log)
+                let done = tally.record(command.name, failure)
+                progress.show("samkit learn: \(done)/\(commands.count) training runs done")
+                slots.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        progress.finish()
+        var failures = tally.failures
+
+        // The timed pair, alone.
+        var timings: [Int: TrainRunSummary] = [:]
+        for n in plan.timedSizes {
+            let name = "timing-copy-sam-kdtree-N\(n)"
+            progress.show("samkit learn: timing SAM-kdtree copy at N = \(n)")
+            if let failure = Self.spawn(executable, plan.timingArguments(memory: n, out: runs.appendingPathComponent(name)),
+                                        log: runs.appendingPathComponent("\(name).log")) {
+                failures[name] = failure
+            } else {
+                timings[n] = try? Self.summary(runs.appendingPathComponent(name))
+            }
+        }
+        progress.finish()
+
+        var results: [LearningRun: TrainRunSummary] = [:]
+        for job in jobs where failures[job.name] == nil {
+            results[job] = try? Self.summary(runs.appendingPathComponent(job.name))
+        }
+        let report = LearningReport(plan: plan, results: results, failures: failures, timings: timings,
+                                    wallSeconds: Date().timeIntervalSince(started))
+        try report.write(into: folder)
+        FileHandle.standardError.write(Data("samkit learn: wrote \(folder.appendingPathComponent("learning.md").path) in \(ProgressLine.duration(Date().timeIntervalSince(started)))\n".utf8))
+    }
+
+    static func summary(_ folder: URL) throws -> TrainRunSummary {
+        try JSONDecoder().decode(TrainRunSummary.self, from: Data(contentsOf: folder.appendingPathComponent("run.json")))
+    }
+
+    /// Runs `executable arguments` with stderr to `log`; nil on exit 0, else the log's last line.
+    static func spawn(_ executable: String, _ arguments: [String], log: URL) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard let handle = try? FileHandle(forWritingTo: log) else { return "cannot write \(log.path)" }
+        defer { try? handle.close() }
+        process.standardError = handle
+        process.standardOutput = handle
+        do { try process.run() } catch { return "cannot run \(executable): \(error)" }
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return nil }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return "exit \(process.terminationStatus): " + (text.split(separator: "\n").last.map(String.init) ?? "")
+    }
+}
+
+/// Finished runs and their failures, shared by the threads that wait for the training processes.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var finished = 0
+    private(set) var failures: [String: String] = [:]
+
+    /// Counts one finished run; returns how many have finished.
+    func record(_ name: String, _ failure: String?) -> Int {
+        lock.withLock {
+            finished += 1
+            if let failure { failures[name] = failure }
+            return finished
+        }
+    }
+}
+
+/// One training run of the report: a model (with its index) on a task with a seed.
+struct LearningRun: Hashable {
+    var model: String   // dam, sam-exact, sam-kdtree, sam-lsh
+    var task: TaskKind
+    var seed: UInt64
+    var name: String { "\(task.rawValue)-\(model)-s\(seed)" }
+}
+
+/// The learning report's sizes and budgets.
+struct LearningPlan {
+    static let models = ["dam", "sam-exact", "sam-kdtree", "sam-lsh"]
+    var iterations: Int
+    var window: Int
+    /// Highest level per task (copy patterns, recall items, sort vectors).
+    var levels: [TaskKind: Int]
+    /// Wrong bits per sequence at the highest level that count as learnt, per task.
+    var thresholds: [TaskKind: Double] = [.copy: 0.1, .recall: 0.5, .sort: 2]
+    var seeds: [UInt64] = [1, 2, 3]
+    var timedSizes = [1 << 10, 1 << 20]
+    var timedEpisodes: Int
+    let memory = 128, wordSize = 16, heads = 1, neighbours = 4, hidden = 64, bits = 6
+    let learningRate = 1e-3, curriculumThreshold = 0.05
+
+    static let full = LearningPlan(iterations: 20000, window: 200, levels: [.copy: 10, .recall: 6, .sort: 10], timedEpisodes: 400)
+    static let quick = LearningPlan(iterations: 300, window: 25, levels: [.copy: 3, .recall: 3, .sort: 3], timedEpisodes: 100)
+
+    var runs: [LearningRun] {
+        TaskKind.allCases.flatMap { task in
+            Self.models.flatMap { model in seeds.map { LearningRun(model: model, task: task, seed: $0) } }
+        }
+    }
+
+    func common(model: String) -> [String] {
+        let parts = model.split(separator: "-").map(String.init)
+        return ["train", "--model", parts[0]] + (parts.count > 1 ? ["--index", parts[1]] : [])
+            + ["--word-size", "\(wordSize)", "--heads", "\(heads)", "--neighbours", "\(neighbours)", "--hidden", "\(hidden)",
+               "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "1"]
+    }
+
+    func arguments(_ run: LearningRun, out: URL) -> [String] {
+        common(model: run.model) + ["--task", run.task.rawValue, "--memory", "\(memory)", "--length", "\(levels[run.task]!)",
+                                    "--levels", "curriculum", "--curriculum-threshold", "\(curriculumThreshold)",
+                                    "--iterations", "\(iterations)", "--window", "\(window)", "--seed", "\(run.seed)",
+                                    "--out", out.path]
+    }
+
+    /// A timed run: SAM-kdtree on copy at 4 patterns, levels uniform, one window (recall measured once, excluded from the time).
+    func timingArguments(memory n: Int, out: URL) -> [String] {
+        common(model: "sam-kdtree") + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
+                                       "--iterations", "\(timedEpisodes)", "--window", "\(timedEpisodes)", "--seed", "1",
+                                       "--out", out.path]
+    }
+}
