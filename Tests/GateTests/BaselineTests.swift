@@ -35,7 +35,7 @@ struct BaselineTests {
             counters[1].removeValue(forKey: "tolerance")
             json["counters"] = counters
         }
-        #expect(error(data)?.contains("field counters[1].tolerance: missing") == true, "\(error(data) ?? "no error")")
+        #expect(error(data)?.contains("field counters[1].tolerance is missing") == true, "\(error(data) ?? "no error")")
     }
 
     @Test func wrongTypeAndBadValuesAreNamed() throws {
@@ -64,8 +64,9 @@ struct BaselineTests {
             json["counters"] = counters
         }
         #expect(error(model)?.contains("field counters[0].model") == true, "\(error(model) ?? "no error")")
+        #expect(error(model)?.contains("(valid: dam, sam-exact, sam-kdtree, sam-lsh") == true, "\(error(model) ?? "no error")")
         let noFormat = try mutated { $0.removeValue(forKey: "format") }
-        #expect(error(noFormat)?.contains("field format: missing") == true, "\(error(noFormat) ?? "no error")")
+        #expect(error(noFormat)?.contains("field format is missing") == true, "\(error(noFormat) ?? "no error")")
         #expect(error(Data("{".utf8)) != nil)
     }
 }
