@@ -28,7 +28,7 @@ public struct OverStepsPlan: Codable, Sendable, Equatable {
         for t in steps {
             guard Self.stepsRange.contains(t) else { throw .optionOutOfRange(name: "steps", value: "\(t)", valid: Self.rangeText) }
             guard seen.insert(t).inserted else {
-                throw .optionOutOfRange(name: "steps", value: "\(t) listed twice", valid: "distinct values in \(Self.rangeText)")
+                throw .optionOutOfRange(name: "steps", value: "\(t) (listed twice)", valid: "distinct values in \(Self.rangeText)")
             }
         }
         self.model = model
@@ -45,7 +45,7 @@ public struct OverStepsPlan: Codable, Sendable, Equatable {
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let entry = raw.trimmingCharacters(in: .whitespaces)
             guard let t = SizeSyntax.parse(entry) else {
-                throw .optionOutOfRange(name: "steps", value: "'\(entry)'", valid: "whole numbers or 2^k in \(rangeText), comma-separated")
+                throw .optionOutOfRange(name: "steps", value: "'\(entry)' (not a whole number)", valid: "whole numbers or 2^k in \(rangeText), comma-separated")
             }
             steps.append(t)
         }

@@ -51,13 +51,13 @@ public enum OverStepsReport {
         md += "| model | N | T | resident before (baseline) | at the episode's start | peak | growth | growth per step | backward record per step |\n"
         md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for s in result.series {
-            if s.failed {
-                md += "| \(s.plan.model.label) | \(s.plan.size) | \(s.plan.steps.map(String.init).joined(separator: ", ")) | \(s.note ?? "failed") | | | | | |\n"
-                continue
-            }
             for p in s.points {
                 md += "| \(s.plan.model.label) | \(s.plan.size) | \(p.steps) | \(bytes(Double(p.baselineResidentBytes))) | \(bytes(Double(p.startResidentBytes))) | \(bytes(Double(p.peakResidentBytes))) | \(bytes(Double(p.growthBytes))) | \(bytes(p.growthPerStep)) | \(bytes(Double(p.recordBytes) / Double(p.steps))) |\n"
             }
+        }
+        for s in result.series where s.failed {
+            let rest = s.plan.steps.filter { s.point(steps: $0) == nil }.map(String.init).joined(separator: ", ")
+            md += "| \(s.plan.model.label) | \(s.plan.size) | \(rest) | \(s.note?.replacingOccurrences(of: "|", with: "\\|") ?? "failed") | | | | | |\n"
         }
         md += "\n" + fits(result) + sideBySide(result)
         return md
@@ -84,7 +84,7 @@ public enum OverStepsReport {
     static func sideBySide(_ result: OverStepsResult) -> String {
         let t = PaperFigures.memorySteps
         let dam = result.series(.dam).flatMap { s in s.point(steps: t).map { (s, $0) } }
-        let sam = result.series.first { $0.plan.model.isSparse && !$0.failed && $0.point(steps: t) != nil }
+        let sam = result.series.first { $0.plan.model.isSparse && $0.point(steps: t) != nil }
             .flatMap { s in s.point(steps: t).map { (s, $0) } }
         guard dam != nil || sam != nil else { return "" }
         var md = "Over \(t) steps, beside the paper's Fig. 1b (N = \(PaperFigures.memoryWords), \(PaperFigures.citation)):\n\n"

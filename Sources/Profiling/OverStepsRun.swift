@@ -38,7 +38,7 @@ public struct OverStepsSeries: Codable, Sendable, Equatable {
     public let fit: OverStepsFit?
     /// Why there is no fit (fewer than 4 T, a failed fit), or why there are no points.
     public let note: String?
-    /// The run failed or was refused (points empty).
+    /// The run failed or was refused (no fit; `points` holds what was measured before).
     public let failed: Bool
 
     public init(plan: OverStepsPlan, points: [OverStepsPoint], fitter: ComplexityFitter = ComplexityFitter()) {
@@ -54,9 +54,10 @@ public struct OverStepsSeries: Codable, Sendable, Equatable {
         }
     }
 
-    public init(plan: OverStepsPlan, failure: String) {
+    /// A run that failed (or was refused) after measuring `points` (those of the smaller T, if any).
+    public init(plan: OverStepsPlan, points: [OverStepsPoint] = [], failure: String) {
         self.plan = plan
-        points = []
+        self.points = points
         fit = nil
         note = failure
         failed = true
@@ -80,7 +81,7 @@ public struct OverStepsResult: Codable, Sendable, Equatable {
         self.seconds = seconds
     }
 
-    public func series(_ model: ProfiledModel) -> OverStepsSeries? { series.first { $0.plan.model == model && !$0.failed } }
+    public func series(_ model: ProfiledModel) -> OverStepsSeries? { series.first { $0.plan.model == model && !$0.points.isEmpty } }
 
     public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }
 }
@@ -132,7 +133,7 @@ public struct OverStepsRunner {
                     break
                 }
             }
-            series.append(failure.map { OverStepsSeries(plan: plan, failure: $0) } ?? OverStepsSeries(plan: plan, points: points))
+            series.append(failure.map { OverStepsSeries(plan: plan, points: points, failure: $0) } ?? OverStepsSeries(plan: plan, points: points))
         }
         progress.finish()
         return OverStepsResult(series: series, processPerEpisode: processPerEpisode, seconds: Clock.monotonic() - start)
@@ -140,19 +141,8 @@ public struct OverStepsRunner {
 
     func runChild(_ plan: OverStepsPlan, label: String) throws -> [OverStepsPoint] {
         let extra = progress.enabled ? ["--worker-label", label] : []
-        let outcome: WorkerProcess.Outcome
-        do {
-            outcome = try WorkerProcess.run(executable: executable, arguments: arguments + Self.workerArguments(plan) + extra,
-                                            timeout: timeout)
-        } catch { throw ProfilingError.workerFailed(model: plan.model.rawValue, size: plan.size, reason: error.reason) }
-        if outcome.timedOut {
-            throw ProfilingError.workerFailed(model: plan.model.rawValue, size: plan.size,
-                                              reason: "killed after the \(Int(timeout)) s time limit")
-        }
-        if let output = try? JSONCoding.decoder.decode(OverStepsWorkerOutput.self, from: outcome.stdout) {
-            if let points = output.points, outcome.status == 0 { return points }
-            throw ProfilingError.workerFailed(model: plan.model.rawValue, size: plan.size, reason: output.error ?? outcome.how)
-        }
-        throw ProfilingError.workerFailed(model: plan.model.rawValue, size: plan.size, reason: "\(outcome.how), no points on stdout")
+        return try WorkerProcess.result(OverStepsWorkerOutput.self, executable: executable,
+                                        arguments: arguments + Self.workerArguments(plan) + extra, timeout: timeout,
+                                        model: plan.model.rawValue, size: plan.size) { ($0.points, $0.error) }
     }
 }

@@ -112,21 +112,9 @@ public struct Sweep {
 
     static func runChild(_ job: SweepPlan.Job, plan: SweepPlan, executable: URL, arguments: [String],
                          timeout: Double) throws -> SizeMeasurement {
-        let outcome: WorkerProcess.Outcome
-        do {
-            outcome = try WorkerProcess.run(executable: executable, arguments: arguments + workerArguments(job, plan: plan),
-                                            timeout: timeout)
-        } catch { throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size, reason: error.reason) }
-        if outcome.timedOut {
-            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                              reason: "killed after the \(Int(timeout)) s time limit")
+        try WorkerProcess.result(WorkerOutput.self, executable: executable, arguments: arguments + workerArguments(job, plan: plan),
+                                 timeout: timeout, model: job.model.rawValue, size: job.size) { output in
+            (output.measurement?.with(isolated: true), output.error)
         }
-        if let output = try? JSONCoding.decoder.decode(WorkerOutput.self, from: outcome.stdout) {
-            if let m = output.measurement, outcome.status == 0 { return m.with(isolated: true) }
-            throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                              reason: output.error ?? outcome.how)
-        }
-        throw ProfilingError.workerFailed(model: job.model.rawValue, size: job.size,
-                                          reason: "\(outcome.how), no measurement on stdout")
     }
 }

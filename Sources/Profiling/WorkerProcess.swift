@@ -54,6 +54,28 @@ enum WorkerProcess {
 
 struct WorkerStartError: Error { let reason: String }
 
+extension WorkerProcess {
+    /// Runs a worker for one model at one N and decodes its JSON `Output`; `read` gives the value
+    /// or the worker's error message. Every failure is a `workerFailed` naming the model, N and why.
+    static func result<Output: Decodable, Value>(_: Output.Type, executable: URL, arguments: [String], timeout: Double,
+                                                 model: String, size: Int,
+                                                 read: (Output) -> (value: Value?, error: String?)) throws(ProfilingError) -> Value {
+        let outcome: Outcome
+        do { outcome = try run(executable: executable, arguments: arguments, timeout: timeout) } catch {
+            throw .workerFailed(model: model, size: size, reason: error.reason)
+        }
+        if outcome.timedOut {
+            throw .workerFailed(model: model, size: size, reason: "killed after the \(Int(timeout)) s time limit")
+        }
+        if let output = try? JSONCoding.decoder.decode(Output.self, from: outcome.stdout) {
+            let (value, error) = read(output)
+            if let value, outcome.status == 0 { return value }
+            throw .workerFailed(model: model, size: size, reason: error ?? outcome.how)
+        }
+        throw .workerFailed(model: model, size: size, reason: "\(outcome.how), no result on stdout")
+    }
+}
+
 private final class TimeoutFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false

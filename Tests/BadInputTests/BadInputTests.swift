@@ -43,7 +43,7 @@ struct BadInputTests {
 
     /// Every subcommand's `--help` states the one exit convention (README "Exit codes") and exits 0.
     /// `gate` states it once issue 12's exit codes are merged.
-    @Test(arguments: ["info", "verify", "profile", "fit", "report", "gate", "train", "learn", "index-bench"])
+    @Test(arguments: ["info", "verify", "profile", "fit", "report", "over-steps", "gate", "train", "learn", "index-bench"])
     func helpStatesTheExitConvention(_ subcommand: String) throws {
         let outcome = try ProbeRunner.run(Probe(area: "help", arguments: [subcommand, "--help"], exitCode: 0, field: ""))
         #expect(outcome.exitCode == 0)
