@@ -16,9 +16,11 @@ import SAMNumerics
 ///
 /// **Queries.** hnswlib returns the `min(N, max(2K, ef))`-wide search's best `min(N, 2K)` candidates;
 /// they are re-ranked by SPEC's exact cosine computed from the current memory rows (so Float rounding
-/// in the graph never decides an order), ties to the lower row, and the best K kept. If fewer than K
-/// candidates come back (only for N < K's reach of the graph, never seen in practice) the query scans
-/// all rows, so it always returns `min(k, N)` distinct rows.
+/// in the graph never decides an order), ties to the lower row, and the best K kept. If hnswlib
+/// returns fewer than `min(N, 2K)` candidates (a graph that replacements have cut into pieces; seen
+/// in the consistency tests at N ≤ 8 with M = 2) the query scans all rows instead, so it always
+/// returns `min(k, N)` distinct rows and never ranks the worst row above one it failed to reach
+/// when N ≤ 2K.
 ///
 /// **Counters.** `distanceEvaluations` counts the exact re-ranking cosines plus the distances
 /// hnswlib's searches evaluated (its own `metric_distance_computations`), so the search work is counted
@@ -105,9 +107,9 @@ public final class HNSWIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.queries += 1
         ranking.reset(k: k)
         guard k > 0, let graph else { return ranking.write(into: &result) }
-        let queryNorm = stabilisedNorm(q, count: w, epsilon: epsilon)
-        for j in 0..<w { point[j] = Float(q[j] / queryNorm) }
-        point[w] = 0
+        let queryNorm = point.withUnsafeMutableBufferPointer {
+            writeAugmentedQueryPoint(q, width: w, epsilon: epsilon, into: $0.baseAddress!)
+        }
 
         let wanted = min(n, 2 * k)
         if labels.count < wanted {
@@ -131,13 +133,8 @@ public final class HNSWIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
                           row: row)
             counters.distanceEvaluations += 1
         }
-        if !ranking.isFull {
-            ranking.reset(k: k)
-            for row in 0..<n {
-                ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row), rowNorm: rowNorms[row], width: w),
-                              row: row)
-            }
-            counters.distanceEvaluations += n
+        if found < wanted || !ranking.isFull {
+            counters.distanceEvaluations += ranking.offerAllRows(q, queryNorm: queryNorm, in: memory, rowNorms: rowNorms)
         }
         ranking.write(into: &result)
     }

@@ -136,9 +136,9 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.queries += 1
         ranking.reset(k: k)
         guard k > 0, let flann else { return ranking.write(into: &result) }
-        let queryNorm = stabilisedNorm(q, count: w, epsilon: epsilon)
-        for j in 0..<w { queryPoint[j] = q[j] / queryNorm }
-        queryPoint[w] = 0
+        let queryNorm = queryPoint.withUnsafeMutableBufferPointer {
+            writeAugmentedQueryPoint(q, width: w, epsilon: epsilon, into: $0.baseAddress!)
+        }
 
         let wanted = min(n, 2 * k)
         if candidateIDs.count < wanted {
@@ -171,12 +171,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             }
         }
         if !ranking.isFull {
-            ranking.reset(k: k)
-            for row in 0..<n {
-                ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row),
-                                               rowNorm: rowNorms[row], width: w), row: row)
-            }
-            counters.distanceEvaluations += n
+            counters.distanceEvaluations += ranking.offerAllRows(q, queryNorm: queryNorm, in: memory, rowNorms: rowNorms)
         }
         ranking.write(into: &result)
     }

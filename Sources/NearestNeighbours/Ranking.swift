@@ -41,6 +41,18 @@ struct TopK<Scalar: ModelScalar> {
         entries.insert((score, row), at: at)
     }
 
+    /// Offers every row of `memory` (an exact scan): the fallback of the approximate indexes when
+    /// their search yields fewer than k rows. Returns the number of similarities evaluated (N).
+    mutating func offerAllRows(_ q: UnsafePointer<Scalar>, queryNorm: Scalar, in memory: MemoryMatrix<Scalar>,
+                               rowNorms: [Scalar]) -> Int {
+        reset(k: k)
+        for row in 0..<memory.rows {
+            offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row), rowNorm: rowNorms[row], width: memory.width),
+                  row: row)
+        }
+        return memory.rows
+    }
+
     /// Writes the kept rows, best first, into `result` (reusing its capacity).
     func write(into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)
@@ -54,6 +66,17 @@ struct TopK<Scalar: ModelScalar> {
 func cosineSimilarity<Scalar: ModelScalar>(_ q: UnsafePointer<Scalar>, queryNorm: Scalar,
                                            _ row: UnsafePointer<Scalar>, rowNorm: Scalar, width: Int) -> Scalar {
     Scalar.dot(width, q, row) / (queryNorm * rowNorm)
+}
+
+/// Writes the query point `q̃ = [q / ‖q‖_ε ; 0]` (`width + 1` entries) matching
+/// `writeAugmentedUnitPoint`, and returns `‖q‖_ε`.
+@inline(__always)
+func writeAugmentedQueryPoint<Scalar: ModelScalar, Point: BinaryFloatingPoint>(
+    _ q: UnsafePointer<Scalar>, width: Int, epsilon: Scalar, into target: UnsafeMutablePointer<Point>) -> Scalar {
+    let norm = stabilisedNorm(q, count: width, epsilon: epsilon)
+    for j in 0..<width { target[j] = Point(q[j] / norm) }
+    target[width] = 0
+    return norm
 }
 
 /// Writes the augmented unit point of a row, `m̃ = [M(i) / ‖M(i)‖_ε ; sqrt(ε) / ‖M(i)‖_ε]`
