@@ -21,7 +21,7 @@ import MemoryModels
         #expect(check.exact && check.agrees, "\(check.text)")
         let file = try CaseFile.read(path: path)
         #expect(file.decisions.count == 4)
-        #expect(file.decisions.allSatisfy { $0.selected.count == (model == .sam ? 2 : 0) })
+        #expect(file.decisions.allSatisfy { $0.selected.count == (model.readsSelectedRows ? 2 : 0) })
         #expect(Set(file.parameters.keys) == ["lstm.Wx", "lstm.Wh", "lstm.b", "interface.W", "interface.b", "output.W", "output.b"])
         #expect(file.parameters["lstm.Wx"]!.shape == [16, 3 + 2 * 3])
     }
