@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
 
         // Training: the copy task and the Adam optimiser over a parameter store.
-        .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics"]),
+        .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics", "OutputFiles"]),
 
         .executableTarget(name: "samkit",
                           dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training", "BuildInfo",

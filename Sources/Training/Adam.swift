@@ -44,24 +44,26 @@ public final class Adam<Scalar: ModelScalar>: Optimiser {
         return norm
     }
 
-    public var state: OptimiserState {
-        OptimiserState(kind: .adam, steps: steps, buffers: [ExactScalars(first), ExactScalars(second)])
-    }
+    public var state: OptimiserState { OptimiserState(kind: .adam, steps: steps, first, second) }
 
     public func restore(_ state: OptimiserState) throws(CheckpointError) {
-        try state.check(kind: .adam, buffers: 2, count: first.count)
-        first = state.buffers[0].values.map { Scalar($0) }
-        second = state.buffers[1].values.map { Scalar($0) }
+        (first, second) = try state.buffers(kind: .adam, count: first.count)
         steps = state.steps
     }
 }
 
 extension OptimiserState {
-    /// Throws `CheckpointError.mismatch` unless this state has `kind` and `buffers` buffers of `count` scalars.
-    func check(kind expected: OptimiserKind, buffers n: Int, count: Int) throws(CheckpointError) {
+    /// The state of an optimiser with two buffers of P scalars.
+    init<Scalar: ModelScalar>(kind: OptimiserKind, steps: Int, _ a: [Scalar], _ b: [Scalar]) {
+        self.init(kind: kind, steps: steps, buffers: [ExactScalars(a), ExactScalars(b)])
+    }
+
+    /// The two buffers, after checking the kind (else `mismatch`) and that there are two of P = `count` scalars (else `corrupt`).
+    func buffers<Scalar: ModelScalar>(kind expected: OptimiserKind, count: Int) throws(CheckpointError) -> ([Scalar], [Scalar]) {
         if kind != expected { throw .mismatch(field: "optimizer", checkpoint: kind.rawValue, requested: expected.rawValue) }
-        if buffers.count != n || buffers.contains(where: { $0.values.count != count }) || steps < 0 {
-            throw .corrupt(reason: "optimiser state: \(buffers.map { $0.values.count }) buffer sizes, expected \(n) of P = \(count)")
+        if buffers.count != 2 || buffers.contains(where: { $0.values.count != count }) || steps < 0 {
+            throw .corrupt(reason: "optimiser state: \(buffers.map { $0.values.count }) buffer sizes, expected 2 of P = \(count)")
         }
+        return (buffers[0].values.map { Scalar($0) }, buffers[1].values.map { Scalar($0) })
     }
 }

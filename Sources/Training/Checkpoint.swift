@@ -1,5 +1,6 @@
 import Foundation
 import MemoryModels
+import OutputFiles
 import SAMNumerics
 
 /// A checkpoint that cannot be used: unreadable, corrupt, or of another run than the one asked for.
@@ -92,7 +93,7 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     public static func decode(_ data: Data) throws(CheckpointError) -> Checkpoint {
         let checkpoint: Checkpoint
         do { checkpoint = try JSONDecoder().decode(Checkpoint.self, from: data) } catch {
-            throw .corrupt(reason: "\(error)".prefix(300).description)
+            throw .corrupt(reason: InputErrorText.describe(error, input: data))
         }
         guard checkpoint.format == currentFormat else {
             throw .corrupt(reason: "format '\(checkpoint.format)', expected '\(currentFormat)'")

@@ -41,14 +41,10 @@ public final class RMSProp<Scalar: ModelScalar>: Optimiser {
         return norm
     }
 
-    public var state: OptimiserState {
-        OptimiserState(kind: .rmsprop, steps: steps, buffers: [ExactScalars(meanSquare), ExactScalars(velocity)])
-    }
+    public var state: OptimiserState { OptimiserState(kind: .rmsprop, steps: steps, meanSquare, velocity) }
 
     public func restore(_ state: OptimiserState) throws(CheckpointError) {
-        try state.check(kind: .rmsprop, buffers: 2, count: meanSquare.count)
-        meanSquare = state.buffers[0].values.map { Scalar($0) }
-        velocity = state.buffers[1].values.map { Scalar($0) }
+        (meanSquare, velocity) = try state.buffers(kind: .rmsprop, count: meanSquare.count)
         steps = state.steps
     }
 }
