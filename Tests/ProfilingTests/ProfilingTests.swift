@@ -109,9 +109,10 @@ import OutputFiles
                 #expect(m.resetSeconds?.count == 1 && m.resetSeconds!.allSatisfy { $0 > 0 }, "each segment's reset is timed")
             }
             let bytes = ms.map { $0.recordBytesPerStep[0] }
-            if model.isSparse || model == .controller {
-                // Independent of N, to the byte (the controller keeps no memory at all): the tape and the journal's entries (R·(K+1) row slots)
-                // have a fixed size per step (Proofs/journal.md).
+            if model.isSparse || model == .controller || model.temporalLinks != nil {
+                // Independent of N, to the byte (the controller keeps no memory at all): the tape and the
+                // journal's entries (R·(K+1) row slots; the SDNC's R·(3K+1), its dense-link baseline
+                // included) have a fixed size per step (Proofs/journal.md, Proofs/complexity-claims.md SD2).
                 #expect(bytes.max()! == bytes.min()!, "\(model): \(bytes)")
             } else {
                 // DAM keeps M_t and the dense weights: strictly growing with N.
