@@ -17,6 +17,9 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
     public let seed: UInt64
     /// Fraction of steps in the loss (mask entry 1), in (0, 1]; 1 masks every step in.
     public let maskDensity: Double
+    /// Parameter values to check at instead of the seeded initialisation (P, SPEC's order), e.g. a
+    /// trained checkpoint's (`samkit verify --parameters`); nil: the configuration's seeded values.
+    public var parameters: [Double]?
 
     /// A case from its fields (`make` builds one from raw sizes).
     public init(model: ModelKind, configuration: ModelConfiguration, steps: Int, episodeSeed: UInt64, seed: UInt64,
@@ -65,7 +68,17 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
     }
 
     /// A fresh model of this case's kind.
-    public func makeModel() throws -> any MemoryModel<Double> { try model.make(configuration) }
+    public func makeModel() throws -> any MemoryModel<Double> {
+        let m = try model.make(configuration)
+        if let parameters {
+            guard parameters.count == m.parameters.totalCount else {
+                throw ConfigurationError.outOfRange(field: "parameters", value: "\(parameters.count) values",
+                                                    valid: "P = \(m.parameters.totalCount) for this configuration")
+            }
+            _ = m.parameters.values.update(fromContentsOf: parameters)
+        }
+        return m
+    }
 
     /// Compact: "N=6 W=3 R=2 K=2 H=4 X=3 Y=2 T=4 δ=0.005 M0=±0.5 scale=1 sce exact seed=7".
     public var description: String {

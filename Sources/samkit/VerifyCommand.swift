@@ -3,6 +3,8 @@ import Foundation
 import OutputFiles
 import MemoryModels
 import NearestNeighbours
+import SAMNumerics
+import Training
 import Verification
 
 /// `samkit verify`: gradient checks of SAM and DAM against finite differences and the dense model,
@@ -59,6 +61,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Run the fault sweep (sized faults on every block, one entry and the Float path, m = 1e-1...1e-6; the code faults; --clean-cases clean cases) on --cases toy cases per model of --seed, and write its tables to FILE (markdown, atomically; Proofs/fault-sweep.md).")
     var faultSweep: String?
     @Option(help: "Clean cases per model the fault sweep runs every check on, 0...100000.") var cleanCases = "1000"
+    @Option(help: "Check at the parameters of a `samkit train` checkpoint (FILE): --cases random episodes of T steps (--T, default 1...6) in the checkpoint's configuration, its model only; the dense checks are skipped. Large models want --mode fast or --coordinates.")
+    var parameters: String?
     @Flag(help: "Print a report for every check, not only failures.") var verbose = false
 
     func run() throws {
@@ -76,17 +80,20 @@ struct VerifyCommand: ParsableCommand {
     private func verify(_ o: Options) throws {
         let start = Date()
         let generator = CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges)
+        let trained = try parameters.map { try TrainedPoint(checkpoint: $0) }
+        let models = trained.map { [$0.model] } ?? o.models
         let settings = VerificationSettings(step: o.step, directions: o.directions, coordinates: o.coordinates)
-        let progress = ProgressLine(), total = o.caseSeed == nil ? o.cases * o.models.count : o.models.count
+        let progress = ProgressLine(), total = o.caseSeed == nil ? o.cases * models.count : models.count
         var done = 0, failing = false
         var results: [CheckResult] = []
         for number in 0..<(o.caseSeed == nil ? o.cases : 1) {
-            for model in o.models {
-                let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index, ranges: o.ranges) }
+            for model in models {
+                let c = try trained.map { $0.makeCase(generator.caseSeed(number), steps: o.ranges.steps) }
+                    ?? o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index, ranges: o.ranges) }
                     ?? generator.makeCase(number, model: model)
                 // A dense comparison is SAM against DAM: run it once per configuration, on SAM's case when both run.
                 let pairOnly: Set<CheckKind> = [.denseEquivalence, .maskedEquivalence]
-                let checks = model == .dam && o.models.contains(.sam) ? o.checks.filter { !pairOnly.contains($0) }
+                let checks = (model == .dam && o.models.contains(.sam)) || trained != nil ? o.checks.filter { !pairOnly.contains($0) }
                     : o.checks
                 if let bad = try NonFiniteScan.first(c) {   // a valid case the model cannot compute: a failure, exit 1
                     progress.finish()
@@ -140,6 +147,29 @@ struct VerifyCommand: ParsableCommand {
         }
         print(outcome.text)
         if !outcome.agrees { throw ExitCode(1) }
+    }
+}
+
+/// A trained point: a `samkit train` checkpoint's model, configuration and parameters (Float values, exact in Double).
+struct TrainedPoint {
+    let model: ModelKind
+    let configuration: ModelConfiguration
+    let parameters: [Double]
+
+    init(checkpoint path: String) throws {
+        let checkpoint = try Checkpoint.read(path)
+        model = checkpoint.run.model == "dam" ? .dam : .sam
+        configuration = checkpoint.run.configuration
+        parameters = checkpoint.parameters.values
+    }
+
+    /// A case at these parameters: a random episode of T steps drawn from `steps` by `seed`.
+    func makeCase(_ seed: UInt64, steps: ClosedRange<Int>) -> VerificationCase {
+        var g = SeededGenerator(seed: seed)
+        var c = VerificationCase(model: model, configuration: configuration, steps: Int.random(in: steps, using: &g),
+                                 episodeSeed: g.next(), seed: seed)
+        c.parameters = parameters
+        return c
     }
 }
 
