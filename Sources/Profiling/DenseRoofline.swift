@@ -11,6 +11,7 @@ import SAMNumerics
 /// the best of three timed runs of DAM's three forward gemm shapes on N x W data in the same
 /// process; DAM's achieved rate is `flopsPerStep` ÷ its median step time.
 public struct DenseRoofline: Codable, Sendable, Equatable {
+    /// N, memory words, at which DAM's step and the BLAS were measured.
     public let size: Int
     /// (18·R + 6)·N·W: the floating-point operations of one DAM step, forward and backward.
     public let flopsPerStep: Double
@@ -19,6 +20,7 @@ public struct DenseRoofline: Codable, Sendable, Equatable {
     /// Single-thread sgemv GFLOP/s of the same products done head by head (R gemv calls each).
     public let gemvGFLOPS: Double
 
+    /// (18·R + 6)·N·W for N = `n` and the shape's R (heads) and W (word size): `flopsPerStep`.
     public static func flops(size n: Int, shape: ModelShape) -> Double {
         Double(18 * shape.heads + 6) * Double(n) * Double(shape.wordSize)
     }

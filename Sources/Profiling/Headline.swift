@@ -12,8 +12,11 @@ public enum HeadlineStatus: String, Codable, Sendable {
 
 /// One row's measurement: the value in words and whether it meets the target.
 public struct HeadlineValue: Sendable, Equatable {
+    /// The measured value as shown in the table.
     public let value: String
+    /// Whether the value meets the row's target.
     public let status: HeadlineStatus
+    /// A value in words and its status.
     public init(_ value: String, _ status: HeadlineStatus) {
         self.value = value
         self.status = status
@@ -23,12 +26,18 @@ public struct HeadlineValue: Sendable, Equatable {
 /// One target of issue 14: what it measures, the target, the paper's figure, and how to read the
 /// value from a report (nil: not in this run). Adding a row is adding one entry to `Headline.rows`.
 public struct HeadlineRow: Sendable {
+    /// The target's number in issue 14 (the table's "#" column).
     public let item: String
+    /// What is measured, in words.
     public let what: String
+    /// The target the measurement is judged against.
     public let target: String
+    /// The paper's figure for the same quantity ("—" when it has none).
     public let paper: String
+    /// Reads this row's value from a report; nil when the report lacks it (shown as `Headline.notMeasured`).
     public let measure: @Sendable (ScalingReport) -> HeadlineValue?
 
+    /// A row; `paper` defaults to "—" (no figure in the paper).
     public init(_ item: String, _ what: String, target: String, paper: String = "—",
                 measure: @escaping @Sendable (ScalingReport) -> HeadlineValue?) {
         self.item = item
@@ -42,10 +51,12 @@ public struct HeadlineRow: Sendable {
 /// The Headline table at the top of `scaling.md`: each target of issue 14, the value measured in
 /// this run, met or not, and the paper's figure beside it (`PaperFigures`).
 public enum Headline {
+    /// The table's text for a row whose value is not in the report.
     public static let notMeasured = "not measured in this run"
     static let n20 = 1 << 20, n10 = 1 << 10
     static let kib = 1024.0, mib = 1024.0 * 1024, gib = 1024.0 * 1024 * 1024
 
+    /// The markdown table (heading, note and one line per entry of `rows`), its values read from `report`.
     public static func render(_ report: ScalingReport, rows: [HeadlineRow] = rows) -> String {
         var md = "## Headline: the targets of issue 14, measured in this run\n\n"
         md += "Single-threaded Float, W = 32, R = 4, K = 4, H = 100. The paper's figures are \(PaperFigures.citation)'s (SPEC \"Figures from the paper\"), "
@@ -83,6 +94,7 @@ public enum Headline {
 
     // MARK: - The rows
 
+    /// The targets of issue 14, in table order.
     public static let rows: [HeadlineRow] = [
         HeadlineRow("1", "SAM (k-d forest): an episode (T steps forward + backward, then the reset) at N = 2^20 ÷ at 2^10",
                     target: "≤ 1.5×") { r in

@@ -12,13 +12,16 @@ public struct OverStepsPlan: Codable, Sendable, Equatable {
     /// The default lengths for SAM: 100 (the paper's figure) to 100,000 steps, factors of 10.
     public static let standardSteps = [100, 1_000, 10_000, 100_000]
 
+    /// The model trained.
     public let model: ProfiledModel
     /// N, memory words.
     public let size: Int
     /// The episode lengths T, ascending and distinct.
     public let steps: [Int]
+    /// The model's shape (W, R, K, H, ...).
     public let shape: ModelShape
 
+    /// Validates `size` (`SweepPlan.sizeRange`) and `steps` (non-empty, distinct, each in `stepsRange`); stores `steps` sorted.
     public init(model: ProfiledModel, size: Int, steps: [Int], shape: ModelShape = ModelShape()) throws(ProfilingError) {
         guard SweepPlan.sizeRange.contains(size) else { throw .sizeOutOfRange(size: size, valid: SweepPlan.sizeRange) }
         guard !steps.isEmpty else {
@@ -65,6 +68,7 @@ public struct OverStepsPlan: Codable, Sendable, Equatable {
          try! OverStepsPlan(model: .dam, size: 1 << 13, steps: [100])]
     }
 
+    /// The configuration of `model` at N = `size` with `shape`; throws if the shape is invalid for the model.
     public func configuration() throws(ConfigurationError) -> ModelConfiguration {
         try shape.configuration(for: model, memoryWords: size)
     }
@@ -107,8 +111,10 @@ public struct OverStepsPoint: Codable, Sendable, Equatable {
 /// to M_0. The growth of T is its peak minus the baseline *before the first episode*: memory kept
 /// from a smaller T (and reused) still counts, so a list run in one process never under-counts.
 public struct OverStepsDriver: Sendable {
+    /// The model, N and episode lengths to measure.
     public let plan: OverStepsPlan
 
+    /// A driver for `plan`.
     public init(plan: OverStepsPlan) { self.plan = plan }
 
     /// - Parameters:

@@ -6,24 +6,32 @@ import OutputFiles
 /// Networks with Sparse Reads and Writes", NeurIPS 2016; SPEC "Figures from the paper"). Never a
 /// measurement of ours.
 public enum PaperFigures {
+    /// The short citation shown beside the paper's figures.
     public static let citation = "Rae et al., NeurIPS 2016"
     /// Fig. 1a: one forward+backward step at N = 1,000,000: SAM (k-d forest, 4 trees, 32 checks)
     /// 7 ms for a minibatch of 8 (≈ 0.9 ms per sequence), the NTM 12 s.
     public static let samStepSeconds = 7e-3
+    /// Fig. 1a: the minibatch of SAM's 7 ms step, sequences.
     public static let minibatch = 8
+    /// Fig. 1a: the NTM's forward+backward step at N = 1,000,000, seconds.
     public static let ntmStepSeconds = 12.0
     /// Fig. 1a: NTM ÷ SAM time per step at N = 10^6.
     public static let speedup = 1_600.0
     /// Fig. 1b: memory to train over 100 steps at N = 64,000, excluding initialisation.
     public static let memorySteps = 100
+    /// Fig. 1b: N, memory words.
     public static let memoryWords = 64_000
+    /// Fig. 1b: the NTM's memory over the 100 steps, bytes (29 GiB).
     public static let ntmMemoryBytes = 29.0 * 1024 * 1024 * 1024
+    /// Fig. 1b: SAM's memory over the 100 steps, bytes (7.8 MiB).
     public static let samMemoryBytes = 7.8 * 1024 * 1024
 }
 
 /// The report section "Memory over steps (the paper's Fig. 1b)" and its plot.
 public enum OverStepsReport {
+    /// The plot's path, relative to the report's folder.
     public static let plotFile = "plots/memory-over-steps.png"
+    /// The section's default heading.
     public static let title = "## Memory over steps (the paper's Fig. 1b)"
 
     static func bytes(_ v: Double) -> String { NumberFormat.bytes(v) }

@@ -4,8 +4,11 @@ import OutputFiles
 
 /// What an over-steps worker prints on stdout: the points of its plan, or an error message.
 public struct OverStepsWorkerOutput: Codable, Sendable {
+    /// The plan's points, one per T; nil if the worker failed.
     public let points: [OverStepsPoint]?
+    /// Why the worker failed; nil on success.
     public let error: String?
+    /// The output of a worker: its points, or its error.
     public init(points: [OverStepsPoint]?, error: String?) {
         self.points = points
         self.error = error
@@ -15,6 +18,7 @@ public struct OverStepsWorkerOutput: Codable, Sendable {
 /// The peak resident memory of one plan against T, fitted by `ComplexityFitter` (the same GSL fit
 /// as the scaling report, with T in the place of N): a + b·T, b being the growth per step.
 public struct OverStepsFit: Codable, Sendable, Equatable {
+    /// The GSL fit of peak resident memory (bytes) against T.
     public let analysis: ComplexityAnalysis
     /// The claim "peak resident memory is linear in T" (SAM: Θ(1) space per step) judged by the
     /// report's verdict rule (`ClaimVerdict.judge`): confirmed, contradicted or inconclusive.
@@ -33,14 +37,18 @@ public struct OverStepsFit: Codable, Sendable, Equatable {
 
 /// One plan's outcome: its points and fit, or why it has none.
 public struct OverStepsSeries: Codable, Sendable, Equatable {
+    /// The model, N and T list that were run.
     public let plan: OverStepsPlan
+    /// The measured episodes, ascending T.
     public let points: [OverStepsPoint]
+    /// The fit of peak resident memory against T; nil with too few T or a failed fit (see `note`).
     public let fit: OverStepsFit?
     /// Why there is no fit (fewer than 4 T, a failed fit), or why there are no points.
     public let note: String?
     /// The run failed or was refused (no fit; `points` holds what was measured before).
     public let failed: Bool
 
+    /// A completed run: fits `points` (a `note` says why when there is no fit).
     public init(plan: OverStepsPlan, points: [OverStepsPoint], fitter: ComplexityFitter = ComplexityFitter()) {
         self.plan = plan
         self.points = points
@@ -69,32 +77,43 @@ public struct OverStepsSeries: Codable, Sendable, Equatable {
 
 /// Everything `samkit over-steps` (and the report's section) measured.
 public struct OverStepsResult: Codable, Sendable, Equatable {
+    /// The format's version.
     public var formatVersion = 1
+    /// One series per plan, in the order run.
     public let series: [OverStepsSeries]
     /// Whether each T ran in its own fresh process (else each plan's T list ran in one process).
     public let processPerEpisode: Bool
+    /// Wall seconds of the whole run, every plan.
     public let seconds: Double
 
+    /// The series of a run, how it was run, and its duration in seconds.
     public init(series: [OverStepsSeries], processPerEpisode: Bool, seconds: Double) {
         self.series = series
         self.processPerEpisode = processPerEpisode
         self.seconds = seconds
     }
 
+    /// The first series of `model` with at least one point, or nil.
     public func series(_ model: ProfiledModel) -> OverStepsSeries? { series.first { $0.plan.model == model && !$0.points.isEmpty } }
 
+    /// The result as JSON.
     public func encoded() throws -> Data { try JSONCoding.encoder.encode(self) }
 }
 
 /// Runs over-steps plans in fresh child processes (`samkit over-steps --worker`), with progress.
 public struct OverStepsRunner {
+    /// The `samkit` executable started for each worker.
     public let executable: URL
+    /// The worker's leading arguments (`over-steps --worker`), before the plan's `--models`, `--size`, `--steps`.
     public let arguments: [String]
+    /// Seconds a worker may run before it is killed.
     public let timeout: Double
     /// One process per T (true) or one per plan, its T in ascending order (false; one model build).
     public let processPerEpisode: Bool
+    /// The progress line on stderr, also used for notes of refusals and failures.
     public let progress: ProgressLine
 
+    /// A runner that starts `executable` with `arguments` per worker, each killed after `timeout` seconds.
     public init(executable: URL, arguments: [String], timeout: Double, processPerEpisode: Bool,
                 progress: ProgressLine = ProgressLine()) {
         self.executable = executable

@@ -40,9 +40,13 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// Segments per process for the sizes of `models` from `fromSize` on: DAM's step at N = 2^20
     /// costs ~10^4 SAM steps and its tape T·N·(W + 2R) scalars, so it gets fewer segments there.
     public struct LargeSizeSegments: Codable, Sendable, Equatable {
+        /// The models that get fewer segments.
         public let models: [ProfiledModel]
+        /// The smallest N (memory words) at which they do.
         public let fromSize: Int
+        /// Timed segments per process there (at most the plan's `repeats`).
         public let repeats: Int
+        /// Warm-up segments there (at most the plan's `warmup`).
         public let warmup: Int
     }
 
