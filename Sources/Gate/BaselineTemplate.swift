@@ -81,8 +81,11 @@ extension Baseline {
             },
             work: [work(.samExact), work(.samKDTree), work(.samLSH, without: ["index-distances"])],
             ratios: [
-                RatioCheck(numerator: point(.samKDTree, 12), denominator: point(.dam, 12), threshold: 0.1,
-                           lastMeasured: nil, thresholdFactor: nil),
+                // SAM (k-d forest) against DAM at 2^12: below DAM outright, and within the factor of the
+                // ratio last measured. (A fixed 0.1 held while DAM looped per row; DAM on BLAS gemms made
+                // the ratio about 0.3 at 2^12, so the check follows the measured ratio instead.)
+                RatioCheck(numerator: point(.samKDTree, 12), denominator: point(.dam, 12), threshold: 1,
+                           lastMeasured: nil, thresholdFactor: 1.15),
                 RatioCheck(numerator: point(.samKDTree, 20), denominator: point(.samKDTree, 12), threshold: 1,
                            lastMeasured: nil, thresholdFactor: 1.15),
             ],
