@@ -39,6 +39,20 @@ public struct Episode<Scalar: ModelScalar>: Sendable {
         self.mask = mask
     }
 
+    /// Truncated BPTT's segments: consecutive slices of at most `length` steps, in order, that
+    /// together are this episode (one segment, `self`, when `length >= steps`).
+    /// - Throws: `ConfigurationError` when `length < 1`.
+    public func segments(of length: Int, _ c: ModelConfiguration) throws(ConfigurationError) -> [Episode] {
+        guard length >= 1 else { throw .outOfRange(field: "segment", value: "\(length)", valid: "1 or more steps") }
+        if length >= steps { return [self] }
+        let x = inputs.count / steps, y = targets.count / steps
+        return try stride(from: 0, to: steps, by: length).map { (start: Int) throws(ConfigurationError) -> Episode in
+            let end = Swift.min(steps, start + length)
+            return try Episode(configuration: c, inputs: Array(inputs[start * x ..< end * x]),
+                               targets: Array(targets[start * y ..< end * y]), mask: Array(mask[start ..< end]))
+        }
+    }
+
     /// A seeded random episode: inputs uniform in [-1, 1], binary targets, all steps masked in.
     public static func random(configuration c: ModelConfiguration, steps: Int, seed: UInt64) throws(ConfigurationError) -> Episode {
         var rng = SeededGenerator(seed: seed)

@@ -35,10 +35,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
     /// The level schedule (`LevelSchedule.description`).
     public var levels: String
     public var seed: UInt64
+    /// Truncated BPTT's steps per segment (nil: whole episodes; absent in older checkpoints).
+    public var segment: Int?
 
     public init(task: TaskKind, bits: Int, maxLevel: Int, model: String, configuration: ModelConfiguration,
                 optimizer: OptimiserKind, learningRate: Double, clip: Double?, batch: Int, window: Int,
-                levels: String, seed: UInt64) {
+                levels: String, seed: UInt64, segment: Int? = nil) {
         self.task = task
         self.bits = bits
         self.maxLevel = maxLevel
@@ -51,6 +53,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
         self.window = window
         self.levels = levels
         self.seed = seed
+        self.segment = segment
     }
 
     /// The first field that differs from `other`, named, with both values (nil: none differs).

@@ -33,11 +33,16 @@ public struct TrainingSettings: Sendable {
     public var window: Int
     /// How each episode's level is chosen.
     public var schedule: LevelSchedule
+    /// Truncated BPTT: steps per segment (nil: the whole episode is one segment). Each segment runs
+    /// a training forward from the state the previous one left, then its backward, and the
+    /// segments' gradients are summed; no gradient crosses a segment boundary.
+    public var segment: Int?
 
-    public init(batch: Int = 1, window: Int = 100, schedule: LevelSchedule = .highest) {
+    public init(batch: Int = 1, window: Int = 100, schedule: LevelSchedule = .highest, segment: Int? = nil) {
         self.batch = max(1, batch)
         self.window = max(1, window)
         self.schedule = schedule
+        self.segment = segment.map { max(1, $0) }
     }
 }
 
@@ -117,14 +122,19 @@ public final class Trainer<Scalar: ModelScalar> {
                 let level = state.curriculum.draw(using: &rng)
                 let episode: Episode<Scalar> = try task.episode(model.configuration, level: level, using: &rng)
                 model.reset()
-                let result = try model.forward(episode, mode: .training, replay: nil)
-                if let bad = NonFiniteValue.inForward(result, outputSize: task.outputSize, episode: number) { throw bad }
-                _ = try model.backward(outputGradient: nil)
-                if let bad = NonFiniteValue.inParameters(store, gradients: true, episode: number) { throw bad }
-                for i in sum.indices { sum[i] += store.gradients[i] }
-                iterationLoss += Double(result.loss)
+                var outputs: [Scalar] = []
+                outputs.reserveCapacity(episode.targets.count)
+                for part in try episode.segments(of: settings.segment ?? episode.steps, model.configuration) {
+                    let result = try model.forward(part, mode: .training, replay: nil)
+                    if let bad = NonFiniteValue.inForward(result, outputSize: task.outputSize, episode: number) { throw bad }
+                    _ = try model.backward(outputGradient: nil)
+                    if let bad = NonFiniteValue.inParameters(store, gradients: true, episode: number) { throw bad }
+                    for i in sum.indices { sum[i] += store.gradients[i] }
+                    iterationLoss += Double(result.loss)
+                    outputs += result.outputs
+                }
                 answerBits += Double(task.outputSize) * episode.mask.reduce(0) { $0 + Double($1) }
-                errors += wrongBits(result.outputs, episode)
+                errors += wrongBits(outputs, episode)
             }
             let scale = 1 / Scalar(b)
             for i in sum.indices { store.gradients[i] = sum[i] * scale }

@@ -68,6 +68,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Episodes per iteration B (gradients averaged), \(OptionLimits.text(OptionLimits.batch)).",
             transform: size("--batch", OptionLimits.batch))
     var batch = 1
+    @Option(name: .long, help: "Truncated BPTT: steps per segment, \(OptionLimits.text(OptionLimits.length)) (default: the whole episode). Each segment's backward runs before the next segment's forward; no gradient crosses a boundary.",
+            transform: size("--segment", OptionLimits.length))
+    var segment: Int?
     @Option(name: .long, help: "Iterations per reported point and checkpoint, 1...--iterations (default: 100, or --iterations if fewer).",
             transform: size("--window", OptionLimits.episodes))
     var window: Int?
@@ -157,7 +160,7 @@ struct TrainCommand: ParsableCommand {
         RunDescription(task: taskKind, bits: bits, maxLevel: length, model: model, configuration: c,
                        optimizer: optimiserKind, learningRate: learningRate ?? optimiserKind.defaultLearningRate,
                        clip: clip > 0 ? clip : nil, batch: batch, window: window ?? min(100, iterationCount),
-                       levels: schedule.description, seed: seed)
+                       levels: schedule.description, seed: seed, segment: segment)
     }
 
     func run() throws { try TrainRun(self).run() }

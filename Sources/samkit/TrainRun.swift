@@ -41,7 +41,7 @@ struct TrainRun {
                                                                   learningRate: Float(description.learningRate),
                                                                   clipNorm: description.clip.map { Float($0) })
         let trainer = Trainer<Float>(model: network, task: task, optimiser: optimiser,
-                                     settings: TrainingSettings(batch: o.batch, window: description.window, schedule: o.schedule),
+                                     settings: TrainingSettings(batch: o.batch, window: description.window, schedule: o.schedule, segment: o.segment),
                                      seed: o.seed &+ 1)
         let folder = o.out.map { URL(fileURLWithPath: $0) }
         if o.resume, let folder {
