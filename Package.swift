@@ -50,22 +50,25 @@ let package = Package(
         // SAM and DAM: controller, memory access, journal, hand-written backward passes.
         .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"]),
 
+        // The one registry of model families (DAM, SAM, the SDNC, the bare controller) and their profiled variants.
+        .target(name: "ModelFamilies", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit"]),
+
         // Asymptotic-class fits of scaling measurements (GSL regression).
         .target(name: "ComplexityFit", dependencies: ["CGSL", "SAMNumerics"]),
 
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
-        .target(name: "Verification", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"]),
+        .target(name: "Verification", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"]),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"]),
+        .target(name: "Profiling", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"]),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
-        .target(name: "Gate", dependencies: ["MemoryModels", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
+        .target(name: "Gate", dependencies: ["MemoryModels", "ModelFamilies", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
 
         // Training: the copy task and the Adam optimiser over a parameter store.
         .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics", "OutputFiles"]),
 
         .executableTarget(name: "samkit",
-                          dependencies: ["MemoryModels", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training", "BuildInfo",
+                          dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "Verification", "Profiling", "Gate", "CAllocationCounter", "OutputFiles", "Training", "BuildInfo",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "MemoryModelsTests",

@@ -31,6 +31,8 @@ extension Baseline {
 
     public static func template() -> Baseline {
         let workFields = StepWork().fields.map(\.name)
+        // SAM through each index, in registry order.
+        let samVariants = ProfiledModel.allCases.filter { $0.family.name == ModelKind.sam.rawValue }
         func work(_ model: ProfiledModel, without: [String] = []) -> WorkCheck {
             var fields = workFields.filter { !without.contains($0) }
             if model == .samExact { fields = fields.map { $0 == "index-distances" ? "index-distances/N" : $0 } }
@@ -73,13 +75,14 @@ extension Baseline {
             complexity: [
                 ComplexityCheck(model: .samKDTree, metric: .backwardRecordBytesPerStep, expectedClass: .constant, maxSlope: 0.05,
                                 sizes: [1 << 10, 1 << 12, 1 << 14, 1 << 16]),
-            ] + [ProfiledModel.samExact, .samKDTree, .samLSH].map {
+            ] + samVariants.map {
                 // Distinct rows an episode touches vary a little with the data (overlaps), so the
                 // reset is judged by its growth, not equality: an O(N) reset has slope 1.
                 ComplexityCheck(model: $0, metric: .resetRows, expectedClass: .constant, maxSlope: 0.15,
                                 sizes: [1 << 10, 1 << 12, 1 << 14, 1 << 16])
             },
-            work: [work(.samExact), work(.samKDTree), work(.samLSH, without: ["index-distances"])],
+            // LSH counts no index distances.
+            work: samVariants.map { work($0, without: $0.index == .lsh ? ["index-distances"] : []) },
             ratios: [
                 // SAM (k-d forest) against DAM at 2^12: below DAM outright, and within the factor of the
                 // ratio last measured. (A fixed 0.1 held while DAM looped per row; DAM on BLAS gemms made

@@ -23,12 +23,7 @@ final class Instance {
         let shape = ModelShape()
         let c = try shape.configuration(for: model, memoryWords: size)
         episode = try Episode<Float>.random(configuration: c, steps: steps, seed: shape.episodeSeed)
-        switch model {
-        case .dam: instance = DAM<Float>(configuration: c)
-        case .samExact, .samKDTree, .samLSH: instance = try SAM<Float>(configuration: c)
-        case .controller: instance = BareController<Float>(configuration: c)
-        case .sdncKDTree, .sdncExact, .dncDense: instance = try SDNC<Float>(configuration: c)
-        }
+        instance = try model.makeFloat(c)
         inject(injection)
     }
 

@@ -159,37 +159,11 @@ public struct ScalingAnalyser: Sendable {
         let model: ProfiledModel, metric: Metric, proof: String, claimed: ComplexityClass
     }
 
-    /// The claims of Proofs/complexity-claims.md, one class each, exactly as the proofs state them.
-    static let claims: [Claim] = {
-        var c: [Claim] = [
-            Claim(model: .dam, metric: .stepTime, proof: "D1+D2", claimed: .linear),
-            Claim(model: .dam, metric: .forwardTime, proof: "D1", claimed: .linear),
-            Claim(model: .dam, metric: .backwardTime, proof: "D2", claimed: .linear),
-            Claim(model: .dam, metric: .recordBytes, proof: "D3", claimed: .linear),
-            Claim(model: .dam, metric: .resetTime, proof: "D5", claimed: .linear),
-            Claim(model: .samExact, metric: .stepTime, proof: "E1", claimed: .linear),
-            Claim(model: .samExact, metric: .forwardTime, proof: "E1", claimed: .linear),
-            Claim(model: .samKDTree, metric: .stepTime, proof: "K1", claimed: .logN),
-            Claim(model: .samKDTree, metric: .forwardTime, proof: "K1", claimed: .logN),
-            Claim(model: .samLSH, metric: .stepTime, proof: "L1", claimed: .linear),
-            Claim(model: .samLSH, metric: .forwardTime, proof: "L1", claimed: .linear),
-            Claim(model: .controller, metric: .stepTime, proof: "C1", claimed: .constant),
-        ]
-        for m in [ProfiledModel.samExact, .samKDTree, .samLSH] {
-            c.append(Claim(model: m, metric: .recordBytes, proof: "S2", claimed: .constant))
-            c.append(Claim(model: m, metric: .backwardTime, proof: "S1", claimed: .constant))
-            // The reset re-indexes the rows it restores: the class of the index's update (R1).
-            c.append(Claim(model: m, metric: .resetTime, proof: "R1", claimed: m == .samKDTree ? .logN : .constant))
-        }
-        // The Sparse DNC (Proofs/complexity-claims.md, SD1-SD3).
-        c.append(Claim(model: .sdncKDTree, metric: .stepTime, proof: "SD1", claimed: .logN))
-        c.append(Claim(model: .sdncExact, metric: .stepTime, proof: "SD1", claimed: .linear))
-        for m in [ProfiledModel.sdncKDTree, .sdncExact, .dncDense] {
-            c.append(Claim(model: m, metric: .recordBytes, proof: "SD2", claimed: .constant))
-        }
-        c.append(Claim(model: .dncDense, metric: .peakResident, proof: "SD3", claimed: .quadratic))
-        return c
-    }()
+    /// The claims of Proofs/complexity-claims.md, one class each, exactly as the proofs state them:
+    /// every registered variant's (`ProfiledVariant.claims`), in registry order.
+    static let claims: [Claim] = ProfiledModel.allCases.flatMap { m in
+        m.variant.claims.map { Claim(model: m, metric: Metric(rawValue: $0.metric)!, proof: $0.proof, claimed: $0.claimed) }
+    }
 
     func check(_ claim: Claim, _ fits: [SeriesFit], _ set: MeasurementSet) -> ClaimCheck {
         let noisy = claim.metric.isTime && set.measurements(of: claim.model).contains { $0.isNoisy }

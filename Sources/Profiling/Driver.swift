@@ -27,7 +27,7 @@ public struct Driver: Sendable {
         let configuration = try plan.shape.configuration(for: model, memoryWords: size)
         let episode = try Episode<Float>.random(configuration: configuration, steps: plan.steps, seed: plan.shape.episodeSeed)
         let setupStart = Clock.monotonic()
-        let instance = try makeModel(model, configuration)
+        let instance = try model.makeFloat(configuration)
         let setupSeconds = Clock.monotonic() - setupStart
         let setupPeak = ResidentMemory.peakBytes()
         let canReset = ResidentMemory.resetPeak()

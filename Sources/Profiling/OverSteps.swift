@@ -76,7 +76,7 @@ public struct OverStepsPlan: Codable, Sendable, Equatable {
     /// The estimated bytes of the model and an episode of the largest T (`ModelFootprint`, Float;
     /// parameters and their gradients); nil if the count overflows.
     public func estimatedBytes() throws(ConfigurationError) -> Int? {
-        try configuration().footprint(dense: model == .dam).bytes(scalarBytes: MemoryLayout<Float>.size, steps: steps.last!)
+        try configuration().footprint(dense: model.family.hasDenseFootprint).bytes(scalarBytes: MemoryLayout<Float>.size, steps: steps.last!)
     }
 }
 
@@ -127,7 +127,7 @@ public struct OverStepsDriver: Sendable {
         for t in plan.steps {
             episodes.append(try Episode<Float>.random(configuration: configuration, steps: t, seed: plan.shape.episodeSeed))
         }
-        let model = try makeModel(plan.model, configuration)
+        let model = try plan.model.makeFloat(configuration)
         ResidentMemory.releaseFreeHeap()
         guard let baseline = ResidentMemory.currentBytes() else {
             throw ProfilingError.invalidMeasurement(field: "VmRSS", value: "unavailable", valid: "/proc/self/status with VmRSS")

@@ -15,18 +15,18 @@ public struct GnuplotPlotter: Sendable {
     /// Whether gnuplot can be run.
     public var isAvailable: Bool { MachineInfo.run([executable, "--version"]) != nil }
 
-    static let colours: [ProfiledModel: String] = [
-        .dam: "#d62728", .samExact: "#1f77b4", .samKDTree: "#2ca02c", .samLSH: "#9467bd",
-        .controller: "#7f7f7f",
-        .sdncKDTree: "#ff7f0e", .sdncExact: "#8c564b", .dncDense: "#e377c2",
-    ]
-    /// Point type, point size and dash type per model: filled circle, then open square, triangle and
-    /// diamond of decreasing size, so series that coincide stay visible as nested markers.
-    static let styles: [ProfiledModel: (point: Int, size: Double, dash: Int)] = [
-        .dam: (7, 0.8, 1), .samExact: (4, 1.8, 2), .samKDTree: (8, 1.3, 3), .samLSH: (12, 0.9, 4),
-        .controller: (1, 1.0, 5),
-        .sdncKDTree: (6, 1.3, 5), .sdncExact: (10, 1.3, 6), .dncDense: (5, 1.0, 7),
-    ]
+    /// Colour per model (the registry's).
+    static var colours: [ProfiledModel: String] {
+        Dictionary(uniqueKeysWithValues: ProfiledModel.allCases.map { ($0, $0.variant.colour) })
+    }
+    /// Point type, point size and dash type per model (the registry's): filled circle, then open square,
+    /// triangle and diamond of decreasing size, so series that coincide stay visible as nested markers.
+    static var styles: [ProfiledModel: (point: Int, size: Double, dash: Int)] {
+        Dictionary(uniqueKeysWithValues: ProfiledModel.allCases.map { m in
+            let s = m.variant.style
+            return (m, (s.point, s.size, s.dash))
+        })
+    }
 
     /// Groups of models whose medians of `metric` agree within 0.1% at every size they share
     /// (e.g. the three SAM record-bytes lines); the plots and the report name them.

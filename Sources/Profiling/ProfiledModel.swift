@@ -3,66 +3,9 @@ import MemoryModels
 import NearestNeighbours
 import SAMNumerics
 
-/// The models a sweep can profile, by their command-line names.
-public enum ProfiledModel: String, Codable, CodingKeyRepresentable, Sendable, CaseIterable, Comparable {
-    /// Dense Access Memory: reads and writes all N rows.
-    case dam
-    /// SAM reading through the exact (linear-scan) index.
-    case samExact = "sam-exact"
-    /// SAM reading through the FLANN randomized k-d forest (4 trees, 32 checks).
-    case samKDTree = "sam-kdtree"
-    /// SAM reading through locality-sensitive hashing.
-    case samLSH = "sam-lsh"
-    /// The bare controller: SAM's LSTM, interface and output layers with no memory (the step-time floor).
-    case controller
+@_exported import ModelFamilies
 
-    /// The Sparse DNC (K_L = 8) reading through the k-d forest.
-    case sdncKDTree = "sdnc-kdtree"
-    /// The Sparse DNC reading through the exact index.
-    case sdncExact = "sdnc-exact"
-    /// The dense-link baseline: the SDNC with the DNC's full N x N links and dense precedence (exact index).
-    case dncDense = "dnc-dense"
-
-    /// Whether the model reads sparsely: SAM or the SDNC with some index (not DAM, not the bare
-    /// controller, not the dense-link baseline).
-    public var isSparse: Bool { self != .dam && self != .controller && self != .dncDense }
-    /// The SDNC's temporal links for its three models, nil for SAM and DAM.
-    public var temporalLinks: TemporalLinkSettings? {
-        switch self {
-        case .dam, .samExact, .samKDTree, .samLSH, .controller: nil
-        case .sdncKDTree, .sdncExact: TemporalLinkSettings(entries: 8)
-        case .dncDense: TemporalLinkSettings(entries: 8, dense: true)
-        }
-    }
-
-    /// The index SAM reads through (the exact index for DAM, which does not use one).
-    public var index: IndexKind {
-        switch self {
-        case .dam, .samExact, .controller, .sdncExact, .dncDense: .exact
-        case .samKDTree, .sdncKDTree: .kdtree
-        case .samLSH: .lsh
-        }
-    }
-
-    /// A human label for tables and plots.
-    public var label: String {
-        switch self {
-        case .dam: "DAM"
-        case .samExact: "SAM (exact)"
-        case .samKDTree: "SAM (k-d forest)"
-        case .samLSH: "SAM (LSH)"
-        case .controller: "controller (no memory)"
-        case .sdncKDTree: "SDNC (k-d forest)"
-        case .sdncExact: "SDNC (exact)"
-        case .dncDense: "DNC links (dense)"
-        }
-    }
-
-    /// Declaration order (DAM first), the order of reports.
-    public static func < (a: Self, b: Self) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-
+extension ProfiledModel {
     /// Parses a comma-separated list such as `dam,sam-exact`.
     /// - Throws: `ProfilingError.unknownModel` naming the bad entry and the valid names.
     public static func parseList(_ text: String) throws(ProfilingError) -> [ProfiledModel] {
@@ -116,15 +59,5 @@ public struct ModelShape: Codable, Sendable, Equatable {
                                memoryInitialisation: .uniform(scale: memoryScale, seed: memorySeed),
                                index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed,
                                temporalLinks: model.temporalLinks)
-    }
-}
-
-/// Type-erased construction so the driver can hold any model.
-func makeModel(_ model: ProfiledModel, _ c: ModelConfiguration) throws(ConfigurationError) -> any MemoryModel<Float> {
-    switch model {
-    case .dam: DAM<Float>(configuration: c)
-    case .samExact, .samKDTree, .samLSH: try SAM<Float>(configuration: c)
-    case .controller: BareController<Float>(configuration: c)
-    case .sdncKDTree, .sdncExact, .dncDense: try SDNC<Float>(configuration: c)
     }
 }

@@ -131,22 +131,21 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     /// the SDNC with the k-d forest at 2^10...2^18 and the exact index at 2^10...2^16, and the
     /// dense-link baseline at 2^8...2^12, factors of 2; T = 8; 3 separate processes per (model, N), each with 2 warm-up and 3 timed segments.
     public static func standard() -> SweepPlan {
-        let dam = (8...20).map { 1 << $0 }, sam = (10...20).map { 1 << $0 }
-        // The SDNC: the k-d forest to 2^18 and the exact index to 2^16 (their setup dominates beyond);
-        // the dense-link baseline to 2^12 (its 2·N² link scalars are 128 MiB there, 2 GiB at 2^14).
-        let sdnc = (10...18).map { 1 << $0 }, sdncExact = (10...16).map { 1 << $0 }, denseLinks = (8...12).map { 1 << $0 }
-        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam, .controller: sam,
-                                      .sdncKDTree: sdnc, .sdncExact: sdncExact, .dncDense: denseLinks],
-                              steps: 8, repeats: 3, warmup: 2, processes: 3,
-                              largeSizes: LargeSizeSegments(models: [.dam], fromSize: 1 << 17, repeats: 1, warmup: 1))
+        // Each variant's sizes are the registry's (`ProfiledVariant.standardSizes`).
+        try! SweepPlan(sizes: sizes { $0.standardSizes },
+                       steps: 8, repeats: 3, warmup: 2, processes: 3,
+                       largeSizes: LargeSizeSegments(models: [.dam], fromSize: 1 << 17, repeats: 1, warmup: 1))
     }
 
     /// `--quick`: DAM at 2^8...2^13, SAM and the bare controller at 2^10...2^16, factors of 2; T = 4; 3 processes per
     /// (model, N), each with 1 warm-up and 3 timed segments.
     public static func quick() -> SweepPlan {
-        let dam = (8...13).map { 1 << $0 }, sam = (10...16).map { 1 << $0 }
-        return try! SweepPlan(sizes: [.dam: dam, .samExact: sam, .samKDTree: sam, .samLSH: sam, .controller: sam],
-                              steps: 4, repeats: 3, warmup: 1, processes: 3)
+        try! SweepPlan(sizes: sizes { $0.quickSizes }, steps: 4, repeats: 3, warmup: 1, processes: 3)
+    }
+
+    /// Powers of two 2^a...2^b of every registered variant whose `range` is not nil.
+    private static func sizes(_ range: (ProfiledVariant) -> ClosedRange<Int>?) -> [ProfiledModel: [Int]] {
+        Dictionary(uniqueKeysWithValues: ProfiledModel.allCases.compactMap { m in range(m.variant).map { (m, $0.map { 1 << $0 }) } })
     }
 
     /// One unit of work: a model at one size.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MemoryModels
 import NearestNeighbours
+import ModelFamilies
 import SAMNumerics
 
 /// `samkit info`: the default configuration and what the backward record costs per step.
@@ -14,7 +15,7 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "Instead, measure backward-record bytes per step of SAM and DAM at these memory sizes (comma-separated N, each a whole number or 2^k in \(OptionLimits.text(recordBytesRange))).",
+        "Instead, measure backward-record bytes per step of every model family (\(ModelRegistry.families.map(\.label).joined(separator: ", "))) at these memory sizes (comma-separated N, each a whole number or 2^k in \(OptionLimits.text(recordBytesRange))).",
         discussion: "Runs a short training forward (T = 4, Float) of each model at each N with the default W, R, K, H.",
         valueName: "N1,N2,..."))
     var recordBytes: String?
@@ -65,21 +66,16 @@ struct InfoCommand: ParsableCommand {
 }
 
 extension InfoCommand {
-    /// Backward-record bytes per step of SAM and DAM (tape + journal, exactly as the models count them).
+    /// Backward-record bytes per step of every registered family (tape + journal, exactly as the models count them).
     func printRecordBytes(_ base: ModelConfiguration, sizes: [Int]) throws {
-        let steps = 4
+        let steps = 4, families = ModelRegistry.families
+        func column(_ text: String) -> String { text.padding(toLength: 14, withPad: " ", startingAt: 0) }
         print("backward-record bytes per step (Float, W=\(base.wordSize) R=\(base.heads) K=\(base.neighbours) H=\(base.hidden), T=\(steps))")
-        print("N".padding(toLength: 10, withPad: " ", startingAt: 0) + "SAM".padding(toLength: 14, withPad: " ", startingAt: 0) + "DAM")
+        print("N".padding(toLength: 10, withPad: " ", startingAt: 0) + families.map { column($0.label) }.joined())
         for n in sizes {
             let c = try base.with(memoryWords: n, neighbours: min(base.neighbours, n))
-            let episode = try Episode<Float>.random(configuration: c, steps: steps, seed: 1)
-            let sam = try SAM<Float>(configuration: c)
-            _ = try sam.forward(episode)
-            let dam = DAM<Float>(configuration: c)
-            _ = try dam.forward(episode)
             print("\(n)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                + "\(sam.backwardRecordBytes / steps)".padding(toLength: 14, withPad: " ", startingAt: 0)
-                + "\(dam.backwardRecordBytes / steps)")
+                + (try families.map { column("\(try $0.recordBytesPerStep(c, steps: steps))") }).joined())
         }
     }
 }

@@ -38,7 +38,7 @@ enum MemoryBudget {
         for model in plan.models {
             for n in plan.sizes[model] ?? [] {
                 let c = try plan.shape.configuration(for: model, memoryWords: n)
-                try check(estimate(c, dense: model == .dam, scalarBytes: MemoryLayout<Float>.size, steps: plan.steps),
+                try check(estimate(c, dense: model.family.hasDenseFootprint, scalarBytes: MemoryLayout<Float>.size, steps: plan.steps),
                           what: "\(command) --models \(model.rawValue) --sizes \(n) --steps \(plan.steps)")
             }
         }

@@ -3,14 +3,15 @@ import Foundation
 import MemoryModels
 import NearestNeighbours
 import OutputFiles
+import ModelFamilies
 import Training
 
-/// `samkit train`: train SAM or DAM on copy, associative recall or priority sort with the
+/// `samkit train`: train a registered family (SAM, DAM, the SDNC) on copy, associative recall or priority sort with the
 /// hand-written gradients (`TrainRun` does the work).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train SAM or DAM on copy, associative recall or priority sort (Float, single-threaded).",
+        abstract: "Train SAM, DAM or the SDNC on copy, associative recall or priority sort (Float, single-threaded).",
         discussion: """
             copy: --length random patterns of --bits bits, a delimiter, then the patterns back. recall: items \
             of 3 vectors, a query item, then the item that followed it (--length items). sort: --length vectors \
@@ -29,8 +30,10 @@ struct TrainCommand: ParsableCommand {
             """)
 
     @Option(name: .long, help: "Task: copy, recall or sort.") var task = "copy"
-    @Option(name: .long, help: "Model: sam or dam.") var model = "sam"
-    @Option(name: .long, help: "Index SAM reads through: exact, kdtree, lsh or hnsw (default exact; SAM only).")
+    @Option(name: .long, help: ArgumentHelp("Model: " + TrainCommand.families.map { "\($0.name) (\($0.summary))" }.joined(separator: ", ") + "."))
+    var model = "sam"
+    @Option(name: .long, help: ArgumentHelp("Index the model reads through: exact, kdtree, lsh or hnsw (default exact; "
+                                            + TrainCommand.families.filter(\.readsSelectedRows).map(\.name).joined(separator: ", ") + " only)."))
     var index: String?
 
     @Option(name: .long, help: "Memory words N, \(OptionLimits.text(OptionLimits.memoryWords)).",
@@ -88,6 +91,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue from --out's checkpoint.json (the same options; --iterations may grow).")
     var resume = false
 
+    /// The families `train` trains (the registry's).
+    static var families: [any ModelFamily] { ModelRegistry.families.filter(\.isTrainable) }
+    /// The `--model` family (validated).
+    var family: any ModelFamily { ModelRegistry.family(named: model)! }
     /// `--index`, exact unless given.
     var indexName: String { index ?? "exact" }
     var taskKind: TaskKind { TaskKind(rawValue: task)! }
@@ -108,13 +115,14 @@ struct TrainCommand: ParsableCommand {
             }
         }
         try oneOf("--task", task, TaskKind.allCases.map(\.rawValue))
-        try oneOf("--model", model, ["sam", "dam"])
+        try oneOf("--model", model, Self.families.map(\.name))
         try oneOf("--index", indexName, IndexKind.allCases.map(\.rawValue))
         try oneOf("--optimizer", optimizer, OptimiserKind.allCases.map(\.rawValue))
         try oneOf("--levels", levels, ["highest", "uniform", "curriculum"])
         if let fault { try oneOf("--fault", fault, TrainRun.faults) }
-        if model == "dam", let index {
-            throw ValidationError("--index \(index) does not apply to --model dam (DAM reads every row; valid: omit --index, or --model sam)")
+        if !family.readsSelectedRows, let index {
+            let indexed = Self.families.filter(\.readsSelectedRows).map(\.name).joined(separator: ", ")
+            throw ValidationError("--index \(index) does not apply to --model \(model) (\(family.label) reads no rows through an index; valid: omit --index, or --model \(indexed))")
         }
         if iterations != nil && episodes != nil {
             throw ValidationError("--episodes cannot be given with --iterations (valid: one of them)")
@@ -149,10 +157,10 @@ struct TrainCommand: ParsableCommand {
 
     func configuration() throws -> ModelConfiguration {
         let t = sequenceTask
-        return try ModelConfiguration(memoryWords: memory, wordSize: wordSize, heads: heads, neighbours: neighbours,
+        return try family.configuration(ModelConfiguration(memoryWords: memory, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                       hidden: hidden, inputSize: t.inputSize, outputSize: t.outputSize,
                                       memoryInitialisation: .uniform(scale: 0.1, seed: seed),
-                                      index: IndexKind(rawValue: indexName)!, parameterSeed: seed)
+                                      index: IndexKind(rawValue: indexName)!, parameterSeed: seed))
     }
 
     /// What a resumed run must share with its checkpoint.

@@ -32,10 +32,10 @@ struct TrainRun {
     func run() throws {
         let c = try o.configuration(), task = o.sequenceTask, description = o.runDescription(c)
         // Float model: parameters with gradients and two optimiser buffers (4 copies), the longest episode.
-        try MemoryBudget.check(MemoryBudget.estimate(c, dense: o.model == "dam", scalarBytes: 4, steps: task.steps(level: o.length),
+        try MemoryBudget.check(MemoryBudget.estimate(c, dense: o.family.hasDenseFootprint, scalarBytes: 4, steps: task.steps(level: o.length),
                                                      parameterCopies: 4), what: "train --model \(o.model)")
         let clock = ContinuousClock(), start = clock.now
-        let network: any MemoryModel<Float> = o.model == "sam" ? try SAM<Float>(configuration: c) : DAM<Float>(configuration: c)
+        let network = try o.family.build(c, as: Float.self)
         network.fault = o.fault.flatMap(GradientFault.init(rawValue:))
         let optimiser: any Optimiser<Float> = o.optimiserKind.make(parameterCount: network.parameters.totalCount,
                                                                   learningRate: Float(description.learningRate),
@@ -49,7 +49,7 @@ struct TrainRun {
         }
         let startIteration = trainer.state.iteration
         let constructed = clock.now
-        print("training \(o.model.uppercased())\(o.model == "sam" ? " (\(o.indexName) index)" : "") on \(o.task): "
+        print("training \(o.family.label)\(o.family.readsSelectedRows ? " (\(o.indexName) index)" : "") on \(o.task): "
               + "highest level \(o.length), \(o.bits) bits; N=\(c.memoryWords) W=\(c.wordSize) R=\(c.heads) K=\(c.neighbours) "
               + "H=\(c.hidden); \(o.iterationCount) iterations of \(o.batch) episodes; \(o.optimizer) lr \(description.learningRate); "
               + "levels \(o.schedule); single-threaded\(o.resume ? "; resumed at iteration \(startIteration)" : "")")
@@ -90,14 +90,14 @@ struct TrainRun {
                                       trainingSeconds: Self.seconds(done - constructed - aside), points: points)
         try AtomicFile.write(LearningCurve.csv(points), to: folder.appendingPathComponent("curve.csv"))
         try AtomicFile.writeJSON(summary, to: folder.appendingPathComponent("run.json"))
-        try LearningPlot.draw(curves: [(title: "\(o.model) \(o.indexName == "exact" || o.model == "dam" ? "" : o.indexName) \(o.task)", csv: "curve.csv")],
+        try LearningPlot.draw(curves: [(title: "\(o.model) \(o.indexName == "exact" || !o.family.readsSelectedRows ? "" : o.indexName) \(o.task)", csv: "curve.csv")],
                               folder: folder, name: "curve")
     }
 
-    /// SAM with an approximate index: its recall@K against the exact index on the model's current
+    /// A model reading through an approximate index (SAM, the SDNC): its recall@K against the exact index on the model's current
     /// memory (R random unit queries per step for 20 steps, `IndexBenchmark`). Otherwise nothing.
     func recallMeter(_ c: ModelConfiguration) -> (any MemoryModel<Float>) -> Double? {
-        guard o.model == "sam", c.index != .exact else { return { _ in nil } }
+        guard o.family.readsSelectedRows, c.index != .exact else { return { _ in nil } }
         var settings = IndexBenchmark.Configuration()
         settings.width = c.wordSize
         settings.neighbours = c.neighbours

@@ -26,7 +26,7 @@ struct VerifyCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(help: "sam, dam, sdnc (the Sparse DNC; dense mode compares it with its dense-link baseline) or all (sam and dam; --dump-case: sam unless dam or sdnc).") var model = "all"
+    @Option(help: ArgumentHelp(VerifyCommand.modelHelp)) var model = "all"
     @Option(help: "Random cases per model, 1...100000 (default: 20 for toy, 3 for paper; not with --case-seed).") var cases: String?
     @Option(help: "Seed of the case generator (an unsigned 64-bit integer).") var seed = "1"
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
@@ -65,6 +65,12 @@ struct VerifyCommand: ParsableCommand {
     var parameters: String?
     @Flag(help: "Print a report for every check, not only failures.") var verbose = false
 
+    /// `--model`'s help: the verified families of the registry.
+    static var modelHelp: String {
+        ModelKind.allCases.map { "\($0.rawValue) (\($0.family.summary))" }.joined(separator: ", ")
+            + " or all (\(Options.all(dumping: false).map(\.rawValue).joined(separator: " and ")); --dump-case: \(Options.all(dumping: true)[0].rawValue))."
+    }
+
     func run() throws {
         let options: Options
         do { options = try Options(self) } catch let error as UsageError {
@@ -91,10 +97,11 @@ struct VerifyCommand: ParsableCommand {
                 let c = try trained.map { $0.makeCase(generator.caseSeed(number), steps: o.ranges.steps) }
                     ?? o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index, ranges: o.ranges) }
                     ?? generator.makeCase(number, model: model)
-                // A dense comparison is SAM against DAM: run it once per configuration, on SAM's case when both run.
+                // A dense comparison is a family against its dense twin (SAM against DAM): run it once per
+                // configuration, on the sparse family's case when both run.
                 let pairOnly: Set<CheckKind> = [.denseEquivalence, .maskedEquivalence]
-                let checks = (model == .dam && o.models.contains(.sam)) || trained != nil ? o.checks.filter { !pairOnly.contains($0) }
-                    : o.checks
+                let covered = o.models.contains { $0 != model && $0.family.denseTwin == model.rawValue }
+                let checks = covered || trained != nil ? o.checks.filter { !pairOnly.contains($0) } : o.checks
                 if let bad = try NonFiniteScan.first(c) {   // a valid case the model cannot compute: a failure, exit 1
                     progress.finish()
                     FileHandle.standardError.write(Data("samkit verify: \(bad)\n".utf8))
@@ -158,7 +165,10 @@ struct TrainedPoint {
 
     init(checkpoint path: String) throws {
         let checkpoint = try Checkpoint.read(path)
-        model = checkpoint.run.model == "dam" ? .dam : .sam
+        guard let kind = ModelKind(rawValue: checkpoint.run.model) else {
+            throw UsageError(message: "--parameters \(path): model \(checkpoint.run.model) is not valid (valid: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        model = kind
         configuration = checkpoint.run.configuration
         parameters = checkpoint.parameters.values
     }
@@ -182,6 +192,12 @@ struct Options {
     let index: IndexKind, step: Double, directions: Int, json: String?
     let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
 
+    /// `--model all`: the registry's families in `inVerifyAll`; only the first when dumping one case.
+    static func all(dumping: Bool) -> [ModelKind] {
+        let all = ModelKind.allCases.filter { $0.family.inVerifyAll }
+        return dumping ? [all[0]] : all
+    }
+
     init(_ v: VerifyCommand) throws {
         func choice<T>(_ option: String, _ value: String, _ valid: [String: T]) throws -> T {
             guard let r = valid[value] else {
@@ -195,9 +211,10 @@ struct Options {
             }
             return n
         }
-        // --dump-case writes one case: SAM unless --model dam.
-        models = try choice("model", v.model, ["sam": [.sam], "dam": [.dam], "sdnc": [.sdnc],
-                                                "all": v.dumpCase == nil ? [.sam, .dam] : [.sam]])
+        // The registry's verified families; all: those in `inVerifyAll` (--dump-case writes one case: the first).
+        var families = Dictionary(uniqueKeysWithValues: ModelKind.allCases.map { ($0.rawValue, [$0]) })
+        families["all"] = Self.all(dumping: v.dumpCase != nil)
+        models = try choice("model", v.model, families)
         cases = try size("--cases", 1...100_000)(v.cases ?? (v.preset == "paper" ? "3" : "20"))
         for (other, given) in [("--case-seed", v.caseSeed), ("--dump-case", v.dumpCase), ("--check-case", v.checkCase)]
         where given != nil && v.cases != nil {
