@@ -3,9 +3,9 @@
 #   make test    build and run every test (debug build)
 #   make report  release build, then the default scaling sweep into reports/
 #   make gate    the CI regression gate against reports/baseline.json (JUnit in reports/gate-junit.xml)
-#   make gate-power  the gate's measured power into reports/gate-power.md (run on a quiet machine)
+#   make gate-power  baseline, between-run spread and measured power into reports/ (quiet machine)
 #   make gate-ci     the gate as CI runs it (without the normalised step times)
-#   make gate-power-short  every injection twice and two clean passes
+#   make gate-power-short  the same, short (output in .build/gate-power-short)
 #   make check-report  fail if reports/scaling.json was not generated from HEAD's sources
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
@@ -72,13 +72,17 @@ GATE_CI_CHECKS := work,allocations-per-step,backward-record-bytes,slope,gradient
 gate-ci: release
 	.build/release/samkit gate --quick --only "$(GATE_CI_CHECKS)" --report reports/gate.md --junit reports/gate-junit.xml
 
-# The gate's measured power (writes reports/gate-power.md; run on a quiet machine).
+# The gate's measured power from scratch, on a quiet machine (scripts/gate-power.sh): a first baseline
+# (gate --init --quick), the timing checks' between-run spread over 12 separate gate processes
+# (gate --record-spread), then the power run (20 runs per injection, 10 of the controller slowdown,
+# 20 clean passes). Writes reports/baseline.json and reports/gate-power.md; exit 1 if a target is missed.
 gate-power: release
-	.build/release/samkit gate --power --quick --repetitions 20 --clean-passes 20
+	scripts/gate-power.sh
 
-# A short power run for CI: every injection twice, two clean passes (report kept out of reports/).
+# The same plumbing, short (3 spread runs, every injection twice, two clean passes; output in
+# .build/gate-power-short, reports/ untouched).
 gate-power-short: release
-	.build/release/samkit gate --power --quick --repetitions 2 --clean-passes 2 --power-report .build/gate-power-short.md
+	OUT=.build/gate-power-short SPREAD_RUNS=3 REPETITIONS=2 SLOWDOWN_REPETITIONS=2 CLEAN_PASSES=2 scripts/gate-power.sh
 
 # The indexes' recall/speed frontier at N = 2^14 and 2^20 (about 10 minutes on a quiet machine), and a
 # smoke test of it at N = 2^10 and 2^12 whose report stays out of reports/.

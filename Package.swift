@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "Profiling", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"]),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
-        .target(name: "Gate", dependencies: ["MemoryModels", "ModelFamilies", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics"]),
+        .target(name: "Gate", dependencies: ["MemoryModels", "ModelFamilies", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics", "CGSL"]),
 
         // Training: the copy task and the Adam optimiser over a parameter store.
         .target(name: "Training", dependencies: ["MemoryModels", "SAMNumerics", "OutputFiles"]),

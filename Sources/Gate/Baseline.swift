@@ -3,6 +3,7 @@ import MemoryModels
 import NearestNeighbours
 import OutputFiles
 import Profiling
+import SAMNumerics
 import Verification
 
 /// The machine a baseline was measured on. A run on another machine says so, and its timings are
@@ -10,14 +11,15 @@ import Verification
 public struct GateMachine: Codable, Sendable, Equatable {
     public var cpuModel: String
     public var logicalCPUs: Int
-    /// OPENBLAS_NUM_THREADS as set for the run ("unset" if not).
+    /// The threads OpenBLAS uses in the run (`BLASThreads.count`; samkit sets 1).
     public var blasThreads: String
     /// The BLAS library mapped into the process (file name).
     public var blas: String
     public var buildConfiguration: String
 
     public static func current() -> GateMachine {
-        let info = MachineInfo.current(openBLASThreads: ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "unset")
+        // The thread count OpenBLAS will use (samkit sets 1 at start, whatever OPENBLAS_NUM_THREADS says).
+        let info = MachineInfo.current(openBLASThreads: String(BLASThreads.count))
         // /proc files report size 0, so read to the end rather than by size.
         let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
         let libraries = Set(maps.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
@@ -128,6 +130,9 @@ public struct Baseline: Codable, Sendable, Equatable {
                 throw bad("\(f).perStep.\(k)", "\(v), must be finite and ≥ 0")
             }
         }
+        func spreadRuns(_ runs: Int?, _ f: String) throws {
+            if let runs, !(2...10_000).contains(runs) { throw bad("\(f).betweenRunSpreadRuns", "\(runs), valid 2...10000") }
+        }
         for (i, r) in ratios.enumerated() {
             let f = "ratios[\(i)]"
             try size(r.numerator.size, "\(f).numerator.size")
@@ -135,6 +140,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             if r.numerator == r.denominator { throw bad("\(f).denominator", "the same as the numerator") }
             if !(r.threshold.isFinite && r.threshold > 0) { throw bad("\(f).threshold", "\(r.threshold), must be > 0") }
             if let k = r.thresholdFactor { try fraction(k, "\(f).thresholdFactor", 1...10) }
+            try spreadRuns(r.betweenRunSpreadRuns, f)
         }
         for (i, s) in stepTimes.enumerated() {
             let f = "stepTimes[\(i)]"
@@ -142,6 +148,7 @@ public struct Baseline: Codable, Sendable, Equatable {
             if !(s.normalised.isFinite && s.normalised >= 0) { throw bad("\(f).normalised", "\(s.normalised), must be ≥ 0") }
             try fraction(s.tolerance, "\(f).tolerance", 0.001...10)
             try fraction(s.measuredSpread, "\(f).measuredSpread")
+            try spreadRuns(s.betweenRunSpreadRuns, f)
         }
         for (i, m) in memory.enumerated() {
             let f = "memory[\(i)]"

@@ -68,9 +68,12 @@ public struct RatioCheck: Codable, Sendable, Equatable {
     /// When set, `--init` and `--update` set threshold = lastMeasured × thresholdFactor (a growth check);
     /// when nil the threshold is a fixed claim (e.g. SAM at least 10× faster than DAM) and is kept.
     public var thresholdFactor: Double?
-    /// The ratio's between-run spread (relative SD of one run's median, `gate --power --record-spread`);
+    /// The ratio's between-run spread (relative SD of one run's median over separate runs, `gate --record-spread`);
     /// when set, a growth check's threshold is lastMeasured × (1 + `TimingRule.betweenRunTolerance`).
     public var betweenRunSpread: Double?
+    /// How many separate runs `betweenRunSpread` was estimated from (`gate --record-spread`; nil: one
+    /// process's power passes). The rule's quantile is Student's t with runs − 1 degrees of freedom.
+    public var betweenRunSpreadRuns: Int?
     public var name: String { "time ratio \(numerator.label) / \(denominator.label)" }
 }
 
@@ -88,8 +91,10 @@ public struct StepTimeCheck: Codable, Sendable, Equatable {
     /// measured at the last `--update`, from which `tolerance` was derived.
     public var measuredSpread: Double
     /// The between-run spread of the run's median (relative SD over the clean passes of
-    /// `gate --power --record-spread`); when set, the tolerance is at least `TimingRule.betweenRunTolerance` of it.
+    /// `gate --record-spread`); when set, the tolerance is at least `TimingRule.betweenRunTolerance` of it.
     public var betweenRunSpread: Double?
+    /// How many separate runs `betweenRunSpread` was estimated from (as for `RatioCheck`).
+    public var betweenRunSpreadRuns: Int?
     public var name: String { "normalised step time \(point.label)" }
 }
 

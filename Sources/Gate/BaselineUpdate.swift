@@ -46,7 +46,9 @@ extension GateRun {
             guard let v = value(.ratio, b.ratios[i].name)?.value else { continue }
             b.ratios[i].lastMeasured = (v * 1000).rounded() / 1000
             if let k = b.ratios[i].thresholdFactor {
-                let factor = b.ratios[i].betweenRunSpread.map { 1 + TimingRule.betweenRunTolerance(spread: $0) } ?? k
+                let factor = b.ratios[i].betweenRunSpread.map {
+                    1 + TimingRule.betweenRunTolerance(spread: $0, runs: b.ratios[i].betweenRunSpreadRuns)
+                } ?? k
                 b.ratios[i].threshold = ((v * factor) * 1000).rounded() / 1000
             }
         }

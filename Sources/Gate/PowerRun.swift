@@ -41,11 +41,19 @@ public struct PowerRow: Sendable {
     public var pairedRatios: [String: Double] = [:]
 }
 
-/// A timing check's figure over the clean passes: the between-run spread its rule needs.
+/// A timing check's figure over runs (separate processes for `gate --record-spread`, or the clean
+/// passes of one power run): the between-run spread its rule needs.
 public struct TimingSpread: Sendable {
     public let name: String
-    /// The run's estimate in each clean pass, divided by the baseline's figure (1 = the baseline).
+    /// The run's estimate in each run, divided by the baseline's figure (1 = the baseline).
     public let relative: [Double]
+    /// The spread the baseline judges this check with, and the runs it came from (power report only).
+    public var recordedSpread: Double? = nil
+    public var recordedRuns: Int? = nil
+    public init(name: String, relative: [Double]) {
+        self.name = name
+        self.relative = relative
+    }
     /// s_b: the standard deviation of ln(estimate) over the passes (nil with fewer than 2).
     public var spread: Double? {
         guard relative.count >= 2 else { return nil }
@@ -99,42 +107,31 @@ public struct PowerReport: Sendable {
         if !cleanTiming.isEmpty {
             md += """
 
-                ## Between-run spread of the timing checks (clean passes)
+                ## The timing checks in the clean passes
 
-                Each clean pass's estimate over the baseline's figure; s_b is the standard deviation of its \
-                logarithm over the passes, and the tolerance the rule derives from it is 3.09 × √2 × s_b \
-                (`TimingRule.betweenRunTolerance`, Proofs/gate-timing.md). `gate --power --record-spread` \
-                writes s_b into the baseline.
+                Each clean pass's estimate over the baseline's figure. The passes share one process, so \
+                their spread ("s within") leaves out what differs between processes; the rule uses the \
+                spread the baseline recorded over separate processes (`samkit gate --record-spread`, \
+                `make gate-power`), and the tolerance t_{runs−1}(1 − 10⁻³) × √2 × s_b derived from it \
+                (`TimingRule.betweenRunTolerance`, Proofs/gate-timing.md).
 
-                | check | passes | min | median | max | s_b | derived tolerance |
-                |---|---|---|---|---|---|---|
+                | check | passes | min | median | max | s within | recorded s_b (runs) | tolerance used |
+                |---|---|---|---|---|---|---|---|
 
                 """
             for t in cleanTiming {
                 let pct = { (v: Double) in String(format: "%+.1f%%", (v - 1) * 100) }
-                let sb = t.spread.map { String(format: "%.1f%%", $0 * 100) } ?? "–"
-                let tol = t.spread.map { String(format: "%.1f%%", TimingRule.betweenRunTolerance(spread: $0) * 100) } ?? "–"
+                let within = t.spread.map { String(format: "%.1f%%", $0 * 100) } ?? "–"
+                let recorded = t.recordedSpread.map { String(format: "%.2f%%", $0 * 100) + (t.recordedRuns.map { " (\($0))" } ?? " (one process)") }
+                    ?? "none (within-run rule)"
+                let tol = t.recordedSpread.map {
+                    String(format: "%.1f%%", TimingRule.betweenRunTolerance(spread: $0, runs: t.recordedRuns) * 100)
+                } ?? "–"
                 md += "| \(t.name) | \(t.relative.count) | \(pct(t.relative.min() ?? 1)) | \(pct(Bootstrap.median(t.relative))) "
-                    + "| \(pct(t.relative.max() ?? 1)) | \(sb) | \(tol) |\n"
+                    + "| \(pct(t.relative.max() ?? 1)) | \(within) | \(recorded) | \(tol) |\n"
             }
         }
         return md
-    }
-
-    /// The baseline with every timing check's between-run spread set from the clean passes (and a
-    /// growth ratio's threshold re-derived from it).
-    public func recordingSpreads(in baseline: Baseline) -> Baseline {
-        var b = baseline
-        func spread(_ name: String) -> Double? {
-            cleanTiming.first { $0.name == name }?.spread.map { ($0 * 10_000).rounded(.up) / 10_000 }
-        }
-        for i in b.stepTimes.indices { if let s = spread(b.stepTimes[i].name) { b.stepTimes[i].betweenRunSpread = s } }
-        for i in b.ratios.indices where b.ratios[i].thresholdFactor != nil {
-            guard let s = spread(b.ratios[i].name), let last = b.ratios[i].lastMeasured else { continue }
-            b.ratios[i].betweenRunSpread = s
-            b.ratios[i].threshold = ((last * (1 + TimingRule.betweenRunTolerance(spread: s))) * 1000).rounded() / 1000
-        }
-        return b
     }
 }
 
@@ -165,7 +162,7 @@ extension GateRunner {
                 }
                 let run = try pass(injection)
                 if !run.passed { failed += 1 }
-                if injection == nil { for (name, v) in timingRelatives(run) { cleanValues[name, default: []].append(v) } }
+                if injection == nil { for (name, v) in baseline.timingRelatives(run.outcomes) { cleanValues[name, default: []].append(v) } }
                 for o in run.regressions + (run.allowSkipped ? [] : run.skipped) { firing[o.name, default: 0] += 1 }
                 let changes = run.outcomes.filter { $0.kind == .stepTime }.compactMap { o -> Double? in
                     guard let v = o.value, let b = baseline.stepTimes.first(where: { $0.name == o.name }), b.normalised > 0 else { return nil }
@@ -181,24 +178,16 @@ extension GateRunner {
         inject(base.injection)
         options = base
         var report = PowerReport(rows: rows, seconds: Clock.monotonic() - start, quick: base.quick, machine: .current())
-        report.cleanTiming = cleanValues.sorted { $0.key < $1.key }.map { TimingSpread(name: $0.key, relative: $0.value) }
-        return report
-    }
-
-    /// Each timing check's estimate in this run over the baseline's figure.
-    func timingRelatives(_ run: GateRun) -> [(String, Double)] {
-        run.outcomes.compactMap { o in
-            guard let v = o.value else { return nil }
-            switch o.kind {
-            case .stepTime:
-                guard let b = baseline.stepTimes.first(where: { $0.name == o.name }), b.normalised > 0 else { return nil }
-                return (o.name, v / b.normalised)
-            case .ratio:
-                guard let b = baseline.ratios.first(where: { $0.name == o.name }), let last = b.lastMeasured, last > 0 else { return nil }
-                return (o.name, v / last)
-            default: return nil
+        report.cleanTiming = cleanValues.sorted { $0.key < $1.key }.map { name, values in
+            var t = TimingSpread(name: name, relative: values)
+            if let s = baseline.stepTimes.first(where: { $0.name == name }) {
+                (t.recordedSpread, t.recordedRuns) = (s.betweenRunSpread, s.betweenRunSpreadRuns)
+            } else if let r = baseline.ratios.first(where: { $0.name == name }) {
+                (t.recordedSpread, t.recordedRuns) = (r.betweenRunSpread, r.betweenRunSpreadRuns)
             }
+            return t
         }
+        return report
     }
 }
 

@@ -1,3 +1,4 @@
+import CGSL
 import Foundation
 import Profiling
 
@@ -34,10 +35,23 @@ public enum TimingRule {
         floor + z * 1.2533 * spread / Double(max(rounds, 1)).squareRoot()
     }
 
+    /// The false-alarm rate per timing check the between-run rule allows (10⁻³; `familyZ` is its
+    /// normal quantile).
+    public static let falseAlarmRate = 1e-3
+
     /// Relative tolerance for a figure with between-run spread s_b: the baseline is one run and the
-    /// gate another, so their log-difference has standard deviation √2 · s_b.
-    public static func betweenRunTolerance(spread: Double) -> Double {
-        familyZ * 2.0.squareRoot() * spread
+    /// gate another, so their log-difference has standard deviation √2 · s_b. With s_b estimated
+    /// from `runs` separate runs (`gate --record-spread`), (ln x − ln x̄) / (√2 · s_b) is Student's t
+    /// with runs − 1 degrees of freedom, so the quantile is t_{runs−1}(1 − 10⁻³) in place of z = 3.09
+    /// (Proofs/gate-timing.md); nil runs (a spread from one process's passes) keeps z.
+    public static func betweenRunTolerance(spread: Double, runs: Int? = nil) -> Double {
+        quantile(runs: runs) * 2.0.squareRoot() * spread
+    }
+
+    /// z = 3.09, or t_{runs−1}(1 − 10⁻³) (`gsl_cdf_tdist_Pinv`) for a spread estimated from `runs` ≥ 2 runs.
+    public static func quantile(runs: Int?) -> Double {
+        guard let runs, runs >= 2 else { return familyZ }
+        return gsl_cdf_tdist_Pinv(1 - falseAlarmRate, Double(runs - 1))
     }
 }
 
@@ -88,7 +102,7 @@ extension GateRunner {
             var judged = interval.lower
             if let sb = r.betweenRunSpread, r.thresholdFactor != nil, let last = r.lastMeasured {
                 expected += String(format: " (%@ × (1 + %.1f%%), between-run spread %.1f%%)", GateFormat.number(last),
-                                   TimingRule.betweenRunTolerance(spread: sb) * 100, sb * 100)
+                                   TimingRule.betweenRunTolerance(spread: sb, runs: r.betweenRunSpreadRuns) * 100, sb * 100)
                 judged = interval.estimate
             } else if let k = r.thresholdFactor, let last = r.lastMeasured {
                 expected += " (\(GateFormat.number(last)) × \(GateFormat.number(k)))"
@@ -101,7 +115,9 @@ extension GateRunner {
             let interval = Bootstrap.pairedRatio(x, calibrationSeconds, confidence: t.confidence,
                                                  resamples: t.bootstrapResamples, seed: t.seed &+ 1000 &+ UInt64(i))
             let spread = Bootstrap.relativeSpread(zip(x, calibrationSeconds).map { $0 / $1 })
-            let tolerance = s.betweenRunSpread.map { max(s.tolerance, TimingRule.betweenRunTolerance(spread: $0)) } ?? s.tolerance
+            let tolerance = s.betweenRunSpread.map {
+                max(s.tolerance, TimingRule.betweenRunTolerance(spread: $0, runs: s.betweenRunSpreadRuns))
+            } ?? s.tolerance
             let limit = s.normalised * (1 + tolerance)
             let judged = s.betweenRunSpread == nil ? interval.lower : interval.estimate
             let change = s.normalised > 0 ? String(format: "%+.1f%% vs baseline", (interval.estimate / s.normalised - 1) * 100)

@@ -46,8 +46,8 @@ struct GateCommand: ParsableCommand {
     @Option(help: "With --power: clean runs counting false alarms.") var cleanPasses = 20
     @Option(help: "With --power: the injections to measure, comma-separated (default all).") var injections: String?
     @Option(help: "With --power: where the power report goes.") var powerReport = "reports/gate-power.md"
-    @Flag(help: "With --power: write each timing check's between-run spread, measured over the clean passes (at least 2), into --baseline; the timing rule derives its tolerance from it (Proofs/gate-timing.md).")
-    var recordSpread = false
+    @Option(help: ArgumentHelp("Write each timing check's between-run spread s_b into --baseline, measured over these JSON result files (comma-separated, at least 3) of separate clean runs of `samkit gate --quick --json FILE` against that baseline; the timing rule derives its tolerance from s_b and the number of runs (Proofs/gate-timing.md). `make gate-power` does it.", valueName: "files"))
+    var recordSpread: String?
     @Option(help: "Test-only: inject a regression into every model the gate builds (\(Injection.allCases.map(\.rawValue).joined(separator: ", "))).")
     var inject: String?
     @Option(help: "Only the checks whose name contains one of these comma-separated texts.") var only: String?
@@ -80,6 +80,7 @@ struct GateCommand: ParsableCommand {
         let options = GateOptions(quick: quick, injection: injection, allocations: counter, timing: !noTiming,
                                   memory: !noMemory, allowSkipped: allowSkipped, only: only,
                                   progress: { progress.show("gate: \($0)", force: true) })
+        if let files = recordSpread { return try recordSpreads(base, files: files.split(separator: ",").map(String.init)) }
         let runner = GateRunner(baseline: base, options: options)
         if power { return try runPower(runner, progress: progress) }
         let result: GateRun
@@ -134,9 +135,12 @@ struct GateCommand: ParsableCommand {
             throw usage(.option(name: "slowdown-repetitions", value: "\(slowdownRepetitions)", valid: "1...1000"))
         }
         if !(0...1000).contains(cleanPasses) { throw usage(.option(name: "clean-passes", value: "\(cleanPasses)", valid: "0...1000")) }
-        if recordSpread && (!power || cleanPasses < 2) {
-            throw usage(.option(name: "record-spread", value: "with \(power ? "--clean-passes \(cleanPasses)" : "no --power")",
-                                valid: "with --power and --clean-passes 2 or more"))
+        if let files = recordSpread {
+            if power || update || `init` || injection != nil {
+                throw usage(.option(name: "record-spread", value: "with --power, --update, --init or --inject", valid: "--record-spread alone"))
+            }
+            let count = files.split(separator: ",").count
+            if count < 3 { throw usage(.option(name: "record-spread", value: "\(count) result files", valid: "3 or more")) }
         }
     }
 
@@ -157,11 +161,23 @@ struct GateCommand: ParsableCommand {
         let md = report.markdown()
         print(md)
         try write(Data(md.utf8), to: powerReport, option: "power-report")
-        if recordSpread {
-            let updated = report.recordingSpreads(in: runner.baseline)
-            try write(try updated.encoded(), to: baseline, option: "baseline")
-        }
         if !report.meets(catchFraction: 0.95, slowdownFraction: 0.9) { throw ExitCode(1) }
+    }
+
+    /// `--record-spread`: s_b of every timing check over separate runs' result files, into --baseline.
+    private func recordSpreads(_ base: Baseline, files: [String]) throws {
+        let spreads: [TimingSpread]
+        do { spreads = try base.timingSpreads(resultFiles: files) } catch { throw usage(error) }
+        let updated = base.recordingSpreads(spreads, runs: files.count)
+        print("between-run spread over \(files.count) separate runs (estimate / baseline figure):")
+        for t in spreads {
+            let sb = t.spread ?? 0
+            print(String(format: "  %@: min %.3f, median %.3f, max %.3f, s_b %.2f%%, tolerance %.1f%%", t.name,
+                         t.relative.min() ?? 1, Bootstrap.median(t.relative), t.relative.max() ?? 1, sb * 100,
+                         TimingRule.betweenRunTolerance(spread: sb, runs: files.count) * 100))
+        }
+        try write(try updated.encoded(), to: baseline, option: "baseline")
+        print("gate --record-spread: wrote \(baseline)")
     }
 
     /// Writes a file atomically (no half-written file); a failure is an input error naming the option.

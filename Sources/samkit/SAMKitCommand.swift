@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildInfo
 import Foundation
+import SAMNumerics
 
 /// `samkit`: verify, profile and gate Sparse Access Memory (SAM), its dense twin (DAM) and the Sparse DNC.
 @main
@@ -12,7 +13,8 @@ struct SAMKitCommand: ParsableCommand {
             SAM (Rae et al., NeurIPS 2016) reads and writes K rows of an N-word memory per step. \
             samkit checks its hand-written gradients against finite differences and the dense model, \
             measures time and memory per step over N, fits asymptotic classes, and gates regressions. \
-            Run single-threaded: set OPENBLAS_NUM_THREADS=1 (the Makefile does). \
+            Runs single-threaded: samkit sets OpenBLAS to one thread at start (openblas_set_num_threads(1)), \
+            whatever OPENBLAS_NUM_THREADS says. \
             \(ExitConvention.help)
             """,
         version: BuildInfo.version,
@@ -22,6 +24,7 @@ struct SAMKitCommand: ParsableCommand {
 
     /// Every error exits by the one convention (`ExitConvention`): 2 for a usage or input error.
     static func main() {
+        BLASThreads.useOne()   // single-threaded BLAS whatever the environment (BLASThreads)
         var command: any ParsableCommand
         do { command = try parseAsRoot() } catch {
             let (code, message) = ExitConvention.outcome(ofParsing: error)

@@ -119,10 +119,15 @@ struct UpdateTests {
         #expect(TimingRule.tolerance(spread: 0, rounds: 9) == TimingRule.floor)
     }
 
-    /// Proofs/gate-timing.md: tolerance = 3.09 × √2 × s_b; the power run's clean passes give s_b, and
-    /// recording it re-derives a growth ratio's threshold from its last measurement.
-    @Test func betweenRunToleranceIsThreeStandardErrorsOfADifference() throws {
+    /// Proofs/gate-timing.md: tolerance = q × √2 × s_b with q = 3.09 (z) or Student's t_{runs−1}(0.999)
+    /// when s_b comes from `runs` separate runs; recording it re-derives a growth ratio's threshold.
+    @Test func betweenRunToleranceIsAQuantileTimesTheStandardErrorOfADifference() throws {
         #expect(abs(TimingRule.betweenRunTolerance(spread: 0.05) - 3.09 * 2.0.squareRoot() * 0.05) < 1e-12)
+        // t quantiles shrink towards z as the runs grow, and are above it for any finite count.
+        let q = [3, 5, 10, 20, 1000].map { TimingRule.quantile(runs: $0) }
+        #expect(zip(q, q.dropFirst()).allSatisfy { $0 > $1 } && q.allSatisfy { $0 > TimingRule.familyZ })
+        #expect(abs(q.last! - TimingRule.familyZ) < 0.01)
+        #expect(abs(TimingRule.quantile(runs: 10) - 4.297) < 0.001)   // t_9(0.999), standard tables
         let spread = TimingSpread(name: "x", relative: [1, 1.1, 0.9])
         let logs = [0, log(1.1), log(0.9)], mean = logs.reduce(0, +) / 3
         let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 2).squareRoot()
@@ -131,15 +136,46 @@ struct UpdateTests {
         let b = try Baseline.load(path: baselinePath)
         let growth = b.ratios.first { $0.thresholdFactor != nil }!
         let step = b.stepTimes[0]
-        var report = PowerReport(rows: [], seconds: 0, quick: true, machine: .current())
-        report.cleanTiming = [TimingSpread(name: growth.name, relative: [1, 1.1, 0.9]),
-                              TimingSpread(name: step.name, relative: [1, 1.02, 0.98])]
-        let recorded = report.recordingSpreads(in: b)
+        let recorded = b.recordingSpreads([TimingSpread(name: growth.name, relative: [1, 1.1, 0.9]),
+                                           TimingSpread(name: step.name, relative: [1, 1.02, 0.98])], runs: 3)
         let r = recorded.ratios.first { $0.name == growth.name }!
-        #expect(r.betweenRunSpread! >= sd && r.betweenRunSpread! < sd + 1e-4)
-        #expect(abs(r.threshold - growth.lastMeasured! * (1 + TimingRule.betweenRunTolerance(spread: r.betweenRunSpread!))) < 1e-3)
+        #expect(r.betweenRunSpread! >= sd && r.betweenRunSpread! < sd + 1e-4 && r.betweenRunSpreadRuns == 3)
+        #expect(abs(r.threshold - growth.lastMeasured! * (1 + TimingRule.betweenRunTolerance(spread: r.betweenRunSpread!, runs: 3))) < 1e-3)
         #expect(recorded.stepTimes[0].betweenRunSpread != nil && recorded.stepTimes[1].betweenRunSpread == nil)
-        #expect(report.markdown().contains("Between-run spread"))
+        try recorded.validate()
+        var report = PowerReport(rows: [], seconds: 0, quick: true, machine: .current())
+        report.cleanTiming = [TimingSpread(name: step.name, relative: [1, 1.02, 0.98])]
+        #expect(report.markdown().contains("The timing checks in the clean passes"))
+    }
+
+    /// `--record-spread` reads separate runs' JSON results: each timing check's estimate over the
+    /// baseline's figure; an injected run or one without the timing checks is refused, naming the file.
+    @Test func spreadsAreReadFromSeparateRunsResultFiles() throws {
+        let b = try Baseline.load(path: baselinePath)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ scale: Double, injection: Injection? = nil, timing: Bool = true) throws -> String {
+            var outcomes = b.stepTimes.map { CheckOutcome(kind: .stepTime, name: $0.name, expected: "", measured: "",
+                                                          verdict: .holds, value: $0.normalised * scale) }
+            outcomes += b.ratios.map { CheckOutcome(kind: .ratio, name: $0.name, expected: "", measured: "",
+                                                    verdict: .holds, value: ($0.lastMeasured ?? 1) * scale) }
+            let run = GateRun(outcomes: timing ? outcomes : [], seconds: 0, injection: injection, quick: true,
+                              allowSkipped: false, machineNote: nil)
+            let path = folder.appendingPathComponent(UUID().uuidString + ".json").path
+            try run.json(baselinePath: baselinePath).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let scales = [1.0, 1.05, 0.97, 1.01]
+        let spreads = try b.timingSpreads(resultFiles: scales.map { try file($0) })
+        #expect(spreads.count == b.stepTimes.count + b.ratios.filter { $0.thresholdFactor != nil }.count)
+        for t in spreads {
+            #expect(t.relative.count == scales.count)
+            #expect(zip(t.relative, scales).allSatisfy { abs($0 - $1) < 1e-9 }, "\(t.name): \(t.relative)")
+        }
+        let injected = try file(1, injection: .performance(.usageScan))
+        #expect(throws: GateError.self) { try b.timingSpreads(resultFiles: [file(1), injected]) }
+        let untimed = try file(1, timing: false)
+        #expect(throws: GateError.self) { try b.timingSpreads(resultFiles: [file(1), untimed]) }
     }
 
     @Test func skippedIsAFailureUnlessAllowed() {

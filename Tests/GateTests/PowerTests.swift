@@ -10,6 +10,11 @@ struct GatePowerTests {
         #expect(r.passed, "regressions: \(r.regressions.map(\.name)), skipped: \(r.skipped.map(\.name))")
         #expect(r.exitCode == 0)
         #expect(r.outcomes.filter { $0.kind == .work }.count >= 20)
+        // The work counters are exact (no tolerance) and equal at every compared N, 2^10 and 2^16 among them.
+        let b = try Baseline.load(path: baselinePath)
+        #expect(b.work.allSatisfy { Set($0.compareSizes).isSuperset(of: [1 << 10, 1 << 16]) })
+        let work = r.outcomes.filter { $0.kind == .work }
+        #expect(work.allSatisfy { $0.verdict == .holds && $0.detail?["equal across sizes"] == 1 }, "\(work.map(\.measured))")
     }
 
     /// Each performance injection that loops over N in a counted stage fails a work counter
