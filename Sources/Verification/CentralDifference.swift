@@ -9,6 +9,8 @@ public struct NumericDerivative: Sendable, Equatable {
     public let abserr: Double
     /// The rounding part of `abserr` (each function value's ulp, and the rounding of x ± h).
     public let rounding: Double
+    /// The step of the rule kept (h, or the retry's h_opt).
+    public var step: Double = CentralDifference.defaultStep
 }
 
 /// Central differences with Richardson extrapolation and an error estimate: the algorithm of GSL's
@@ -29,7 +31,7 @@ public enum CentralDifference {
     public static func derivative(at x: Double, step h: Double = defaultStep,
                                   _ f: (Double) throws -> Double) throws -> NumericDerivative {
         let first = try rule(f, x, h)
-        var value = first.value, error = first.round + first.trunc, rounding = first.round
+        var value = first.value, error = first.round + first.trunc, rounding = first.round, used = h
         if first.round < first.trunc && first.round > 0 && first.trunc > 0 {
             let hOpt = h * cbrt(first.round / (2 * first.trunc))
             let retry = try rule(f, x, hOpt)
@@ -38,9 +40,31 @@ public enum CentralDifference {
                 value = retry.value
                 error = errorOpt
                 rounding = retry.round
+                used = hOpt
             }
         }
-        return NumericDerivative(value: value, abserr: error, rounding: rounding)
+        return NumericDerivative(value: value, abserr: error, rounding: rounding, step: used)
+    }
+
+    /// f'(x) at the step, from `step` up by factors of 10 to at most `widest`, whose error bound
+    /// `bound(d)` is smallest: the derivative at `step`, then, while the bound exceeds `target(d)` and the
+    /// rounding dominates it, the next wider step, kept when its bound is smaller and its value agrees
+    /// with the kept one within the sum of both bounds (a wider step whose truncation took over, or
+    /// whose value moved, ends the search). Rounding falls as 1/h and the Richardson truncation as the
+    /// estimate |r₅ − r₃|/h says, so a coordinate whose bound is rounding drawn gets a smaller bound
+    /// where the function is smooth enough, and the same one where it is not.
+    public static func widening(at x: Double, step: Double, widest: Double, bound: (NumericDerivative) -> Double,
+                                target: (NumericDerivative) -> Double, roundingShare: (NumericDerivative) -> Double,
+                                _ f: (Double) throws -> Double) throws -> NumericDerivative {
+        var kept = try derivative(at: x, step: step, f)
+        var h = step
+        while bound(kept) > target(kept) && roundingShare(kept) > 0.5 && h * 10 <= widest {
+            h *= 10
+            let wider = try derivative(at: x, step: h, f)
+            guard bound(wider) < bound(kept) && abs(wider.value - kept.value) <= bound(wider) + bound(kept) else { break }
+            kept = wider
+        }
+        return kept
     }
 
     /// One 5-point central rule at step h with its rounding and truncation estimates.

@@ -29,7 +29,7 @@ final class Probe {
     let loss: Double
     let parameterCount: Int
 
-    init(_ c: VerificationCase, fault: GradientFault? = nil, perturbation: GradientPerturbation? = nil) throws {
+    init(_ c: VerificationCase, fault: GradientFault? = nil) throws {
         verificationCase = c
         model = try c.makeModel()
         model.fault = fault
@@ -46,13 +46,7 @@ final class Probe {
         replayModel = try c.model.make(c.configuration.with(index: .exact, memoryInitialisation: .zeros))
         decisions = model.decisions
         let dx = try model.backward(outputGradient: nil)
-        var analytic = Array(model.parameters.gradients) + dx
-        if let perturbation {
-            let blocks = model.parameters.slices.map { ($0.name, $0.offset..<($0.offset + $0.count)) }
-                + [("inputs", analytic.count - dx.count..<analytic.count)]
-            perturbation.apply(to: &analytic, blocks: blocks)
-        }
-        self.analytic = analytic
+        analytic = Array(model.parameters.gradients) + dx
         parameterCount = model.parameters.totalCount
     }
 
