@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "CHNSW", path: "Sources/CHNSW"),
 
         // Counts heap allocations by defining malloc/calloc/realloc in the executable (the gate's
-        // "allocations per step"); linked only into samkit.
+        // "allocations per step"); linked into samkit and NearestNeighboursTests (which counts per thread).
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
 
         // The commit, dirty flag and sources hash this binary was built from (a prebuild plugin).
@@ -75,7 +75,7 @@ let package = Package(
                     dependencies: ["MemoryModels", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "NearestNeighboursTests",
-                    dependencies: ["NearestNeighbours", "SAMNumerics",
+                    dependencies: ["NearestNeighbours", "SAMNumerics", "CAllocationCounter",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "VerificationTests",
                     dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles",

@@ -12,8 +12,12 @@ extern void *__libc_realloc(void *pointer, size_t size);
 
 static atomic_int counting = 0;
 static atomic_long allocations = 0;
+// The calling thread's own count (initial-exec TLS: reading it never allocates).
+static _Thread_local int counting_thread __attribute__((tls_model("initial-exec"))) = 0;
+static _Thread_local long thread_allocations __attribute__((tls_model("initial-exec"))) = 0;
 
 static inline void count_one(void) {
+    if (counting_thread) thread_allocations++;
     if (atomic_load_explicit(&counting, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
     }
@@ -31,4 +35,14 @@ void allocation_counter_start(void) {
 long allocation_counter_stop(void) {
     atomic_store(&counting, 0);
     return atomic_load(&allocations);
+}
+
+void allocation_counter_start_thread(void) {
+    thread_allocations = 0;
+    counting_thread = 1;
+}
+
+long allocation_counter_stop_thread(void) {
+    counting_thread = 0;
+    return thread_allocations;
 }

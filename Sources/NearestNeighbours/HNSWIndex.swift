@@ -103,19 +103,12 @@ public final class HNSWIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
-        let n = memory.rows, w = memory.width, k = min(k, n)
-        counters.queries += 1
-        ranking.reset(k: k)
-        guard k > 0, let graph else { return ranking.write(into: &result) }
-        let queryNorm = point.withUnsafeMutableBufferPointer {
-            writeAugmentedQueryPoint(q, width: w, epsilon: epsilon, into: $0.baseAddress!)
-        }
-
-        let wanted = min(n, 2 * k)
-        if labels.count < wanted {
-            labels = Array(repeating: 0, count: wanted)
-            distances = Array(repeating: 0, count: wanted)
-        }
+        let n = memory.rows, w = memory.width
+        guard let start = ranking.startQuery(q, k: k, rows: n, width: w, epsilon: epsilon, built: graph != nil,
+                                             counters: &counters, point: &point), let graph
+        else { return ranking.write(into: &result) }
+        let queryNorm = start.queryNorm, wanted = start.candidates
+        reserveCandidates(wanted, &labels, filling: 0, &distances, filling: 0)
         let found = point.withUnsafeBufferPointer { p in
             labels.withUnsafeMutableBufferPointer { l in
                 distances.withUnsafeMutableBufferPointer { d in

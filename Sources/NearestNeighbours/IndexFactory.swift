@@ -2,7 +2,7 @@ import SAMNumerics
 
 /// Builds the index of the given kind; the one switch every command and model goes through.
 ///
-/// For `.kdtree`, `.lsh` and `.hnsw` the settings are validated first (`k` is the number of neighbours
+/// For every kind but `.exact` the settings are validated first (`k` is the number of neighbours
 /// that will be queried), and a bad field throws `IndexSettingsError.outOfRange` naming it.
 /// The exact index has no settings. The returned index must be built (`build(from:)`) before use.
 public func makeIndex<Scalar: ModelScalar>(kind: IndexKind, settings: IndexSettings, epsilon: Scalar,
@@ -19,5 +19,8 @@ public func makeIndex<Scalar: ModelScalar>(kind: IndexKind, settings: IndexSetti
     case .hnsw:
         try settings.validate(k: k)
         return HNSWIndex<Scalar>(settings: settings, epsilon: epsilon)
+    case .kdtreeCompact:
+        try settings.validate(k: k)
+        return CompactKDForestIndex<Scalar>(settings: settings, epsilon: epsilon)
     }
 }

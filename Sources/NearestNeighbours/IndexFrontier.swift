@@ -48,6 +48,20 @@ public enum IndexFrontier {
         public static let full = Grid(checks: [32, 64, 128, 256, 512, 1024, 2048, 4096], lshTables: [4, 8, 16],
                                       lshBits: [8, 12, 16], hnswLinks: [8, 16], hnswSearchEfs: [8, 16, 32, 64, 128, 256],
                                       hnswConstructionEf: 24)
+        /// The grid actually run at `rows` words: the full grid up to 2^16; above, HNSW M 8 only with ef
+        /// 16, 64, 256, and four checks values (32, 128, 512, 2048). At N = 2^20 an hnswlib graph takes about
+        /// a minute to build per M and its replacements dominate the replay, and every forest is rebuilt per
+        /// checks value; the full grid did not finish in 13 minutes (`make frontier`, issue 14).
+        public func bounded(rows: Int) -> Grid {
+            guard rows > Self.boundedAbove, self.checks == Self.full.checks else { return self }
+            var g = self
+            g.checks = [32, 128, 512, 2048]
+            g.hnswLinks = [8]
+            g.hnswSearchEfs = [16, 64, 256]
+            return g
+        }
+        /// Sizes above this run the bounded grid.
+        public static let boundedAbove = 1 << 16
         /// A smoke-test grid.
         public static let quick = Grid(checks: [32, 512, 4096], lshTables: [4, 16], lshBits: [8, 12], hnswLinks: [8, 16],
                                        hnswSearchEfs: [8, 64], hnswConstructionEf: 32)
@@ -57,10 +71,10 @@ public enum IndexFrontier {
             switch kind {
             case .exact:
                 return [Build(kind: .exact, settings: base, label: "scan", searchEfs: [])]
-            case .kdtree:
+            case .kdtree, .kdtreeCompact:
                 return checks.map { c in
                     var s = base; s.trees = trees; s.checks = c
-                    return Build(kind: .kdtree, settings: s, label: "\(trees) trees, checks \(c)", searchEfs: [])
+                    return Build(kind: kind, settings: s, label: "\(trees) trees, checks \(c)", searchEfs: [])
                 }
             case .lsh:
                 return lshTables.flatMap { l in lshBits.map { b in
@@ -90,6 +104,8 @@ public enum IndexFrontier {
         public var setting: Setting
         public var workload: String
         public var rows: Int
+        /// Steps replayed (fewer than the trace's when a time budget stopped the replay).
+        public var steps: Int
         /// Mean recall@K against the exact index over steps·R queries.
         public var recall: Double
         public var querySecondsPerStep: Double
@@ -154,7 +170,10 @@ public enum IndexFrontier {
     }
 
     /// Measures every search setting of `build` by replaying `trace` on `memory` (restored after each replay).
+    /// With `budgetSeconds`, a replay stops after the first step at which its query + update time exceeds
+    /// the budget (the point then reports the steps it measured).
     public static func measure(_ build: Build, trace: Trace, memory: MemoryMatrix<Float>, workload: String,
+                               budgetSeconds: Double? = nil,
                                progress: (String) -> Void = { _ in }) throws(IndexSettingsError) -> [Point] {
         let index = try makeIndex(kind: build.kind, settings: build.settings, epsilon: Float(1e-6), k: trace.neighbours)
         let clock = ContinuousClock()
@@ -172,7 +191,10 @@ public enum IndexFrontier {
             let distancesBefore = index.counters.distanceEvaluations, queriesBefore = index.counters.queries
             var found: [[Int]] = [], recallSum = 0.0, querySeconds = 0.0, updateSeconds = 0.0, saved: [Float] = []
             saved.reserveCapacity(trace.steps * rowsPerStep * w)
+            var replayed = 0
             for step in 0..<trace.steps {
+                if let budgetSeconds, querySeconds + updateSeconds > budgetSeconds { break }
+                replayed += 1
                 trace.queries.withUnsafeBufferPointer { q in
                     let base = q.baseAddress! + step * trace.heads * w
                     querySeconds += IndexBenchmark.seconds(clock.measure {
@@ -190,7 +212,7 @@ public enum IndexFrontier {
             let queries = index.counters.queries - queriesBefore
             let distances = index.counters.distanceEvaluations - distancesBefore
             // Undo the replay: restore the rows in reverse and let the index follow (untimed).
-            for step in stride(from: trace.steps - 1, through: 0, by: -1) {
+            for step in stride(from: replayed - 1, through: 0, by: -1) {
                 let rows = Array(trace.rows[(step * rowsPerStep)..<((step + 1) * rowsPerStep)])
                 for (r, i) in rows.enumerated().reversed() {
                     let from = (step * rowsPerStep + r) * w
@@ -198,8 +220,8 @@ public enum IndexFrontier {
                 }
                 index.update(rows: rows, in: memory)
             }
-            let steps = Double(max(1, trace.steps))
-            points.append(Point(setting: setting, workload: workload, rows: memory.rows,
+            let steps = Double(max(1, replayed))
+            points.append(Point(setting: setting, workload: workload, rows: memory.rows, steps: replayed,
                                 recall: recallSum / (steps * Double(trace.heads)),
                                 querySecondsPerStep: querySeconds / steps, updateSecondsPerStep: updateSeconds / steps,
                                 buildSeconds: buildSeconds, indexBytes: index.byteSize,

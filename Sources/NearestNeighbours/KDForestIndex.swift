@@ -132,19 +132,12 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
-        let n = memory.rows, w = memory.width, k = min(k, n)
-        counters.queries += 1
-        ranking.reset(k: k)
-        guard k > 0, let flann else { return ranking.write(into: &result) }
-        let queryNorm = queryPoint.withUnsafeMutableBufferPointer {
-            writeAugmentedQueryPoint(q, width: w, epsilon: epsilon, into: $0.baseAddress!)
-        }
-
-        let wanted = min(n, 2 * k)
-        if candidateIDs.count < wanted {
-            candidateIDs = Array(repeating: -1, count: wanted)
-            candidateDistances = Array(repeating: 0, count: wanted)
-        }
+        let n = memory.rows, w = memory.width
+        guard let start = ranking.startQuery(q, k: k, rows: n, width: w, epsilon: epsilon, built: flann != nil,
+                                             counters: &counters, point: &queryPoint), let flann
+        else { return ranking.write(into: &result) }
+        let queryNorm = start.queryNorm, wanted = start.candidates
+        reserveCandidates(wanted, &candidateIDs, filling: -1, &candidateDistances, filling: 0)
         var status: Int32 = -1
         if settings.checks < n {
             searchParameters.checks = Int32(clamping: settings.checks)

@@ -1,6 +1,6 @@
 import SAMNumerics
 
-/// Which nearest-neighbour index a sparse model reads through (`--index exact|kdtree|lsh|hnsw`).
+/// Which nearest-neighbour index a sparse model reads through (`--index exact|kdtree|lsh|hnsw|kdtree-compact`).
 public enum IndexKind: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
     /// A scan of all N rows: exact, Θ(N·W) per query (the paper's "SAM linear").
     case exact
@@ -10,6 +10,9 @@ public enum IndexKind: String, CaseIterable, Codable, Sendable, CustomStringConv
     case lsh
     /// hnswlib's hierarchical navigable small-world graph, updated in place: approximate, ~Θ(log N) per query.
     case hnsw
+    /// The same randomised k-d forest in flat arrays with leaf buckets (`CompactKDForestIndex`): no
+    /// allocation per query or update, a fraction of FLANN's memory; approximate, Θ(log N) per query.
+    case kdtreeCompact = "kdtree-compact"
     public var description: String { rawValue }
 }
 

@@ -36,9 +36,14 @@ struct TopK<Scalar: ModelScalar> {
             guard Self.ranksAbove(score, row, worst.score, worst.row) else { return }
             entries.removeLast()
         }
-        var at = entries.count
-        while at > 0, Self.ranksAbove(score, row, entries[at - 1].score, entries[at - 1].row) { at -= 1 }
-        entries.insert((score, row), at: at)
+        // Append, then shift into place (no `insert`, whose generic path allocates in debug builds).
+        entries.append((score, row))
+        var at = entries.count - 1
+        while at > 0, Self.ranksAbove(score, row, entries[at - 1].score, entries[at - 1].row) {
+            entries[at] = entries[at - 1]
+            at -= 1
+        }
+        entries[at] = (score, row)
     }
 
     /// Offers every row of `memory` (an exact scan): the fallback of the approximate indexes when
@@ -56,7 +61,8 @@ struct TopK<Scalar: ModelScalar> {
     /// Writes the kept rows, best first, into `result` (reusing its capacity).
     func write(into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)
-        for entry in entries { result.append(entry.row) }
+        // Index loops, here and in the indexes' hot paths: a debug build's `for x in array` allocates.
+        for j in 0..<entries.count { result.append(entries[j].row) }
     }
 }
 
@@ -92,4 +98,38 @@ func writeAugmentedUnitPoint<Scalar: ModelScalar, Point: BinaryFloatingPoint>(
     for j in 0..<width { target[j] = Point(row[j] * inverse) }
     target[width] = Point(Scalar.sqrt(epsilon) * inverse)
     return norm
+}
+
+/// `‖q‖_ε` and the re-ranking width `min(N, 2K)`, from `TopK.startQuery`.
+struct QueryStart<Scalar: ModelScalar> {
+    let queryNorm: Scalar
+    /// Candidates an index that re-ranks fetches: min(N, 2K).
+    let candidates: Int
+}
+
+extension TopK {
+    /// The preamble every approximate index's query shares: counts the query in `counters`, resets the
+    /// ranking to keep `min(k, N)` rows and, unless there is nothing to find (k = 0, or `built` false:
+    /// then nil), writes `q̃ = [q / ‖q‖_ε ; 0]` into `point` (its W + 1 entries, `writeAugmentedQueryPoint`)
+    /// and returns `‖q‖_ε` with the re-ranking width `min(N, 2K)`.
+    @inline(__always)
+    mutating func startQuery<Point: BinaryFloatingPoint>(
+        _ q: UnsafePointer<Scalar>, k: Int, rows n: Int, width w: Int, epsilon: Scalar, built: Bool,
+        counters: inout IndexCounters, point: inout [Point]) -> QueryStart<Scalar>? {
+        counters.queries += 1
+        reset(k: min(k, n))
+        guard self.k > 0, built else { return nil }
+        let norm = point.withUnsafeMutableBufferPointer {
+            writeAugmentedQueryPoint(q, width: w, epsilon: epsilon, into: $0.baseAddress!)
+        }
+        return QueryStart(queryNorm: norm, candidates: min(n, 2 * self.k))
+    }
+}
+
+/// Grows a pair of candidate buffers (ids and distances) to at least `count` entries; queries after
+/// the first reuse them, so this allocates nothing in steady state.
+@inline(__always)
+func reserveCandidates<A, B>(_ count: Int, _ a: inout [A], filling fillA: A, _ b: inout [B], filling fillB: B) {
+    if a.count < count { a = Array(repeating: fillA, count: count) }
+    if b.count < count { b = Array(repeating: fillB, count: count) }
 }

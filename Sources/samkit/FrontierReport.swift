@@ -10,6 +10,8 @@ struct FrontierReport {
     /// The issue's target: recall@4 ≥ 0.9 on SAM-written memory at the largest N for ≤ 1 ms per step.
     static let targetRecall = 0.9, targetSeconds = 1e-3, targetWorkload = "sam-written"
     static let plotName = "plots/index-frontier.png"
+    /// Query + update seconds after which a replay at N > `Grid.boundedAbove` stops.
+    static let replayBudget = 20.0
 
     var points: [IndexFrontier.Point]
     var command: String
@@ -70,6 +72,14 @@ struct FrontierReport {
             `sam-written` (seeded uniform M_0, then SAM steps over random patterns; `samkit index-bench --help`). \
             ★ marks the frontier: no other setting of the panel has both higher recall and less time.
 
+            **Bounded above N = \(Self.sizeText(IndexFrontier.Grid.boundedAbove)), so that the run finishes in about \
+            12 minutes:** the full grid at N = 2^20 did not finish in 13 minutes (an hnswlib graph takes about a \
+            minute to build per M there, its replacements on SAM-written memory dominate the replay, and every \
+            k-d forest is rebuilt per checks value). Above that size the grid is the k-d forests at checks \
+            32, 128, 512 and 2048, HNSW with M = 8 only at ef 16, 64 and 256, and LSH in full; and each replay \
+            stops after the step at which its query + update time passes \(Int(Self.replayBudget)) s (the \
+            "steps" column then shows fewer than \(steps)).
+
             ## Target: recall@4 ≥ 0.9 for ≤ 1 ms per step
 
             \(targetSentence)
@@ -79,20 +89,22 @@ struct FrontierReport {
             """
         for (workload, n) in panels {
             s += "\n## N = \(Self.sizeText(n)), \(workload)\n\n"
-            s += "| index | setting | recall@4 | query + update / step | query / step | update / step | build | index MiB | distances / query | frontier |\n"
-            s += "|---|---|---:|---:|---:|---:|---:|---:|---:|:-:|\n"
+            s += "| index | setting | recall@4 | query + update / step | query / step | update / step | build | index MiB | distances / query | steps | frontier |\n"
+            s += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|\n"
             for p in points where p.workload == workload && p.rows == n {
                 s += "| \(p.setting.kind) | \(p.setting.label) | \(String(format: "%.3f", p.recall)) | "
                     + "\(shortDuration(p.secondsPerStep)) | \(shortDuration(p.querySecondsPerStep)) | "
                     + "\(shortDuration(p.updateSecondsPerStep)) | \(shortDuration(p.buildSeconds)) | "
                     + "\(String(format: "%.1f", Double(p.indexBytes) / 1_048_576)) | "
-                    + "\(String(format: "%.0f", p.distancesPerQuery)) | \(onFrontier(p) ? "★" : "") |\n"
+                    + "\(String(format: "%.0f", p.distancesPerQuery)) | \(p.steps) | \(onFrontier(p) ? "★" : "") |\n"
             }
         }
         s += """
 
             distances / query: the index's own counter (exact re-ranking cosines; for HNSW also hnswlib's search \
-            distances; the k-d forest's count excludes FLANN's tree walk, which its C API does not report).
+            distances; FLANN's k-d forest's count excludes its tree walk, which its C API does not report; the \
+            compact k-d forest (`kdtree-compact`) scores every row it checks by the exact cosine, so its count is \
+            its checks).
 
             """
         return s
@@ -102,6 +114,7 @@ struct FrontierReport {
     func plotScript(output: URL) -> String {
         let styles: [IndexKind: (colour: String, point: Int)] = [
             .exact: ("#000000", 5), .kdtree: ("#2ca02c", 7), .lsh: ("#9467bd", 9), .hnsw: ("#ff7f0e", 13),
+            .kdtreeCompact: ("#1f77b4", 11),
         ]
         var data = "", plots: [String] = []
         let panels = self.panels
@@ -175,9 +188,11 @@ extension IndexBenchCommand {
                 workload.fill(memory, &g)
                 let trace = IndexFrontier.record(memory: memory, workload: workload, configuration: c,
                                                  progress: { progress.show("frontier \(workload.name) " + $0) })
+                let bounded = !quick && n > IndexFrontier.Grid.boundedAbove
                 for kind in kinds {
-                    for build in grid.builds(kind, base: settings) {
+                    for build in grid.bounded(rows: n).builds(kind, base: settings) {
                         let found = try IndexFrontier.measure(build, trace: trace, memory: memory, workload: workload.name,
+                                                              budgetSeconds: bounded ? FrontierReport.replayBudget : nil,
                                                               progress: { progress.show("frontier: " + $0) })
                         for p in found {
                             progress.show("frontier \(workload.name) N=\(n) \(kind) \(p.setting.label): recall@4 "

@@ -28,7 +28,7 @@ struct IndexBenchCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(name: .long, help: "Which index: exact, kdtree, lsh, hnsw or all.")
+    @Option(name: .long, help: "Which index: \(IndexKind.allCases.map(\.rawValue).joined(separator: ", ")) or all.")
     var index = "all"
 
     /// Sizes the benchmark accepts: up to 2^24 words (2 GiB of Float memory at W = 32).
@@ -90,7 +90,7 @@ struct IndexBenchCommand: ParsableCommand {
 
     func validate() throws {
         guard index == "all" || IndexKind(rawValue: index) != nil else {
-            throw ValidationError("--index '\(index)' is not an index (valid: exact, kdtree, lsh, hnsw, all)")
+            throw ValidationError("--index '\(index)' is not an index (valid: \(IndexKind.allCases.map(\.rawValue).joined(separator: ", ")), all)")
         }
         if quick && !frontier { throw ValidationError("--quick applies only with --frontier (valid: add --frontier, or drop --quick)") }
         if frontier { try OutputPath.check(out, option: "--out", as: .folder) }

@@ -6,4 +6,7 @@
 void allocation_counter_start(void);
 /// Stops counting and returns the allocations counted since the last start.
 long allocation_counter_stop(void);
+/// The same for the calling thread only (tests, which run beside other tests' threads).
+void allocation_counter_start_thread(void);
+long allocation_counter_stop_thread(void);
 #endif
