@@ -71,7 +71,7 @@ struct ControllerFamily: ModelFamily {
 /// links (the dense-link baseline "dnc-dense"). Claims SD1-SD3.
 struct SDNCFamily: ModelFamily {
     let name = "sdnc", label = "SDNC", summary = "the Sparse DNC (SAM with sparse temporal links; dense mode compares it with its dense-link baseline)"
-    let isVerified = true, readsSelectedRows = true, inVerifyAll = false
+    let isVerified = true, readsSelectedRows = true, inDefaultRuns = false
     let denseTwin: String? = "sdnc"
     let variants = [
         ProfiledVariant(name: "sdnc-kdtree", label: "SDNC (k-d forest)", index: .kdtree, temporalLinks: TemporalLinkSettings(entries: 8),

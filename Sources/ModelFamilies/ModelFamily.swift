@@ -17,8 +17,9 @@ public protocol ModelFamily: Sendable {
     var summary: String { get }
     /// Whether the gradient harness checks it (`verify`, case files, the gate's gradient checks).
     var isVerified: Bool { get }
-    /// Whether `verify --model all` runs it.
-    var inVerifyAll: Bool { get }
+    /// Whether the default runs include it: `verify --model all`, `profile`'s and `report`'s default
+    /// models, `learn`'s training runs (the SDNC, slower and newer, is asked for by name).
+    var inDefaultRuns: Bool { get }
     /// Whether `train` trains it.
     var isTrainable: Bool { get }
     /// The family whose dense-equivalence check covers this one (SAM: "dam"; the SDNC: itself with
@@ -37,7 +38,7 @@ public protocol ModelFamily: Sendable {
 }
 
 extension ModelFamily {
-    public var inVerifyAll: Bool { isVerified }
+    public var inDefaultRuns: Bool { true }
     public var isTrainable: Bool { isVerified }
     public var denseTwin: String? { nil }
     public var hasDenseFootprint: Bool { false }

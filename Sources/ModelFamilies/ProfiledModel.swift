@@ -17,6 +17,11 @@ public struct ProfiledModel: RawRepresentable, Codable, CodingKeyRepresentable, 
     /// Every variant of every family, in registry order (DAM first), the order of reports.
     public static var allCases: [ProfiledModel] { ModelRegistry.variants.map { ProfiledModel(registered: $0.variant.name) } }
 
+    /// The variants of the families in the default runs (`profile`'s default models), in registry order.
+    public static var defaultRuns: [ProfiledModel] { allCases.filter { $0.family.inDefaultRuns } }
+    /// "dam, sam-exact, ..." (every variant), for help texts.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
     /// The registry entry.
     public var variant: ProfiledVariant { ModelRegistry.variant(named: rawValue)!.variant }
     /// The family it belongs to.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OutputFiles
+import ModelFamilies
 import Training
 
 /// `samkit learn`: the learning report. Trains DAM and SAM with each index on copy, associative
@@ -125,7 +126,7 @@ final class Tally: @unchecked Sendable {
 
 /// One training run of the report: a model (with its index) on a task with a seed.
 struct LearningRun: Hashable {
-    var model: String   // dam, sam-exact, sam-kdtree, sam-lsh
+    var model: String   // a profiled variant of a trainable family (LearningPlan.models)
     var task: TaskKind
     var seed: UInt64
     var name: String { "\(task.rawValue)-\(model)-s\(seed)" }
@@ -133,7 +134,8 @@ struct LearningRun: Hashable {
 
 /// The learning report's sizes and budgets.
 struct LearningPlan {
-    static let models = ["dam", "sam-exact", "sam-kdtree", "sam-lsh"]
+    /// The variants of the registry's trainable families in the default runs, without temporal links (DAM, SAM per index).
+    static let models = ProfiledModel.defaultRuns.filter { $0.family.isTrainable && $0.temporalLinks == nil }.map(\.rawValue)
     var iterations: Int
     var window: Int
     /// Highest level per task (copy patterns, recall items, sort vectors).
@@ -156,8 +158,8 @@ struct LearningPlan {
     }
 
     func common(model: String) -> [String] {
-        let parts = model.split(separator: "-").map(String.init)
-        return ["train", "--model", parts[0]] + (parts.count > 1 ? ["--index", parts[1]] : [])
+        let variant = ProfiledModel(rawValue: model)!
+        return ["train", "--model", variant.family.name] + (variant.family.readsSelectedRows ? ["--index", variant.index.rawValue] : [])
             + ["--word-size", "\(wordSize)", "--heads", "\(heads)", "--neighbours", "\(neighbours)", "--hidden", "\(hidden)",
                "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "1"]
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OutputFiles
+import ModelFamilies
 import Training
 
 /// OUT/learning.md from the runs of `samkit learn`: curves (mean over seeds), iterations to
@@ -94,9 +95,9 @@ struct LearningReport {
         md += "\n## Recall against learning\n\nThe index's recall@\(plan.neighbours) against the exact index on the model's memory at every "
             + "window (20 steps of \(plan.heads) random unit queries each, `IndexBenchmark`), mean over windows and seeds, beside iterations "
             + "to threshold. SAM-exact has recall 1 by construction.\n\n| model | task | recall@\(plan.neighbours) | iterations to threshold |\n|---|---|---|---|\n"
-        for model in ["sam-exact", "sam-kdtree", "sam-lsh"] {
+        for model in LearningPlan.models where ProfiledModel(rawValue: model)!.family.readsSelectedRows {
             for task in TaskKind.allCases {
-                let recall = model == "sam-exact" ? "1 (exact)" : LearningCurve.meanRecall(runs(model, task).flatMap(\.points))
+                let recall = ProfiledModel(rawValue: model)!.index == .exact ? "1 (exact)" : LearningCurve.meanRecall(runs(model, task).flatMap(\.points))
                     .map { String(format: "%.3f", $0) } ?? "not measured"
                 md += "| \(model) | \(task.rawValue) | \(recall) | \(thresholdCell(model, task)) |\n"
             }

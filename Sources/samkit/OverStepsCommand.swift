@@ -20,7 +20,7 @@ struct OverStepsCommand: ParsableCommand {
             (gnuplot), each atomically; progress on stderr. \(ExitConvention.help)
             """)
 
-    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh. Default: sam-kdtree and dam.")
+    @Option(help: ArgumentHelp("Comma-separated models: \(ProfiledModel.names). Default: \(OverStepsPlan.standard().map(\.model.rawValue).joined(separator: " and ")) (the paper's figure)."))
     var models: String?
 
     @Option(name: .customLong("size"), help: "Memory words N for every model (an integer or 2^k in \(OptionLimits.text(OptionLimits.memoryWords))). Default: SAM 2^20, DAM 2^16.",
@@ -33,21 +33,13 @@ struct OverStepsCommand: ParsableCommand {
     @Flag(help: "Run each model's T in one process (ascending, the model reset between them) instead of one process per T.")
     var oneProcess = false
 
-    @Option(help: "Output folder.")
-    var out = "reports"
-
-    @Option(help: "Seconds after which one worker process is killed and its model recorded as failed (1...86400).")
-    var timeout: Double = 900
-
-    @Flag(help: .hidden)
-    var worker = false
-
-    @Option(help: .hidden)
-    var workerLabel: String?
+    @OptionGroup var process: SweepProcessOptions
+    /// The worker time limit unless --timeout: seconds per model.
+    static let standardTimeout: Double = 900
 
     /// The plans the options ask for.
     func plans() throws -> [OverStepsPlan] {
-        let list = try models.map { text throws(ProfilingError) in try ProfiledModel.parseList(text) } ?? [.samKDTree, .dam]
+        let list = try models.map { text throws(ProfilingError) in try ProfiledModel.parseList(text) } ?? OverStepsPlan.standard().map(\.model)
         let parsedSteps = try steps.map { text throws(ProfilingError) in try OverStepsPlan.parseSteps(text) }
         let standard = OverStepsPlan.standard()
         return try list.map { model throws(ProfilingError) in
@@ -57,20 +49,18 @@ struct OverStepsCommand: ParsableCommand {
     }
 
     func run() throws {
-        if worker { return runWorker() }
-        let plans: [OverStepsPlan]
+        if process.worker { return runWorker() }
+        let plans: [OverStepsPlan], timeout: Double
         do {
-            if !(1...86_400).contains(timeout) {
-                throw ProfilingError.optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
-            }
+            timeout = try process.timeout(standard: Self.standardTimeout)
             plans = try self.plans()
-            try OutputPath.check(out, option: "--out", as: .folder)
+            try OutputPath.check(process.out, option: "--out", as: .folder)
             for plan in plans { try MemoryBudget.check(plan.estimatedBytes(), what: overStepsField(plan)) }
         } catch { fail("over-steps", error) }
         TerminationCleanup.shared.install()
         let runner = overStepsRunner(timeout: timeout, processPerEpisode: !oneProcess)
         let result = runner.run(plans)
-        let folder = URL(fileURLWithPath: out)
+        let folder = URL(fileURLWithPath: process.out)
         var plot: String? = nil, note: String? = nil
         do {
             try AtomicFile.write(result.encoded(), to: folder.appendingPathComponent("over-steps.json"))
@@ -90,7 +80,7 @@ struct OverStepsCommand: ParsableCommand {
 
     /// Worker mode: one model at one N over its T list, in this process; the points as JSON on stdout.
     func runWorker() {
-        let progress = ProgressLine(enabled: workerLabel != nil && ProgressLine().enabled)
+        let progress = ProgressLine(enabled: process.workerLabel != nil && ProgressLine().enabled)
         let output: OverStepsWorkerOutput
         do {
             let plans = try self.plans()
@@ -98,7 +88,7 @@ struct OverStepsCommand: ParsableCommand {
                 throw ProfilingError.badModelList(value: models ?? "", reason: "a worker measures exactly one model")
             }
             let points = try OverStepsDriver(plan: plan).measure(freshProcess: true) { t, i, count in
-                progress.show("\(workerLabel ?? "") episode \(i + 1)/\(count) (T = \(t))", force: true)
+                progress.show("\(process.workerLabel ?? "") episode \(i + 1)/\(count) (T = \(t))", force: true)
             }
             output = OverStepsWorkerOutput(points: points, error: nil)
         } catch {

@@ -16,8 +16,8 @@ struct ProfileCommand: ParsableCommand {
             \(ExitConvention.help)
             """)
 
-    @Option(help: "Comma-separated models: dam, sam-exact, sam-kdtree, sam-lsh, controller (SAM's controller without memory), sdnc-kdtree, sdnc-exact (the Sparse DNC, K_L = 8), dnc-dense (its dense N x N link baseline; N² memory).")
-    var models = "dam,sam-exact,sam-kdtree,sam-lsh,controller"
+    @Option(help: ArgumentHelp("Comma-separated models: " + ProfiledModel.allCases.map { "\($0.rawValue) (\($0.label))" }.joined(separator: ", ") + "."))
+    var models = ProfiledModel.defaultRuns.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "Comma-separated memory sizes N (integers or 2^k), at least 4 distinct, each in 4...16777216. Default: DAM 2^8...2^16, SAM 2^10...2^20.")
     var sizes: String?
@@ -34,23 +34,13 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Untimed warm-up segments per (model, N) (0...100).")
     var warmup = 2
 
-    @Option(help: "Output folder.")
-    var out = "reports"
-
-    @Option(help: "Seconds after which one (model, N) worker is killed and recorded as failed.")
-    var timeout: Double = 300
-
-    @Flag(help: .hidden)
-    var worker = false
-
-    @Option(help: .hidden)
-    var workerLabel: String?
+    @OptionGroup var process: SweepProcessOptions
+    /// The worker time limit unless --timeout: seconds per (model, N).
+    static let standardTimeout: Double = 300
 
     func plan() throws(ProfilingError) -> SweepPlan {
         let list = try ProfiledModel.parseList(models)
-        if !(1...86_400).contains(timeout) {
-            throw .optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
-        }
+        _ = try process.timeout(standard: Self.standardTimeout)
         if let sizes {
             return try SweepPlan(models: list, sizes: SweepPlan.parseSizes(sizes), steps: steps, repeats: repeats, warmup: warmup,
                                  processes: processes)
@@ -61,18 +51,18 @@ struct ProfileCommand: ParsableCommand {
     }
 
     func run() throws {
-        if worker { return runWorker() }
+        if process.worker { return runWorker() }
         let plan: SweepPlan
         do {
             plan = try self.plan()
-            try OutputPath.check(out, option: "--out", as: .folder)
+            try OutputPath.check(process.out, option: "--out", as: .folder)
             try MemoryBudget.check(plan, command: "profile")
         } catch { fail("profile", error) }
-        let folder = URL(fileURLWithPath: out)
+        let folder = URL(fileURLWithPath: process.out)
         TerminationCleanup.shared.install()
         let quiet = QuietCheck.run()
         FileHandle.standardError.write(Data("samkit profile: before the sweep: \(quiet.summary)\n".utf8))
-        let set = Sweep(plan: plan, runner: try workerRunner(timeout: timeout)).run(quietCheck: quiet)
+        let set = Sweep(plan: plan, runner: try workerRunner(timeout: process.timeout(standard: Self.standardTimeout))).run(quietCheck: quiet)
         do {
             try AtomicFile.write(set.encoded(), to: folder.appendingPathComponent("measurements.json"))
         } catch { fail("profile", error) }
@@ -82,7 +72,7 @@ struct ProfileCommand: ParsableCommand {
 
     /// Worker mode: one model at one size, in this process; the result as JSON on stdout.
     func runWorker() {
-        let progress = ProgressLine(enabled: workerLabel != nil && ProgressLine().enabled)
+        let progress = ProgressLine(enabled: process.workerLabel != nil && ProgressLine().enabled)
         let output: WorkerOutput
         do {
             let parsed = try SweepPlan.parseSizes(sizes ?? "", requireFitSizes: false)
@@ -92,7 +82,7 @@ struct ProfileCommand: ParsableCommand {
                 throw ProfilingError.badModelList(value: models, reason: "a worker measures exactly one model at one size")
             }
             let m = try Driver(plan: plan).measure(model, size: size) { segment, total in
-                progress.show("\(workerLabel ?? "") segment \(segment)/\(total) (T = \(steps))")
+                progress.show("\(process.workerLabel ?? "") segment \(segment)/\(total) (T = \(steps))")
             }
             output = WorkerOutput(measurement: m, error: nil)
         } catch {
@@ -122,4 +112,30 @@ func summarise(_ set: MeasurementSet) {
     var text = "samkit: measured \(set.measurements.count) (model, N) pairs in \(ProgressLine.duration(set.sweepSeconds)), single-threaded"
     if !set.failures.isEmpty { text += "; \(set.failures.count) failed or skipped (listed in the report)" }
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// The options `profile` and `over-steps` share: the output folder, the worker time limit, and the
+/// hidden flags a worker process is re-invoked with.
+struct SweepProcessOptions: ParsableArguments {
+    @Option(help: "Output folder.")
+    var out = "reports"
+
+    @Option(help: "Seconds after which one worker process is killed and its (model, N) recorded as failed, 1...86400 (default: 300 for profile, 900 for over-steps).")
+    var timeout: Double?
+
+    @Flag(help: .hidden)
+    var worker = false
+
+    @Option(help: .hidden)
+    var workerLabel: String?
+
+    /// --timeout, or `standard` when not given.
+    /// - Throws: `ProfilingError.optionOutOfRange` outside 1...86400 seconds.
+    func timeout(standard: Double) throws(ProfilingError) -> Double {
+        let seconds = timeout ?? standard
+        if !(1...86_400).contains(seconds) {
+            throw .optionOutOfRange(name: "timeout", value: "\(seconds)", valid: "1...86400 seconds")
+        }
+        return seconds
+    }
 }

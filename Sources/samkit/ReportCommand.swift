@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out = "reports"
 
-    @Option(help: "Only these models (comma-separated: dam, sam-exact, sam-kdtree, sam-lsh, controller).")
+    @Option(help: ArgumentHelp("Only these models (comma-separated: \(ProfiledModel.names))."))
     var models: String?
 
     @Option(help: "Sizes N for every model instead of the preset's (comma-separated integers or 2^k, at least 4, each in 4...16777216).")

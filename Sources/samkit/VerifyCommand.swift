@@ -192,9 +192,9 @@ struct Options {
     let index: IndexKind, step: Double, directions: Int, json: String?
     let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
 
-    /// `--model all`: the registry's families in `inVerifyAll`; only the first when dumping one case.
+    /// `--model all`: the registry's families in `inDefaultRuns`; only the first when dumping one case.
     static func all(dumping: Bool) -> [ModelKind] {
-        let all = ModelKind.allCases.filter { $0.family.inVerifyAll }
+        let all = ModelKind.allCases.filter { $0.family.inDefaultRuns }
         return dumping ? [all[0]] : all
     }
 
@@ -211,7 +211,7 @@ struct Options {
             }
             return n
         }
-        // The registry's verified families; all: those in `inVerifyAll` (--dump-case writes one case: the first).
+        // The registry's verified families; all: those in `inDefaultRuns` (--dump-case writes one case: the first).
         var families = Dictionary(uniqueKeysWithValues: ModelKind.allCases.map { ($0.rawValue, [$0]) })
         families["all"] = Self.all(dumping: v.dumpCase != nil)
         models = try choice("model", v.model, families)
