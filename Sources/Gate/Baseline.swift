@@ -117,7 +117,10 @@ public struct Baseline: Codable, Sendable, Equatable {
         }
         for (i, w) in work.enumerated() {
             let f = "work[\(i)]"
-            if !w.model.isSparse { throw bad("\(f).model", "dam: work counters are SAM's (valid: sam-exact, sam-kdtree, sam-lsh)") }
+            if !w.model.isSparse {
+                let sparse = ProfiledModel.allCases.filter(\.isSparse).map(\.rawValue).joined(separator: ", ")
+                throw bad("\(f).model", "\(w.model.rawValue): work counters are the sparse models' (valid: \(sparse))")
+            }
             try size(w.size, "\(f).size")
             if w.compareSizes.isEmpty { throw bad("\(f).compareSizes", "empty, at least one size") }
             for n in w.compareSizes { try size(n, "\(f).compareSizes") }

@@ -87,12 +87,16 @@ extension Baseline {
                 // SAM (k-d forest) against DAM at 2^12: below DAM outright, and within the factor of the
                 // ratio last measured. (A fixed 0.1 held while DAM looped per row; DAM on BLAS gemms made
                 // the ratio about 0.3 at 2^12, so the check follows the measured ratio instead.)
-                RatioCheck(numerator: point(.samKDTree, 12), denominator: point(.dam, 12), threshold: 1,
+                RatioCheck(numerator: point(.samKDTree, 12),
+                           denominator: point(.dam, 12), threshold: 1,
                            lastMeasured: nil, thresholdFactor: 1.15),
                 RatioCheck(numerator: point(.samKDTree, 20), denominator: point(.samKDTree, 12), threshold: 1,
                            lastMeasured: nil, thresholdFactor: 1.15),
             ],
-            stepTimes: [stepTime(.samKDTree), stepTime(.samExact), stepTime(.dam)],
+            // The step-time checks, by model (the gate's choice; not the family list).
+            stepTimes: [stepTime(.samKDTree),
+                        stepTime(.samExact),
+                        stepTime(.dam)],
             memory: [
                 MemoryCheck(model: .samKDTree, size: 1 << 16, shortSteps: 100, longSteps: 1000, peakBytes: 0,
                             peakTolerance: 0.25, growthBound: 1.5),
