@@ -86,6 +86,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MemoryModels", "SAMNumerics"]),
         // The bad-input suite: runs a release samkit (SAMKIT_BINARY) as a subprocess; `make bad-input`.
         .testTarget(name: "BadInputTests"),
+        .testTarget(name: "ModelFamiliesTests", dependencies: ["ModelFamilies", "MemoryModels"]),
         .testTarget(name: "ComplexityFitTests",
                     dependencies: ["ComplexityFit", "SAMNumerics",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
