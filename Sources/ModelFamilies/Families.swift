@@ -10,7 +10,7 @@ private func withoutLinks(_ c: ModelConfiguration) throws(ConfigurationError) ->
 
 /// Dense Access Memory: a softmax over all N rows (SPEC's DAM). Claims D1-D5.
 struct DAMFamily: ModelFamily {
-    let name = "dam", label = "DAM", summary = "Dense Access Memory (a softmax over all N rows)"
+    let name = "dam", label = "DAM", summary = "Dense Access Memory, a softmax over all N rows"
     let isVerified = true, readsSelectedRows = false, hasDenseFootprint = true
     let variants = [
         ProfiledVariant(name: "dam", label: "DAM", isSparse: false, colour: "#d62728", style: PlotStyle(7, 0.8, 1),
@@ -28,7 +28,7 @@ struct DAMFamily: ModelFamily {
 /// Sparse Access Memory: K neighbours per head through an index (SPEC's SAM); its dense twin is DAM.
 /// Claims E1, K1, L1 (reads through each index), S1-S2 (backward, record), R1 (reset).
 struct SAMFamily: ModelFamily {
-    let name = "sam", label = "SAM", summary = "Sparse Access Memory (K neighbours per head through the index)"
+    let name = "sam", label = "SAM", summary = "Sparse Access Memory, K neighbours per head through the index"
     let isVerified = true, readsSelectedRows = true
     let denseTwin: String? = "dam"
     /// SAM through one index: its read claim (proof, class) and the reset's class (R1: the index's update).
@@ -53,7 +53,7 @@ struct SAMFamily: ModelFamily {
 
 /// The bare controller: SAM's LSTM, interface and output layers with no memory (the step-time floor). Claim C1.
 struct ControllerFamily: ModelFamily {
-    let name = "controller", label = "controller", summary = "the bare controller (no memory; the step-time floor)"
+    let name = "controller", label = "controller", summary = "the bare controller with no memory, the step-time floor"
     let isVerified = false, readsSelectedRows = false
     let variants = [
         ProfiledVariant(name: "controller", label: "controller (no memory)", isSparse: false, colour: "#7f7f7f",
@@ -70,7 +70,7 @@ struct ControllerFamily: ModelFamily {
 /// profiled; min(8, N) when a configuration has none). Its dense twin is itself with K_L = N dense
 /// links (the dense-link baseline "dnc-dense"). Claims SD1-SD3.
 struct SDNCFamily: ModelFamily {
-    let name = "sdnc", label = "SDNC", summary = "the Sparse DNC (SAM with sparse temporal links; dense mode compares it with its dense-link baseline)"
+    let name = "sdnc", label = "SDNC", summary = "the Sparse DNC, SAM with sparse temporal links; dense mode compares it with its dense-link baseline"
     let isVerified = true, readsSelectedRows = true, inDefaultRuns = false
     let denseTwin: String? = "sdnc"
     let variants = [

@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
     var resume = false
 
     /// The families `train` trains (the registry's).
-    static var families: [any ModelFamily] { ModelRegistry.families.filter(\.isTrainable) }
+    static var families: [any ModelFamily] { ModelKind.allCases.map(\.family).filter(\.isTrainable) }
     /// The `--model` family (validated).
     var family: any ModelFamily { ModelRegistry.family(named: model)! }
     /// `--index`, exact unless given.
