@@ -43,6 +43,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     let journal: Journal<Scalar>
     var recording = false
     var episode: Episode<Scalar>?
+    /// The last outputs returned, refilled in place (`resize`).
+    var outputs: [Scalar] = []
 
     /// h, cell, r and the previous read wR_{t-1} (R*3K rows and weights; empty before the first step).
     struct RecurrentState: ControllerState {
@@ -52,6 +54,12 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
             h = Array(repeating: 0, count: c.hidden)
             cell = Array(repeating: 0, count: c.hidden)
             read = Array(repeating: 0, count: c.heads * c.wordSize)
+        }
+        /// A copy of `other` in this state's own storage (no allocation in steady state).
+        mutating func assign(from other: Self) {
+            copyControllerState(from: other)
+            copyElements(&previousRows, from: other.previousRows)
+            copyElements(&previousWeights, from: other.previousWeights)
         }
     }
     var state: RecurrentState
@@ -105,7 +113,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         tape = Tape(scalarsPerStep: backwardEntriesOffset + r * k * slots, indicesPerStep: r + r * slots)
         journal = Journal(width: c.wordSize, maxRows: r * (slots + 1))
         state = RecurrentState(c)
-        segmentStart = state
+        segmentStart = RecurrentState(c)   // its own storage: `assign` then never copies on write
         ring = LeastRecentlyUsedRing(count: c.memoryWords)
         lastAccess = Array(repeating: 0, count: c.memoryWords)
         scratchRecord = .allocate(capacity: tape.scalarsPerStep)
@@ -137,7 +145,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         for i in lastAccess.indices { lastAccess[i] = 0 }
         links.reset()
         state = RecurrentState(configuration)
-        segmentStart = state
+        segmentStart.assign(from: state)
         time = 0
         tape.removeAll()
         journal.removeAll()
@@ -182,10 +190,10 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
         }
-        segmentStart = state
+        segmentStart.assign(from: state)
         self.episode = recording ? episode : nil
         let p = ParameterPointers(parameters, gradients: false)
-        var outputs = [Scalar](repeating: 0, count: episode.steps * c.outputSize)
+        resize(&outputs, to: episode.steps * c.outputSize)
         var loss: Scalar = 0
         for t in 0..<episode.steps {
             let (record, indices) = recording ? tape.appendStep() : (scratchRecord, scratchIndices)
@@ -202,8 +210,10 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage()
             layout.carry(record, into: &state)
-            state.previousRows = Array(UnsafeBufferPointer(start: indices + c.heads, count: c.heads * slots))
-            state.previousWeights = Array(UnsafeBufferPointer(start: record + weightOffset, count: c.heads * slots))
+            state.previousRows.removeAll(keepingCapacity: true)
+            state.previousRows.append(contentsOf: UnsafeBufferPointer(start: indices + c.heads, count: c.heads * slots))
+            state.previousWeights.removeAll(keepingCapacity: true)
+            state.previousWeights.append(contentsOf: UnsafeBufferPointer(start: record + weightOffset, count: c.heads * slots))
         }
         return ForwardResult(outputs: outputs, loss: loss)
     }
@@ -292,7 +302,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
                 state.previousWeights.withUnsafeBufferPointer { previousWeights in
                     let pr = hasPrevious ? previousRows.baseAddress! + j * slots : nil
                     let pw = hasPrevious ? previousWeights.baseAddress! + j * slots : UnsafePointer(zeroWeights)
-                    for (block, forward) in [(ReadModes<Scalar>.forwardBlock, true), (ReadModes<Scalar>.backwardBlock, false)] {
+                    for b in 0..<2 {   // forward, then backward (no array literal: nothing allocated)
+                        let forward = b == 0, block = forward ? ReadModes<Scalar>.forwardBlock : ReadModes<Scalar>.backwardBlock
                         let entries = record + (forward ? forwardEntriesOffset : backwardEntriesOffset) + j * k * slots
                         linkRead(forward: forward, previousRows: pr, previousWeights: pw, held: held?[j], rows: rows + block * k,
                                  entries: entries)

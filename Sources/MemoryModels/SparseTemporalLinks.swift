@@ -40,9 +40,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
     /// The rows holding an entry in column k, each once; stale and repeated rows are dropped from the list.
     func column(_ k: Int) -> [Int32] {
         seenValue += 1
-        var list = columnLists[k]
+        var list: [Int32] = []
+        swap(&list, &columnLists[k])   // unshared while it is compacted: no copy on write
         var kept = 0
-        for r in list where seen[Int(r)] != seenValue && slot(row: Int(r), column: k) != nil {
+        for position in list.indices {   // by index: iterating the array itself would share its storage
+            let r = list[position]
+            guard seen[Int(r)] != seenValue && slot(row: Int(r), column: k) != nil else { continue }
             seen[Int(r)] = seenValue
             list[kept] = r
             kept += 1
@@ -74,7 +77,7 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             }
         }
         order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: scratchColumns.indices.filter { scratchValues[$0] > 0 })
+        for s in scratchColumns.indices where scratchValues[s] > 0 { order.append(s) }
         if order.count > capacity {
             order.sort { scratchValues[$0] != scratchValues[$1] ? scratchValues[$0] > scratchValues[$1]
                 : scratchColumns[$0] < scratchColumns[$1] }
@@ -146,8 +149,12 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         pairs.removeAll { !($0.1 > 0) }
         pairs.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         if pairs.count > entries { pairs.removeLast(pairs.count - entries) }
-        precedenceRows = pairs.map(\.0)
-        precedenceValues = pairs.map(\.1)
+        precedenceRows.removeAll(keepingCapacity: true)
+        precedenceValues.removeAll(keepingCapacity: true)
+        for (i, v) in pairs {
+            precedenceRows.append(i)
+            precedenceValues.append(v)
+        }
     }
 
     func weighting(forward: Bool, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int, k: Int,

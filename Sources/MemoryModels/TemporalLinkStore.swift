@@ -54,7 +54,7 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
 /// The `k` largest positive candidates (value desc, row asc) of `values` over `candidates`, into `into`.
 func largestPositive<Scalar: ModelScalar>(_ candidates: [Int], value: (Int) -> Scalar, k: Int, into: inout [Int]) {
     into.removeAll(keepingCapacity: true)
-    into.append(contentsOf: candidates.filter { value($0) > 0 })
+    for i in candidates where value(i) > 0 { into.append(i) }
     into.sort { let a = value($0), b = value($1); return a != b ? a > b : $0 < $1 }
     if into.count > k { into.removeLast(into.count - k) }
 }

@@ -102,6 +102,27 @@ import SAMNumerics
         #expect(dense.linkStateBytes > sparse.linkStateBytes / 2)   // N² against N·K_L (both tiny here)
     }
 
+    /// Outputs and segment state are refilled in place (`resize`, `RecurrentState.assign`): outputs an
+    /// earlier forward returned keep their values after the next segment, and a second segment (carrying
+    /// h, r and wR_{t-1} from the first) gives the same outputs and gradients as on a model that kept
+    /// every result alive.
+    @Test func refilledOutputsKeepValueSemanticsAcrossSegments() throws {
+        let c = try Self.configuration()
+        let first = try Episode<Double>.random(configuration: c, steps: 4, seed: 21)
+        let second = try Episode<Double>.random(configuration: c, steps: 4, seed: 22)
+        let model = try SDNC<Double>(configuration: c), witness = try SDNC<Double>(configuration: c)
+        let kept = try model.forward(first).outputs
+        let copy = Array(kept)
+        _ = try model.backward()
+        _ = try witness.forward(first)
+        _ = try witness.backward()
+        let a = try model.forward(second), b = try witness.forward(second)
+        #expect(kept == copy)
+        #expect(a.outputs == b.outputs && a.outputs != kept)
+        #expect(try model.backward() == witness.backward())
+        #expect(Array(model.parameters.gradients) == Array(witness.parameters.gradients))
+    }
+
     /// The record of a training step does not grow with N (O(R·K²)), and the full-gradient option refuses to run.
     @Test func recordBytesPerStepDoNotGrowWithN() throws {
         func bytes(_ n: Int) throws -> Int {
