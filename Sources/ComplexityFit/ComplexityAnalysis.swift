@@ -18,10 +18,10 @@ public struct FitOptions: Codable, Sendable, Equatable {
     /// Classes to consider. Default all five. At least two, no repeats.
     public var candidates: [ComplexityClass] = ComplexityClass.allCases
     /// Where the verdict rule may place upward cache steps, offered equally to the claimed and the
-    /// chosen class (`CacheSteps`, Proofs/complexity-fit.md §7a). Default: up to two steps between
-    /// any two sizes (the report's sweep of 2^10 … 2^20 rows of 128 B crosses both L2 and L3).
-    /// `anywhere(maxSteps:)` valid range 0...3; `atSizes` entries ≥ 1.
-    public var cacheSteps: CacheStepPlacement = .anywhere(maxSteps: 2)
+    /// chosen class (`CacheSteps`, Proofs/complexity-fit.md §7a). Default: one step between any
+    /// two sizes (two cost too much power, see §7a). `anywhere(maxSteps:)` valid range 0...3;
+    /// `atSizes` entries ≥ 1.
+    public var cacheSteps: CacheStepPlacement = .anywhere(maxSteps: 1)
 
     /// The defaults documented on each field.
     public init() {}
