@@ -21,6 +21,13 @@ import Foundation
 //       - contradicted if the chosen class has a different growth and beats the claimed one by
 //         `decisiveDelta` (6) or more with at least `minimumSizesToContradict` (6) sizes (fewer:
 //         inconclusive, too few sizes), or the claim is O(1) and the series grows 3×;
+//       - a cache step is no evidence of faster growth (§7a): when the chosen class grows faster
+//         than the claimed one, both are refitted with the same upward multiplicative steps
+//         (`CacheSteps`, placements from `FitOptions.cacheSteps`); if the claimed class then comes
+//         within 2 of the chosen one it is confirmed "indistinguishable once both may step up"
+//         (with fewer than 6 sizes: inconclusive, a step leaves too few residual degrees of
+//         freedom to rest a verdict on), and a contradiction needs the chosen class to stay ≥ 6
+//         ahead with steps too;
 //       - inconclusive otherwise: the range is too narrow to tell the two classes apart.
 //     The local log-log slope over the three largest sizes is reported beside the verdict as
 //     support; it never decides.
@@ -106,13 +113,33 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
     public let delta: Double?
     /// Log-log slope over the three largest sizes: support, never the decision.
     public let localSlope: Double?
+    /// criterion(claimed + steps) − criterion(chosen + steps), both with the best of the same cache
+    /// step sets (§7a); nil unless the chosen class grows faster than the claimed one.
+    public let deltaWithSteps: Double?
 
-    public init(claimed: ComplexityClass, outcome: VerdictOutcome, reason: String, delta: Double?, localSlope: Double?) {
+    public init(claimed: ComplexityClass, outcome: VerdictOutcome, reason: String, delta: Double?, localSlope: Double?,
+                deltaWithSteps: Double? = nil) {
         self.claimed = claimed
         self.outcome = outcome
         self.reason = reason
         self.delta = delta
         self.localSlope = localSlope
+        self.deltaWithSteps = deltaWithSteps
+    }
+
+    /// §7a: criterion(claimed + steps) − criterion(chosen + steps) when the chosen class grows faster
+    /// than the claimed one and the claimed class is admissible; nil otherwise (steps are upward,
+    /// so they can only stand in for extra growth).
+    public static func deltaWithCacheSteps(_ claimed: ComplexityClass, _ analysis: ComplexityAnalysis) -> Double? {
+        let chosen = analysis.selection.chosen
+        guard chosen.order > claimed.order, analysis.fit(for: claimed)?.admissible == true,
+              analysis.options.cacheSteps != .off else { return nil }
+        func best(_ cls: ComplexityClass) -> Double? {
+            CacheSteps.bestScore(cls, summaries: analysis.summaries, placement: analysis.options.cacheSteps,
+                                 criterion: analysis.selection.criterion)
+        }
+        guard let c = best(claimed), let h = best(chosen) else { return nil }
+        return c - h
     }
 
     /// Step 3: the verdict on "this series is `claimed`".
@@ -122,8 +149,9 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
         let local = Statistics.logLogSlope(sizes: s.map(\.size), values: s.map(\.median))
         let localSlope: Double? = local.isFinite ? local : nil
         let selection = analysis.selection
+        var stepDelta: Double? = nil
         func verdict(_ o: VerdictOutcome, _ r: String, _ d: Double?) -> ClaimVerdict {
-            ClaimVerdict(claimed: claimed, outcome: o, reason: r, delta: d, localSlope: localSlope)
+            ClaimVerdict(claimed: claimed, outcome: o, reason: r, delta: d, localSlope: localSlope, deltaWithSteps: stepDelta)
         }
         guard let claimedFit = analysis.fit(for: claimed) else {
             return verdict(.inconclusive, "\(claimed) was not among the fitted classes", nil)
@@ -142,11 +170,22 @@ public struct ClaimVerdict: Codable, Sendable, Equatable {
         if delta < indistinguishableDelta && claimedFit.admissible {
             return verdict(.confirmed, "indistinguishable from \(selection.chosen) (Δ\(name) \(NumberFormat.fixed(delta, 1)))", delta)
         }
+        stepDelta = deltaWithCacheSteps(claimed, analysis)
+        if let steps = stepDelta, steps < indistinguishableDelta, analysis.summaries.count < minimumSizesToContradict {
+            return verdict(.inconclusive, "too few sizes (\(analysis.summaries.count) < \(minimumSizesToContradict)) to rest a verdict on a cache step: \(claimed) plus a step is indistinguishable from \(selection.chosen) (Δ\(name) \(NumberFormat.fixed(delta, 1)) plain, \(NumberFormat.fixed(steps, 1)) with steps)", delta)
+        }
+        if let steps = stepDelta, steps < indistinguishableDelta {
+            return verdict(.confirmed, "indistinguishable from \(selection.chosen) once both may step up at a cache boundary (Δ\(name) \(NumberFormat.fixed(delta, 1)) plain, \(NumberFormat.fixed(steps, 1)) with steps)", delta)
+        }
         if delta >= decisiveDelta && analysis.summaries.count < minimumSizesToContradict {
             return verdict(.inconclusive, "too few sizes (\(analysis.summaries.count) < \(minimumSizesToContradict)) to contradict: \(selection.chosen) leads by Δ\(name) \(NumberFormat.fixed(delta, 1))", delta)
         }
+        if delta >= decisiveDelta, let steps = stepDelta, steps < decisiveDelta {
+            return verdict(.inconclusive, "\(selection.chosen) leads by Δ\(name) \(NumberFormat.fixed(delta, 1)) plain but only by \(NumberFormat.fixed(steps, 1)) once both may step up at a cache boundary", delta)
+        }
         if delta >= decisiveDelta {
-            return verdict(.contradicted, "\(selection.chosen) wins decisively (Δ\(name) \(NumberFormat.fixed(delta, 1)))", delta)
+            let withSteps = stepDelta.map { " plain, \(NumberFormat.fixed($0, 1)) with cache steps" } ?? ""
+            return verdict(.contradicted, "\(selection.chosen) wins decisively (Δ\(name) \(NumberFormat.fixed(delta, 1))\(withSteps))", delta)
         }
         if !claimedFit.admissible {
             return verdict(.inconclusive, "\(claimed)'s growth term is not significantly positive and \(selection.chosen) does not win decisively (Δ\(name) \(NumberFormat.fixed(delta, 1)))", delta)

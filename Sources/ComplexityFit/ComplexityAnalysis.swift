@@ -17,6 +17,11 @@ public struct FitOptions: Codable, Sendable, Equatable {
     public var priorDegreesOfFreedom: Double = 4
     /// Classes to consider. Default all five. At least two, no repeats.
     public var candidates: [ComplexityClass] = ComplexityClass.allCases
+    /// Where the verdict rule may place upward cache steps, offered equally to the claimed and the
+    /// chosen class (`CacheSteps`, Proofs/complexity-fit.md §7a). Default: one step between any
+    /// two sizes (two cost too much power, see §7a). `anywhere(maxSteps:)` valid range 0...3;
+    /// `atSizes` entries ≥ 1.
+    public var cacheSteps: CacheStepPlacement = .anywhere(maxSteps: 1)
 
     /// The defaults documented on each field.
     public init() {}
@@ -30,6 +35,12 @@ public struct FitOptions: Codable, Sendable, Equatable {
         try check("relativeSpreadFloor", relativeSpreadFloor, relativeSpreadFloor > 0 && relativeSpreadFloor < 1, "(0, 1)")
         try check("priorDegreesOfFreedom", priorDegreesOfFreedom,
                   priorDegreesOfFreedom >= 0 && priorDegreesOfFreedom <= 1000, "[0, 1000]")
+        switch cacheSteps {
+        case .off: break
+        case .anywhere(let m): try check("cacheSteps.maxSteps", Double(m), (0...3).contains(m), "0...3")
+        case .atSizes(let sizes):
+            for n in sizes { try check("cacheSteps.atSizes", Double(n), n >= 1, ">= 1") }
+        }
         try check("candidates.count", Double(candidates.count),
                   candidates.count >= 2 && Set(candidates).count == candidates.count, "at least 2 distinct classes")
     }

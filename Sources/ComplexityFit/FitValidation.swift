@@ -22,11 +22,15 @@ public struct FitValidation: Sendable {
     /// How a series is analysed (the real fitter by default; a test injects faults here).
     public var analyse: @Sendable (ScalingSeries) throws -> ComplexityAnalysis
 
-    public init(seriesPerCell: Int = 50, seed: UInt64 = 0x5A11D,
-                analyse: @escaping @Sendable (ScalingSeries) throws -> ComplexityAnalysis = { try ComplexityFitter().analyse($0) }) {
+    /// The fit options of the default `analyse` (their `cacheSteps` is named in the report).
+    public let options: FitOptions
+
+    public init(seriesPerCell: Int = 50, seed: UInt64 = 0x5A11D, options: FitOptions = FitOptions(),
+                analyse: (@Sendable (ScalingSeries) throws -> ComplexityAnalysis)? = nil) {
         self.seriesPerCell = seriesPerCell
         self.seed = seed
-        self.analyse = analyse
+        self.options = options
+        self.analyse = analyse ?? { try ComplexityFitter(options: options).analyse($0) }
     }
 
     /// Counts for one (design, class, scenario).
@@ -43,11 +47,16 @@ public struct FitValidation: Sendable {
         public var grewLarge = 0, grewLargeCalledConstant = 0
         /// Chosen classes other than the true one, by name.
         public var confusions: [String: Int] = [:]
+        /// Power: the claim of every other class judged against each series (one per series), by
+        /// the wrong class's name: how many were confirmed (a missed fault) and contradicted (caught).
+        public var wrongConfirmed: [String: Int] = [:], wrongContradicted: [String: Int] = [:]
     }
 
     public struct Result: Codable, Sendable, Equatable {
         public let seed: UInt64
         public let seriesPerCell: Int
+        /// Where the verdict rule could place cache steps (`FitOptions.cacheSteps`).
+        public let cacheSteps: CacheStepPlacement
         public let cells: [Cell]
 
         /// Correct-or-indistinguishable count of every series of a class, over all designs and scenarios.
@@ -81,8 +90,15 @@ public struct FitValidation: Sendable {
                         cell.series += 1
                         let chosen = analysis.chosenFit, trueFit = analysis.fit(for: cls)
                         let delta = trueFit.map { analysis.options.criterion == .bic ? $0.bic - chosen.bic : $0.aic - chosen.aic } ?? .infinity
-                        if chosen.complexityClass == cls || delta < ClaimVerdict.indistinguishableDelta {
+                        // Indistinguishable plainly, or once the same cache steps are offered to both (§7a).
+                        if chosen.complexityClass == cls || min(delta, verdict.deltaWithSteps ?? .infinity) < ClaimVerdict.indistinguishableDelta {
                             cell.correctOrIndistinguishable += 1
+                        }
+                        // Power: every other class claimed against this series should not be confirmed.
+                        for wrong in classes where wrong != cls {
+                            let outcome = ClaimVerdict.judge(wrong, analysis).outcome
+                            if outcome == .confirmed { cell.wrongConfirmed[wrong.rawValue, default: 0] += 1 }
+                            if outcome == .contradicted { cell.wrongContradicted[wrong.rawValue, default: 0] += 1 }
                         }
                         switch verdict.outcome {
                         case .confirmed: cell.confirmed += 1
@@ -100,6 +116,6 @@ public struct FitValidation: Sendable {
                 }
             }
         }
-        return Result(seed: seed, seriesPerCell: seriesPerCell, cells: cells)
+        return Result(seed: seed, seriesPerCell: seriesPerCell, cacheSteps: options.cacheSteps, cells: cells)
     }
 }

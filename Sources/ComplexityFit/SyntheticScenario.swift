@@ -17,6 +17,10 @@ public enum SyntheticScenario: String, CaseIterable, Codable, Sendable {
     /// Outliers: each replicate with probability 10% multiplied by 2–5 (a preempted segment).
     case outliers = "outliers"
 
+    /// The smallest N whose working set (128 B per row) exceeds L2 (1 MiB) and L3 (32 MiB): where
+    /// `l2l3Jumps` steps, and what `CacheStepPlacement.atSizes` is told when the boundaries are known.
+    public static let cacheBoundaries = [(1 << 20) / 128 + 1, (32 << 20) / 128 + 1]
+
     /// The distortion of the law at size n (1 for the scenarios that only change the noise).
     func distortion(sizes: [Int], rng: inout SeededGenerator) -> (Int) -> Double {
         switch self {
@@ -28,7 +32,8 @@ public enum SyntheticScenario: String, CaseIterable, Codable, Sendable {
             return { n in n >= at ? 1 + h : 1 }
         case .l2l3Jumps:
             let l2 = Double.random(in: 0.05...0.20, using: &rng), l3 = Double.random(in: 0.05...0.20, using: &rng)
-            return { n in (n * 128 > 1 << 20 ? 1 + l2 : 1) * (n * 128 > 32 << 20 ? 1 + l3 : 1) }
+            let (atL2, atL3) = (Self.cacheBoundaries[0], Self.cacheBoundaries[1])
+            return { n in (n >= atL2 ? 1 + l2 : 1) * (n >= atL3 ? 1 + l3 : 1) }
         }
     }
 

@@ -37,6 +37,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "With --validate: the random seed.")
     var seed: UInt64 = 0x5A11D
 
+    @Option(help: "With --validate: where the verdict rule may place cache steps (Proofs/complexity-fit.md §7a): none, anywhere:M (up to M in 0...3 steps between any two sizes; the fitter's default is anywhere:1) or known (the synthetic L2/L3 boundaries).")
+    var cacheSteps: String?
+
     func run() throws {
         if validate { return try runValidation() }
         guard let measurements else {
@@ -61,15 +64,30 @@ extension FitCommand {
         guard (1...10_000).contains(series) else {
             fail("fit", ProfilingError.optionOutOfRange(name: "series", value: "\(series)", valid: "1...10000"))
         }
+        var options = FitOptions()
+        if let cacheSteps {
+            let known = CacheStepPlacement.atSizes(SyntheticScenario.cacheBoundaries)
+            let placement = cacheSteps == "known" ? known : CacheStepPlacement(name: cacheSteps)
+            let valid: Bool
+            switch placement {
+            case .anywhere(let m)?: valid = (0...3).contains(m)
+            case .off?, .atSizes?: valid = true
+            case nil: valid = false
+            }
+            guard valid, let placement else {
+                fail("fit", ProfilingError.optionOutOfRange(name: "cache-steps", value: cacheSteps, valid: "none, anywhere:0...3 or known"))
+            }
+            options.cacheSteps = placement
+        }
         let progress = ProgressLine()
-        let validation = FitValidation(seriesPerCell: series, seed: seed)
+        let validation = FitValidation(seriesPerCell: series, seed: seed, options: options)
         let result: FitValidation.Result
         do {
             result = try validation.run { done, total in progress.show("validating the fitter: cell \(done)/\(total)") }
         } catch { fail("fit", error) }
         progress.finish()
         let folder = URL(fileURLWithPath: out)
-        let command = "samkit fit --validate --series \(series) --seed \(seed)"
+        let command = "samkit fit --validate --series \(series) --seed \(seed)" + (cacheSteps.map { " --cache-steps \($0)" } ?? "")
         do {
             // Through the report folder's transaction, so it never races a `report` swapping the folder.
             TerminationCleanup.shared.install()
