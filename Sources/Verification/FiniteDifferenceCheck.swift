@@ -50,7 +50,8 @@ public enum FiniteDifferenceCheck {
                 }
                 // Replay: where rounding draws the bound, a wider step (up to `widestStep`) lowers it, so a
                 // 1e-4 fault on a small entry stays visible. Free mode keeps h: a wider step flips decisions.
-                let d = replay
+                // A step outside `Tolerance.validSteps` is not rescued: it is judged (and refused by the CLI) as given.
+                let d = replay && Tolerance.validSteps.contains(step)
                     ? try CentralDifference.widening(
                         at: x0, step: step, widest: max(step, widestStep),
                         bound: { tolerance($0, probe, gradientScale: probe.gradientScale).value },

@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import PropertySupport
 import MemoryModels
 import SAMNumerics
 
@@ -28,7 +29,7 @@ import SAMNumerics
     }
 
     @Test func samWithKEqualToNEqualsDAM() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 2...12), Gen.int(in: 1...6), Gen.int(in: 1...3),
+        await SeededProperty.forAll(count: 200, input: Gen.int(in: 2...12), Gen.int(in: 1...6), Gen.int(in: 1...3),
                             Gen.int(in: 1...6), Gen.uint64(in: 0...UInt64(1 << 40))) { n, w, r, t, seed in
             try compare(n: n, w: w, r: r, t: t, seed: seed)
         }

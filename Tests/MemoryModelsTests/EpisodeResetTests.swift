@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import PropertySupport
 import MemoryModels
 import NearestNeighbours
 import SAMNumerics
@@ -37,7 +38,7 @@ import SAMNumerics
     /// loss, outputs, decisions and gradients (exact and LSH indexes, whose answers depend only on the
     /// rows' contents).
     @Test func resetEqualsAFreshModel() async {
-        await propertyCheck(count: 60, input: Gen.int(in: 2...40), Gen.int(in: 1...3), Gen.int(in: 1...6),
+        await SeededProperty.forAll(count: 60, input: Gen.int(in: 2...40), Gen.int(in: 1...3), Gen.int(in: 1...6),
                             Gen.bool, Gen.bool, Gen.uint64(in: 0...1_000_000)) { n, r, t, zeros, lsh, seed in
             let c = try ModelConfiguration(memoryWords: n, wordSize: 3, heads: min(r, n), neighbours: min(2, n), hidden: 4,
                                            inputSize: 3, outputSize: 2,
@@ -83,7 +84,7 @@ import SAMNumerics
     /// The ring's restore re-links only around moved rows, and gives the initial order from any
     /// sequence of moves.
     @Test func ringRestoresInitialOrderFromAnyMoves() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 1...30), Gen.uint64(in: 0...1_000_000)) { n, seed in
+        await SeededProperty.forAll(count: 200, input: Gen.int(in: 1...30), Gen.uint64(in: 0...1_000_000)) { n, seed in
             var ring = LeastRecentlyUsedRing(count: n)
             var rng = SeededGenerator(seed: seed)
             var moved = Set<Int>()

@@ -1,9 +1,11 @@
 import Testing
 import MemoryModels
 import SAMNumerics
+import Verification
 
 /// First line of defence: every parameter and input coordinate of SAM and DAM against central
-/// finite differences (step 1e-6, Double) with the discrete decisions held fixed.
+/// finite differences (step 1e-6, Double) with the discrete decisions held fixed. The derivative is the
+/// product's one finite-difference engine (`CentralDifference`, Richardson-extrapolated).
 @Suite struct FiniteDifferenceTests {
     static let cases: [(n: Int, w: Int, r: Int, k: Int, t: Int, seed: UInt64, loss: LossKind)] = [
         (6, 3, 2, 2, 4, 1, .sigmoidCrossEntropy), (5, 2, 1, 3, 3, 2, .meanSquaredError), (8, 4, 3, 2, 5, 3, .sigmoidCrossEntropy),
@@ -44,20 +46,20 @@ import SAMNumerics
         var worst = (error: 0.0, name: "")
         for slice in model.parameters.slices {
             for i in slice.offset..<(slice.offset + slice.count) {
-                let plus = try evaluate(episode) { model.parameters.values[i] = original[i] + h }
-                let minus = try evaluate(episode) { model.parameters.values[i] = original[i] - h }
-                let numeric = (plus - minus) / (2 * h)
+                let numeric = try CentralDifference.derivative(at: original[i], step: h) { v in
+                    try evaluate(episode) { model.parameters.values[i] = v }
+                }.value
                 let error = excess(analytic[i], numeric)
                 if error > worst.error { worst = (error, "\(slice.name)[\(i - slice.offset)] analytic \(analytic[i]) numeric \(numeric)") }
             }
         }
         for i in 0..<episode.inputs.count {
-            func shifted(_ d: Double) throws -> Episode<Double> {
+            func moved(_ v: Double) throws -> Episode<Double> {
                 var x = episode.inputs
-                x[i] += d
+                x[i] = v
                 return try Episode(configuration: model.configuration, inputs: x, targets: episode.targets, mask: episode.mask)
             }
-            let numeric = (try evaluate(try shifted(h)) - (try evaluate(try shifted(-h)))) / (2 * h)
+            let numeric = try CentralDifference.derivative(at: episode.inputs[i], step: h) { try evaluate(try moved($0)) }.value
             let error = excess(inputGradient[i], numeric)
             if error > worst.error { worst = (error, "x[\(i)] analytic \(inputGradient[i]) numeric \(numeric)") }
         }

@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import PropertySupport
 @_spi(FaultInjection) import MemoryModels
 import SAMNumerics
 
@@ -11,7 +12,7 @@ import SAMNumerics
 
     /// After backward, memory equals memory after forward, bit for bit; and again after a second backward.
     @Test func backwardLeavesMemoryAtMTBitForBit() async {
-        await propertyCheck(count: 40, input: Gen.int(in: 1...8), Gen.uint64(in: 0...1_000_000)) { t, seed in
+        await SeededProperty.forAll(count: 40, input: Gen.int(in: 1...8), Gen.uint64(in: 0...1_000_000)) { t, seed in
             let c = try configuration(seed: seed)
             let sam = try SAM<Double>(configuration: c)
             let episode = try Episode<Double>.random(configuration: c, steps: t, seed: seed)

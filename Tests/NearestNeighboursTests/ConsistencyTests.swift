@@ -1,5 +1,6 @@
 import NearestNeighbours
 import PropertyBased
+import PropertySupport
 import SAMNumerics
 import Testing
 
@@ -120,19 +121,19 @@ import Testing
     }
 
     @Test func doubleInterleavingsWithoutTies() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
+        await SeededProperty.forAll(count: 25, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
             run(Double.self, seed: seed, rows: n, steps: 40, ties: false, tolerance: 0)
         }
     }
 
     @Test func doubleInterleavingsWithTies() async {
-        await propertyCheck(count: 25, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
+        await SeededProperty.forAll(count: 25, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
             run(Double.self, seed: seed, rows: n, steps: 40, ties: true, tolerance: 0)
         }
     }
 
     @Test func floatInterleavings() async {
-        await propertyCheck(count: 15, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
+        await SeededProperty.forAll(count: 15, input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...150)) { seed, n in
             run(Float.self, seed: seed, rows: n, steps: 40, ties: true, tolerance: 1e-5)
         }
     }

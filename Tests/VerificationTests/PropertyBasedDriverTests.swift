@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import PropertySupport
 import MemoryModels
 @testable import Verification
 
