@@ -103,8 +103,8 @@ struct CompactKDTree<Scalar: ModelScalar> {
         nodeCount = nodes.count
         nodes.append(contentsOf: repeatElement(Node(value: 0, dimension: -1, child: 0), count: 2 * spare))
         // Appending left up to half of the nodes' and counts' capacity unused: trim it once.
-        if nodes.capacity > nodes.count + nodes.count / 8 { nodes = Array(nodes[...]) }
-        if counts.capacity > counts.count + counts.count / 8 { counts = Array(counts[...]) }
+        if nodes.capacity > nodes.count + nodes.count / 8 { nodes = nodes.copiedExactly() }
+        if counts.capacity > counts.count + counts.count / 8 { counts = counts.copiedExactly() }
         slots.removeAll(keepingCapacity: true)
         slots.append(contentsOf: repeatElement(-1, count: counts.count * capacity))
         for b in 0..<bucketCount { counts[b] = 0 }
@@ -221,5 +221,14 @@ struct CompactKDTree<Scalar: ModelScalar> {
         nodes.capacity * MemoryLayout<Node>.stride
             + (slots.capacity + counts.capacity + leafOf.capacity + splitRows.capacity) * MemoryLayout<Int32>.stride
             + (mean.capacity + variance.capacity) * MemoryLayout<Scalar>.stride
+    }
+}
+
+extension Array {
+    /// A copy in a new buffer of exactly `count` elements (`Array(self[...])` may share the old buffer).
+    func copiedExactly() -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialised in
+            initialised = withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+        }
     }
 }

@@ -123,7 +123,7 @@ struct FrontierReport {
             for kind in IndexKind.allCases {
                 let mine = points.filter { $0.workload == panel.workload && $0.rows == panel.rows && $0.setting.kind == kind }
                 guard !mine.isEmpty else { continue }
-                let block = "$p\(number)\(kind.rawValue)"
+                let block = "$p\(number)\(kind.rawValue.filter { $0.isLetter || $0.isNumber })"   // gnuplot names: no "-"
                 data += "\(block) << EOD\n" + mine.map { "\($0.secondsPerStep * 1e3) \($0.recall)" }.joined(separator: "\n") + "\nEOD\n"
                 let style = styles[kind]!
                 series.append("\(block) using 1:2 with points pt \(style.point) ps 1.2 lc rgb '\(style.colour)' title '\(kind)'")
