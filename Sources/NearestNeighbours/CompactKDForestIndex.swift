@@ -34,8 +34,10 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
     public let epsilon: Scalar
     /// Trees, checks and seed (the other fields are unused).
     public let settings: IndexSettings
-    /// Rows a bucket holds after a build (at most), and before it splits.
-    public let leafSize: Int, bucketCapacity: Int
+    /// Rows a bucket holds after a build (at most).
+    public let leafSize: Int
+    /// Rows a bucket holds before it splits.
+    public let bucketCapacity: Int
 
     private var trees: [CompactKDTree<Scalar>] = []
     private var rowCount = 0, width = 0
