@@ -31,16 +31,17 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Instead of fitting measurements, validate the fitter on seeded synthetic series (every class under its noise model, cache steps, L2/L3 jumps, heavy-tailed noise and outliers) and write OUT/fit-validation.md and OUT/fit-validation.json. Exit 1 if a target is missed.")
     var validate = false
 
-    @Option(help: "With --validate: series per design × class × scenario (1...10000).")
-    var series = 50
+    @Option(help: "With --validate: series per design × class × scenario (1...10000; default 50).")
+    var series: Int?
 
-    @Option(help: "With --validate: the random seed.")
-    var seed: UInt64 = 0x5A11D
+    @Option(help: "With --validate: the random seed (default 368925).")
+    var seed: UInt64?
 
     @Option(help: "With --validate: where the verdict rule may place cache steps (Proofs/complexity-fit.md §7a): none, anywhere:M (up to M in 0...3 steps between any two sizes; the fitter's default is anywhere:1) or known (the synthetic L2/L3 boundaries).")
     var cacheSteps: String?
 
     func run() throws {
+        try refuseIgnoredOptions()
         if validate { return try runValidation() }
         guard let measurements else {
             fail("fit", ValidationError("a measurements file is required (or --validate)"))
@@ -60,7 +61,23 @@ struct FitCommand: ParsableCommand {
 }
 
 extension FitCommand {
+    /// An option that the chosen mode would ignore is a usage error (exit 2), never silently dropped.
+    func refuseIgnoredOptions() throws {
+        if validate {
+            if let measurements {
+                fail("fit", ValidationError("the measurements file '\(measurements)' is not read with --validate; give one or the other"))
+            }
+            return
+        }
+        let validationOnly = [("--series", series != nil), ("--seed", seed != nil), ("--cache-steps", cacheSteps != nil)]
+        if let (name, _) = validationOnly.first(where: { $0.1 }) {
+            fail("fit", ValidationError("\(name) applies only with --validate; without it, fit reads a measurements file"))
+        }
+    }
+
     func runValidation() throws {
+        let series = self.series ?? 50
+        let seed = self.seed ?? 0x5A11D
         guard (1...10_000).contains(series) else {
             fail("fit", ProfilingError.optionOutOfRange(name: "series", value: "\(series)", valid: "1...10000"))
         }

@@ -143,6 +143,11 @@ enum OptionProbes {
         // samkit fit and gate options
         o("fit nothing.json", "nothing.json", owner: "issue-11"),
         o("fit m.json --out file", "--out", files: ["file": [1], "m.json": Array("{}".utf8)]),
+        // Options of one mode given to the other are refused, not ignored (no report is written).
+        o("fit m.json --cache-steps anywhere:2 --out out", "--cache-steps", files: ["m.json": Array("{}".utf8)]),
+        o("fit m.json --series 10 --out out", "--series", files: ["m.json": Array("{}".utf8)]),
+        o("fit m.json --seed 3 --out out", "--seed", files: ["m.json": Array("{}".utf8)]),
+        o("fit m.json --validate --out out", "m.json", files: ["m.json": Array("{}".utf8)]),
         o("gate --inject foo", "inject", owner: "issue-12"),
         o("gate --bogus", "--bogus"),
         // the root command
