@@ -13,8 +13,11 @@
 # bytes by part (its memory account) and the peak resident set (VmHWM) after each, and the growth
 # of each part per step between them (byte counts: they do not depend on the load either).
 # A model may name an index to read through instead of its own: sam-kdtree@kdtree-compact.
+# Then the forward + backward instructions per step ÷ the bare controller's, and a cross-check with
+# the measured times of reports/measurements.json (the committed report's run): the time added from
+# the smallest to the largest N per LL miss added.
 # Usage: scripts/step-profile.sh [--models sam-kdtree,sam-kdtree@kdtree-compact,controller]
-#          [--sizes 1024,1048576] [--steps 8] [--segments 2] [--growth-segments 64] [--out DIR] [--table-only]
+#          [--sizes 1024,1048576] [--steps 8] [--segments 8] [--growth-segments 64] [--out DIR] [--table-only]
 # Prints Markdown tables on stdout; keeps the callgrind and JSON files in DIR (default
 # .build/step-profile). Needs valgrind and a release build (swift build -c release).
 set -euo pipefail
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
     --growth-segments) growth="$2"; shift 2;;
     --out) out="$2"; shift 2;;
     --table-only) run=0; shift;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0;;
     *) echo "step-profile: unknown option '$1' (see --help)" >&2; exit 2;;
   esac
 done
@@ -52,6 +55,7 @@ if [ "$run" = 1 ]; then
     [ "$spec" != "$model" ] && index=(--worker-index "${spec#*@}")
     for n in ${sizes//,/ }; do
       echo "step-profile: $spec at N = $n under callgrind (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
+      echo "- $spec at N = $n: started $(date -u +%H:%M:%SZ), load average $(cut -d' ' -f1 /proc/loadavg)" >> "$out/run-info.md"
       valgrind --tool=callgrind --instr-atstart=no --cache-sim=yes --D1=32768,8,64 --LL=33554432,16,64 \
         --callgrind-out-file="$out/$spec-$n.callgrind" --log-file="$out/$spec-$n.valgrind.log" \
         "$out/samkit" profile --worker --models "$model" "${index[@]}" --sizes "$n" --steps "$steps" \
@@ -69,4 +73,4 @@ fi
 [ "$run" = 1 ] && echo "- load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/run-info.md"
 echo "# Where a step's work and bytes go at small and large N (scripts/step-profile.sh)"; echo
 cat "$out/run-info.md" 2>/dev/null && echo
-python3 scripts/step-profile-table.py "$out" "$models" "$sizes" "$growth"
+python3 scripts/step-profile-table.py "$out" "$models" "$sizes" "$growth" reports/measurements.json
