@@ -189,6 +189,20 @@ def memory_tables(folder, models, sizes, growth):
             r0 = runs[0]["recordBytesPerStep"][0]
             print(f"| backward record per step (tape + journal) | | | {r0:,.0f} |")
             print()
+            # FLANN's growth per point it was handed, and what that reaches by the rebuild after N insertions.
+            trees = [e["part"] for e in runs[0]["memoryAccount"] if "FLANN's" in e["part"]]
+            try:
+                _, counted, events, _, functions = load(folder, model, n)
+            except (OSError, KeyError, TypeError, ValueError):
+                continue
+            added = sum(f["calls"] for name, f in functions.items() if name == "flann_add_points_float") / counted
+            rebuilds = sum(f["calls"] for name, f in functions.items() if name == "flann_build_index_float") / counted
+            if trees and added > 0 and rebuilds * steps < 1:   # no rebuild expected between the two native runs
+                grown = sum(after.get(p, 0) - next(e["bytes"] for e in runs[0]["memoryAccount"] if e["part"] == p)
+                            for p in trees) / steps
+                print(f"FLANN's parts grow {grown / added:,.0f} B per point added ({added:.2f} points added per step under "
+                      f"callgrind); FLANN frees them only at the rebuild after N insertions, so by then they have grown "
+                      f"{grown / added * n / mib:,.0f} MiB (N × that).\n")
 
 
 def controller_ratios(folder, models, sizes):
