@@ -10,6 +10,7 @@
 #   make fit-validation  the fitter's validation on synthetic series into reports/fit-validation.md
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 #   make flann-allocations  heap allocations per FLANN C API call of SAM's step (no Swift)
+#   make step-profile  callgrind counts and bytes per step at N = 2^10 and 2^20 (reports/step-profile.md)
 #   make frontier      recall@4 against time per step of every index over its settings (reports/index-frontier.md)
 #   make frontier-quick  the same on a small grid at small N (a smoke test; output in .build/frontier-quick)
 #   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
@@ -57,6 +58,12 @@ check-report:
 .PHONY: fit-validation
 fit-validation: release
 	.build/release/samkit fit --validate --series 200 --out reports
+
+# Where a step's instructions, simulated cache misses and bytes go at N = 2^10 and 2^20, for SAM through
+# FLANN's and the compact k-d forest and for the bare controller (callgrind; needs valgrind; ~15 min).
+.PHONY: step-profile
+step-profile: release
+	scripts/step-profile.sh > reports/step-profile.md.tmp && mv reports/step-profile.md.tmp reports/step-profile.md
 
 # The CI regression gate (README "The CI gate"): exit 0 the gate passes, 1 a check regressed or was
 # skipped (skipped counts as failure in CI), 2 a usage or input error. Keeps the JUnit file for CI.

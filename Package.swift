@@ -34,6 +34,8 @@ let package = Package(
         // Counts heap allocations by defining malloc/calloc/realloc in the executable (the gate's
         // "allocations per step"); linked into samkit and NearestNeighboursTests (which counts per thread).
         .target(name: "CAllocationCounter", path: "Sources/CAllocationCounter"),
+        // Callgrind's start/stop client requests around the profiler's timed segments (no-ops natively).
+        .target(name: "CValgrind", path: "Sources/CValgrind"),
 
         // The commit, dirty flag and sources hash this binary was built from (a prebuild plugin).
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
@@ -59,7 +61,7 @@ let package = Package(
         // The gradient-verification harness: finite differences, replay and free modes, dense equivalence.
         .target(name: "Verification", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "CGSL", "OutputFiles"]),
         // Profiling drivers and scaling reports.
-        .target(name: "Profiling", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo"]),
+        .target(name: "Profiling", dependencies: ["MemoryModels", "ModelFamilies", "NearestNeighbours", "SAMNumerics", "ComplexityFit", "OutputFiles", "BuildInfo", "CValgrind"]),
 
         // The CI regression gate: a baseline, a short sweep, verification cases, a yes or no.
         .target(name: "Gate", dependencies: ["MemoryModels", "ModelFamilies", "Verification", "Profiling", "ComplexityFit", "OutputFiles", "SAMNumerics", "CGSL"]),

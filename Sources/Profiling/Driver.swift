@@ -1,3 +1,4 @@
+import CValgrind
 import Foundation
 import MemoryModels
 import SAMNumerics
@@ -56,10 +57,16 @@ public struct Driver: Sendable {
         }
         let maxAttempts = repeats * Self.attemptFactor
         let total = warmup + repeats
+        // Under `valgrind --tool=callgrind --instr-atstart=no` (scripts/step-profile.sh) only the timed
+        // segments are counted: instrumentation starts before the last warm-up segment, so the cache
+        // simulator is warm, and the counts are zeroed after it. Natively these calls are no-ops.
         for segment in 0..<warmup {
             progress(segment, total)
+            if segment == warmup - 1 { valgrind_start_instrumentation() }
             _ = try runSegment()
         }
+        if warmup == 0 { valgrind_start_instrumentation() }
+        valgrind_zero_statistics()
         // Timed segments. A segment during which this thread was on the CPU for less than
         // `minimumBusyFraction` of the wall time was preempted by another process: it is set aside
         // and re-run, up to `attemptFactor` × repeats attempts; if too few clean segments remain,
@@ -72,6 +79,7 @@ public struct Driver: Sendable {
             attempts += 1
             if s.busy >= Self.minimumBusyFraction { kept.append(s) } else { setAside.append(s) }
         }
+        valgrind_stop_instrumentation()
         let rejected = setAside.count
         if kept.count < repeats {
             kept += setAside.sorted { $0.busy > $1.busy }.prefix(repeats - kept.count)

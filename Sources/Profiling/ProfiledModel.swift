@@ -48,6 +48,9 @@ public struct ModelShape: Codable, Sendable, Equatable {
     public var episodeSeed: UInt64 = 11
     /// Trees, checks, hash bits and tables of the approximate indexes.
     public var indexSettings = IndexSettings()
+    /// The index of every model that reads through one, instead of the variant's own; nil keeps the
+    /// variant's (a worker's hidden `--worker-index`, for scripts/step-profile.sh's comparisons).
+    public var index: IndexKind?
 
     /// The paper's shape (W 32, R 4, K 4, H 100, X = Y = 8).
     public init() {}
@@ -57,7 +60,7 @@ public struct ModelShape: Codable, Sendable, Equatable {
         try ModelConfiguration(memoryWords: memoryWords, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                hidden: hidden, inputSize: inputSize, outputSize: outputSize,
                                memoryInitialisation: .uniform(scale: memoryScale, seed: memorySeed),
-                               index: model.index, indexSettings: indexSettings, parameterSeed: parameterSeed,
+                               index: model.isSparse ? index ?? model.index : model.index, indexSettings: indexSettings, parameterSeed: parameterSeed,
                                temporalLinks: model.temporalLinks)
     }
 }

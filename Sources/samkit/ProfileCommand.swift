@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NearestNeighbours
 import OutputFiles
 import Profiling
 
@@ -35,6 +36,10 @@ struct ProfileCommand: ParsableCommand {
     var warmup = 2
 
     @OptionGroup var process: SweepProcessOptions
+
+    /// A worker only: read through this index instead of the model's (scripts/step-profile.sh).
+    @Option(help: .hidden)
+    var workerIndex: String?
     /// The worker time limit unless --timeout: seconds per (model, N).
     static let standardTimeout: Double = 300
 
@@ -76,8 +81,16 @@ struct ProfileCommand: ParsableCommand {
         let output: WorkerOutput
         do {
             let parsed = try SweepPlan.parseSizes(sizes ?? "", requireFitSizes: false)
+            var shape = ModelShape()
+            if let workerIndex {
+                guard let kind = IndexKind(rawValue: workerIndex) else {
+                    throw ProfilingError.optionOutOfRange(name: "worker-index", value: workerIndex,
+                                                          valid: IndexKind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                shape.index = kind
+            }
             let plan = try SweepPlan(models: ProfiledModel.parseList(models), sizes: parsed, steps: steps, repeats: repeats,
-                                     warmup: warmup, requireFitSizes: false)
+                                     warmup: warmup, shape: shape, requireFitSizes: false)
             guard plan.models.count == 1, let model = plan.models.first, parsed.count == 1, let size = parsed.first else {
                 throw ProfilingError.badModelList(value: models, reason: "a worker measures exactly one model at one size")
             }
