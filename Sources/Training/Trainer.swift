@@ -103,12 +103,14 @@ public final class Trainer<Scalar: ModelScalar> {
         sum = Array(repeating: 0, count: model.parameters.totalCount)
     }
 
-    /// Trains until `iterations` steps have been taken. After each window: `measure` (e.g. the
-    /// index's recall) fills the point's `recall`, then `progress`, then `checkpoint`.
+    /// Trains until `iterations` steps have been taken. `inspect` sees each iteration's averaged
+    /// gradient before the optimiser step (diagnostics; it must not change the store). After each
+    /// window: `measure` (e.g. the index's recall) fills the point's `recall`, then `progress`, then `checkpoint`.
     /// - Throws: `ConfigurationError` for an episode the model cannot take; `NonFiniteValue` at the
     ///   first non-finite output, loss, gradient or parameter (before any checkpoint of that window).
 @_specialize(where Scalar == Float)
-    public func run(until iterations: Int, measure: (any MemoryModel<Scalar>) -> Double? = { _ in nil },
+    public func run(until iterations: Int, inspect: (ParameterStore<Scalar>) -> Void = { _ in },
+                    measure: (any MemoryModel<Scalar>) -> Double? = { _ in nil },
                     progress: (TrainingPoint) -> Void = { _ in },
                     checkpoint: (Trainer<Scalar>) throws -> Void = { _ in }) throws {
         let store = model.parameters, b = settings.batch
@@ -138,6 +140,7 @@ public final class Trainer<Scalar: ModelScalar> {
             }
             let scale = 1 / Scalar(b)
             for i in sum.indices { store.gradients[i] = sum[i] * scale }
+            inspect(store)
             optimiser.step(store)
             let episodes = (state.iteration + 1) * b
             if let bad = NonFiniteValue.inParameters(store, gradients: false, episode: episodes) { throw bad }

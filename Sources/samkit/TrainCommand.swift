@@ -81,6 +81,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Learning rate (> 0; default 1e-3 for adam, 1e-4 for rmsprop).") var learningRate: Double?
     @Option(name: .long, help: "Clip the gradient's global L2 norm to this (> 0), or 0 for no clipping.") var clip = 10.0
     @Option(name: .long, help: "Seed of the parameters, the memory and the episodes.") var seed: UInt64 = 1
+    @Option(name: .long, help: "M_0: each entry uniform in [-s, s] from --seed, or 0 for M_0 = 0 (SPEC's default), finite and >= 0.")
+    var memoryScale = 0.1
 
     @Option(name: .long, help: ArgumentHelp("Also write the training curve as JSON (atomically).", valueName: "FILE"))
     var json: String?
@@ -88,6 +90,8 @@ struct TrainCommand: ParsableCommand {
     var out: String?
     @Option(name: .long, help: ArgumentHelp("Test-only: train with this gradient fault injected (zero-read-gradient).", visibility: .hidden))
     var fault: String?
+    @Option(name: .long, help: ArgumentHelp("Diagnostic: write per-window gradient norms per parameter block (and, for SAM on copy, how often the answer step reads the row its pattern was written to) as CSV.", valueName: "FILE", visibility: .hidden))
+    var trace: String?
     @Flag(name: .long, help: "Continue from --out's checkpoint.json (the same options; --iterations may grow).")
     var resume = false
 
@@ -133,6 +137,9 @@ struct TrainCommand: ParsableCommand {
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--learning-rate \(learningRate) is out of range (valid: finite and > 0)")
         }
+        guard memoryScale >= 0, memoryScale.isFinite else {
+            throw ValidationError("--memory-scale \(memoryScale) is out of range (valid: 0 or a finite number > 0)")
+        }
         guard clip >= 0, clip.isFinite else { throw ValidationError("--clip \(clip) is out of range (valid: 0 or a finite number > 0)") }
         guard curriculumThreshold > 0, curriculumThreshold <= 1 else {
             throw ValidationError("--curriculum-threshold \(curriculumThreshold) is out of range (valid: (0, 1])")
@@ -142,6 +149,7 @@ struct TrainCommand: ParsableCommand {
         }
         do { _ = try configuration() } catch { throw ValidationError("\(error)") }
         if let json { try OutputPath.check(json, option: "--json", as: .file) }
+        if let trace { try OutputPath.check(trace, option: "--trace", as: .file) }
         if let out { try OutputPath.check(out, option: "--out", as: .folder) }
         if resume {
             guard let out else { throw ValidationError("--resume needs --out DIR (valid: the folder holding checkpoint.json)") }
@@ -159,8 +167,16 @@ struct TrainCommand: ParsableCommand {
         let t = sequenceTask
         return try family.configuration(ModelConfiguration(memoryWords: memory, wordSize: wordSize, heads: heads, neighbours: neighbours,
                                       hidden: hidden, inputSize: t.inputSize, outputSize: t.outputSize,
-                                      memoryInitialisation: .uniform(scale: 0.1, seed: seed),
-                                      index: IndexKind(rawValue: indexName)!, parameterSeed: seed))
+                                      memoryInitialisation: memoryScale == 0 ? .zeros : .uniform(scale: memoryScale, seed: seed),
+                                      index: IndexKind(rawValue: indexName)!, indexSettings: indexSettings, parameterSeed: seed))
+    }
+
+    /// The index's default settings, with FLANN's checks raised to K when K is above them (checks
+    /// must be at least K), so that K up to N, e.g. K = N (SAM as DAM), can be trained.
+    var indexSettings: IndexSettings {
+        var settings = IndexSettings()
+        settings.checks = max(settings.checks, neighbours)
+        return settings
     }
 
     /// What a resumed run must share with its checkpoint.

@@ -56,7 +56,8 @@ struct TrainRun {
         var last = (time: clock.now, episode: startIteration * o.batch)
         var aside = Duration.zero   // time measuring recall and writing checkpoints
         let meter = recallMeter(c)
-        try trainer.run(until: o.iterationCount, measure: { model in
+        let trace = o.trace.map { _ in TrainTrace(c, task: o.taskKind) }
+        try trainer.run(until: o.iterationCount, inspect: { store in trace?.record(store, network) }, measure: { model in
             var recall: Double?
             aside += clock.measure { recall = meter(model) }
             return recall
@@ -64,6 +65,7 @@ struct TrainRun {
             let now = clock.now, seconds = Self.seconds(now - last.time)
             let rate = seconds > 0 ? Double(p.episode - last.episode) / seconds : 0
             last = (now, p.episode)
+            trace?.endWindow(p.iteration)
             let recall = p.recall.map { String(format: "  recall@%d %.3f", c.neighbours, $0) } ?? ""
             FileHandle.standardError.write(Data(String(
                 format: "iteration %d/%d  loss %.4f  wrong bits/seq %.3f  h %d  %.1f episodes/s%@\n",
@@ -83,6 +85,7 @@ struct TrainRun {
                          last.bitErrors, last.level))
         }
         if let json = o.json { try AtomicFile.writeJSON(points, to: json) }
+        if let trace, let path = o.trace { try AtomicFile.write(trace.csv, to: URL(fileURLWithPath: path)) }
         guard let folder else { return }
         let summary = TrainRunSummary(run: description, iterations: trainer.state.iteration,
                                       episodesThisProcess: (trainer.state.iteration - startIteration) * o.batch,

@@ -52,6 +52,8 @@ enum OptionProbes {
         o("train --batch 2^20", "--batch"),
         o("train --clip -1", "--clip"),
         o("train --clip nan", "--clip"),
+        o("train --memory-scale -1", "--memory-scale"),
+        o("train --memory-scale nan", "--memory-scale"),
         o("train --levels foo", "--levels"),
         o("train --curriculum-threshold 0", "--curriculum-threshold"),
         o("train --iterations 5 --episodes 5", "--episodes"),
