@@ -16,7 +16,8 @@ import SAMNumerics
 ///
 /// Gradients: `TemporalLinkSettings.Gradient.recorded` (the paper's choice, the default) treats the
 /// link entries a read used as recorded state (`StepDecisions.links`); gradients still flow from f_j
-/// and b_j into wR_{t-1,j} through those entries. Proofs/sdnc-gradients.md.
+/// and b_j into wR_{t-1,j} through those entries. `.full` also carries gradients through N, P and p
+/// (`LinkGradient`, the link store's journal). Proofs/sdnc-gradients.md.
 public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     public let configuration: ModelConfiguration
     public let parameters: ParameterStore<Scalar>

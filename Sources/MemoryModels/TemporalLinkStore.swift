@@ -7,8 +7,9 @@ public struct TemporalLinkSettings: Codable, Sendable, Equatable {
         /// The paper's choice (the default): N_t, P_t and p_t are recorded state, no gradient flows
         /// through them; the forward records the link entries each read used, the harness replays them.
         case recorded
-        /// Full gradients through links and precedence (Proofs/sdnc-gradients.md). Not built yet:
-        /// a model configured with it refuses to run its backward pass.
+        /// Full gradients through links and precedence (Proofs/sdnc-gradients.md, "Gradient, option"):
+        /// the cuts' kept entries are held, their values live; the link store journals each update so the
+        /// backward rolls it back (`LinkGradient`).
         case full
     }
     /// K_L: entries kept per row of N and P, and in p (SPEC: 8).
