@@ -108,22 +108,25 @@ final class LinkGradient<Scalar: ModelScalar> {
         }
         for i in written { meanWrite[i] += (incomingRows.firstIndex(of: i).map { incomingValues[$0] } ?? 0) - carried }
         for (i, wi) in zip(written, weights) {
-            // N_t(i,k) = (1 − w̄(i)) N_{t-1}(i,k) + w̄(i) p_{t-1}(k), k ≠ i.
-            for e in forward.row(i) {
-                let k = forward.column(of: e), a = forward.value(e)
-                let p = k != i ? store.precedence(k) : 0, before = store.link(forward: true, row: i, column: k)
-                meanWrite[i] += a * (p - before)
-                if p != 0 && !dropPrecedence { addPrecedence(k, wi * a) }
-                forward.set(e, before != 0 ? (1 - wi) * a : 0)
-            }
-            // P_t(r,i) = (1 − w̄(i)) P_{t-1}(r,i) + w̄(i) p_{t-1}(r), r ≠ i: column i of P decays.
-            for e in backward.column(i) {
-                let r = backward.row(of: e), a = backward.value(e)
-                let p = r != i ? store.precedence(r) : 0, before = store.link(forward: false, row: r, column: i)
-                meanWrite[i] += a * (p - before)
-                if p != 0 && !dropPrecedence { addPrecedence(r, wi * a) }
-                backward.set(e, before != 0 ? (1 - wi) * a : 0)
-            }
+            // N_t(i,k) = (1 − w̄(i)) N_{t-1}(i,k) + w̄(i) p_{t-1}(k), k ≠ i: row i of N.
+            decayBackward(forward, entries: forward.row(i), isRow: true, i, wi, store, dropPrecedence: dropPrecedence)
+            // P_t(r,i) = (1 − w̄(i)) P_{t-1}(r,i) + w̄(i) p_{t-1}(r), r ≠ i: column i of P.
+            decayBackward(backward, entries: backward.column(i), isRow: false, i, wi, store, dropPrecedence: dropPrecedence)
+        }
+    }
+
+    /// Steps 2 and 3 on one written line i of a link matrix L (row i of N, `isRow`, or column i of P),
+    /// L_t(i,o) = (1 − w̄(i)) L_{t-1}(i,o) + w̄(i) p_{t-1}(o), o ≠ i (o: the other index of each adjoint entry):
+    /// dw̄(i) += L̃_t (p_{t-1}(o) − L_{t-1}), p̃_{t-1}(o) += w̄(i) L̃_t, L̃_{t-1} = (1 − w̄(i)) L̃_t where kept.
+    private func decayBackward(_ adjoint: LinkAdjoint<Scalar>, entries: [Int], isRow: Bool, _ i: Int, _ wi: Scalar,
+                               _ store: any TemporalLinkStore<Scalar>, dropPrecedence: Bool) {
+        for e in entries {
+            let o = isRow ? adjoint.column(of: e) : adjoint.row(of: e), a = adjoint.value(e)
+            let p = o != i ? store.precedence(o) : 0
+            let before = store.link(forward: isRow, row: isRow ? i : o, column: isRow ? o : i)
+            meanWrite[i] += a * (p - before)
+            if p != 0 && !dropPrecedence { addPrecedence(o, wi * a) }
+            adjoint.set(e, before != 0 ? (1 - wi) * a : 0)
         }
     }
 
