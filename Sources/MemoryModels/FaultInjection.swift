@@ -40,6 +40,10 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     case sdncReadModeMixing = "sdnc-read-mode-mixing"
     /// SDNC, backward: no gradient from f_j and b_j into wR_{t-1,j} (as if the read modes were constants).
     case sdncDropLinkReadPath = "sdnc-drop-link-read-path"
+    /// SDNC, full link gradient: N's and P's updates send nothing back into the precedence adjoint p̃.
+    case sdncFullDropPrecedence = "sdnc-full-drop-precedence"
+    /// SDNC, full link gradient: a read's link adjoint lands on the transposed entry, L̃(k_m, F_q) for L̃(F_q, k_m).
+    case sdncFullTransposedLinks = "sdnc-full-transposed-links"
 
     /// The backward-pass faults (not the forward fault `unsortedUsageOrder`).
     public static let allCases: [GradientFault] = [
@@ -51,6 +55,8 @@ public enum GradientFault: String, Codable, Sendable, CaseIterable {
     public static let floatFaults: [GradientFault] = [.floatOnlyOutputGradient]
     /// Faults only the SDNC has: link update, precedence, read-mode mixing, the link read path.
     public static let sdncFaults: [GradientFault] = [.sdncLinkUpdate, .sdncPrecedence, .sdncReadModeMixing, .sdncDropLinkReadPath]
+    /// Faults of the SDNC's full link-gradient backward (`TemporalLinkSettings.Gradient.full` only).
+    public static let sdncFullGradientFaults: [GradientFault] = [.sdncFullDropPrecedence, .sdncFullTransposedLinks]
     /// Faults that training runs (not gradient checks) are measured against.
     public static let trainingFaults: [GradientFault] = [.zeroReadGradient]
 }

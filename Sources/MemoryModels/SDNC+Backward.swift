@@ -1,17 +1,16 @@
 import SAMNumerics
 
 extension SDNC {
-    /// The hand-written backward pass with recorded link state (Proofs/sdnc-gradients.md), t = T..1,
-    /// on the memory itself as SAM's: memory is M_t at step t, the journal rolls the touched rows back
-    /// to M_{t-1}, and is re-applied at the end. Per step O(R*K²+ R*K*W + H*(X+R*W+H)), record O(R*K²),
-    /// independent of N.
+    /// The hand-written backward pass (Proofs/sdnc-gradients.md), t = T..1, on the memory itself as
+    /// SAM's: memory is M_t at step t, the journal rolls the touched rows back to M_{t-1}, and is
+    /// re-applied at the end. Per step O(R*K²+ R*K*W + H*(X+R*W+H)), record O(R*K²), independent of N.
     ///
-    /// - Throws: `ConfigurationError` for `TemporalLinkSettings.Gradient.full`, which is not built.
+    /// Under `TemporalLinkSettings.Gradient.full` it also carries the adjoints of N, P and p back through
+    /// each step's link update (`LinkGradient`), rolling the link store back with its own journal and
+    /// re-applying it at the end: O(R·K·K_L²) more per step plus P's entries in written columns.
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
-        if settings.gradient == .full {
-            throw .outOfRange(field: "temporalLinks.gradient", value: "full",
-                              valid: "recorded (full gradients through the links are derived in Proofs/sdnc-gradients.md, not built)")
-        }
+        let full = settings.gradient == .full, lg = linkGradient
+        lg.clear()
         let c = configuration, w = c.wordSize, h = c.hidden, heads = c.heads
         let episode = try recordedEpisode(episode, steps: tape.steps, upstream: upstream, c)
         parameters.zeroGradients()
@@ -75,6 +74,13 @@ extension SDNC {
                     ReadModes.linkWeightingBackward(record + backwardEntriesOffset + j * k * slots, gradient: dw + 2 * k, k: k,
                                                     into: dwPrevious + j * slots)
                 }
+                if full, let previousRows, let previousWeights {   // proof step 1: Ñ_t and P̃_t from this read
+                    for (adjoint, block, offset) in [(lg.forward, 1, forwardEntriesOffset), (lg.backward, 2, backwardEntriesOffset)] {
+                        LinkGradient.addRead(adjoint, rows: rows + block * k, columns: previousRows + j * slots,
+                                             weights: previousWeights + j * slots, entries: record + offset + j * k * slots,
+                                             gradient: dw + block * k, k: k, transposed: fault == .sdncFullTransposedLinks)
+                    }
+                }
                 let s = record + similarityOffset + j * k
                 let dBeta = ContentAddressing.softmaxBackward(strength: head.strength, similarities: s, weights: content,
                                                               count: k, gradient: dw)
@@ -90,14 +96,23 @@ extension SDNC {
                 dq[w] = dBeta * Activation.sigmoid(head.rawStrength)   // β = 1 + softplus(β̂)
             }
 
+            // Proof steps 2-5: the link update of step t backward, its dL/dw̄ joining the write's dL/dwW_j.
+            if full {
+                lg.meanWriteWeighting(heads: (0..<heads).map { HeadInterface(xi: record + layout.xi, head: $0, width: w) },
+                                      leastUsed: indices, slots: slots, previousRows: previousRows, previousWeights: previousWeights)
+                lg.updateBackward(links, step: t, dropPrecedence: fault == .sdncFullDropPrecedence)
+                lg.toWriteWeighting(heads: heads)
+            }
             // Write (SPEC step 4) backward: dM holds dL/dM_t.
             for j in 0..<heads {
                 SparseWrite.backward(HeadInterface(xi: record + layout.xi, head: j, width: w), width: w,
                                      previousRows: previousRows.map { $0 + j * slots },
                                      previousWeights: previousWeights.map { $0 + j * slots }, count: slots,
                                      leastUsed: Int(indices[j]), dM: dM, dxi: dxi + j * c.interfacePerHead,
-                                     dwPrevious: dwPrevious + j * slots, dropWriteGate: fault == .dropWriteGateTerm)
+                                     dwPrevious: dwPrevious + j * slots, dropWriteGate: fault == .dropWriteGateTerm,
+                                     writeGradient: full ? UnsafePointer(lg.meanWrite) : nil)
             }
+            if full { lg.finishStep() }
             for j in 0..<heads { dM.row(Int(indices[j])).update(repeating: 0, count: w) }   // erased rows
             swap(&dwNext, &dwPrevious)
 
@@ -107,6 +122,10 @@ extension SDNC {
                              skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
         }
         for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        if full {
+            for t in 0..<episode.steps { links.exchange(step: t) }
+            lg.clear()   // Ñ_0, P̃_0, p̃_0: the link state carried into the segment gets no gradient
+        }
         dM.clear()
         fault?.applyAfterBackward(to: parameters)
         return inputGradient

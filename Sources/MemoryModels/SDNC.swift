@@ -16,7 +16,8 @@ import SAMNumerics
 ///
 /// Gradients: `TemporalLinkSettings.Gradient.recorded` (the paper's choice, the default) treats the
 /// link entries a read used as recorded state (`StepDecisions.links`); gradients still flow from f_j
-/// and b_j into wR_{t-1,j} through those entries. Proofs/sdnc-gradients.md.
+/// and b_j into wR_{t-1,j} through those entries. `.full` also carries gradients through N, P and p
+/// (`LinkGradient`, the link store's journal). Proofs/sdnc-gradients.md.
 public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     public let configuration: ModelConfiguration
     public let parameters: ParameterStore<Scalar>
@@ -80,6 +81,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     var leastUsed: [Int] = [], selection: [Int] = [], linkRows: [Int] = []
     lazy var gradientMemory = SparseRowGradient<Scalar>(rows: configuration.memoryWords, width: configuration.wordSize)
     lazy var backwardScratch = BackwardScratch<Scalar>(configuration, readWidth: slots)
+    /// The full-gradient backward's adjoints (`TemporalLinkSettings.Gradient.full`).
+    lazy var linkGradient = LinkGradient<Scalar>(rows: configuration.memoryWords)
 
     public init(configuration c: ModelConfiguration) throws(ConfigurationError) {
         guard let settings = c.temporalLinks else {
@@ -152,7 +155,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         episode = nil
     }
 
-    public var backwardRecordBytes: Int { tape.byteSize + journal.byteSize }
+    public var backwardRecordBytes: Int { tape.byteSize + journal.byteSize + links.journalBytes }
     /// Bytes of the link state (N, P, p): O(N·K_L) sparse, O(N²) dense.
     public var linkStateBytes: Int { links.byteSize }
 
@@ -186,6 +189,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         recording = mode == .training
         tape.removeAll()
         journal.removeAll()
+        links.clearJournal()
+        links.journaling = recording && settings.gradient == .full   // the full-gradient backward rolls the links back
         if recording {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
@@ -337,7 +342,12 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
                           rows: UnsafeMutablePointer<Int32>, entries: UnsafeMutablePointer<Scalar>) {
         if let held {
             for q in 0..<k { rows[q] = Int32(forward ? held.forwardRows[q] : held.backwardRows[q]) }
-            for e in 0..<(k * slots) { entries[e] = Scalar(forward ? held.forwardEntries[e] : held.backwardEntries[e]) }
+            if settings.gradient == .recorded {
+                for e in 0..<(k * slots) { entries[e] = Scalar(forward ? held.forwardEntries[e] : held.backwardEntries[e]) }
+                return
+            }
+            // Full gradients: only the rows are held (a decision); the entries are the live link values.
+            for q in 0..<k { for m in 0..<slots { entries[q * slots + m] = liveEntry(forward, Int(rows[q]), previousRows, m) } }
             return
         }
         linkRows.removeAll(keepingCapacity: true)
@@ -347,11 +357,14 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         for q in 0..<k {
             let row = q < linkRows.count ? linkRows[q] : -1
             rows[q] = Int32(row)
-            for m in 0..<slots {
-                let column = previousRows.map { Int($0[m]) } ?? -1
-                entries[q * slots + m] = row >= 0 && column >= 0 ? links.link(forward: forward, row: row, column: column) : 0
-            }
+            for m in 0..<slots { entries[q * slots + m] = liveEntry(forward, row, previousRows, m) }
         }
+    }
+
+    /// N_t(row, k_m) (`forward`) or P_t(row, k_m) for slot m of wR_{t-1,j}; 0 for an empty row or slot.
+    private func liveEntry(_ forward: Bool, _ row: Int, _ previousRows: UnsafePointer<Int32>?, _ m: Int) -> Scalar {
+        let column = previousRows.map { Int($0[m]) } ?? -1
+        return row >= 0 && column >= 0 ? links.link(forward: forward, row: row, column: column) : 0
     }
 
     /// SPEC step 7, as SAM: rows whose summed read and write weight exceeds δ move to the back of the

@@ -11,6 +11,11 @@ final class SparseLinkRows<Scalar: ModelScalar> {
     private var seen: [Int], seenValue = 0
     /// Scratch of `merge`: the row's entries while they are updated.
     private var scratchColumns: [Int] = [], scratchValues: [Scalar] = [], order: [Int] = []
+    /// The journal (full-gradient backward): per step, the pre-image of each row the step changed
+    /// (saved once, before its first change): row, count, K_L columns and values.
+    var journaling = false
+    private var savedRows: [Int32] = [], savedCounts: [Int32] = [], savedColumns: [Int32] = [], savedValues: [Scalar] = []
+    private var stepStarts: [Int] = [], savedStamp: [Int], stepValue = 0
 
     init(rows n: Int, entries: Int) {
         self.n = n
@@ -20,11 +25,56 @@ final class SparseLinkRows<Scalar: ModelScalar> {
         counts = Array(repeating: 0, count: n)
         columnLists = Array(repeating: [], count: n)
         seen = Array(repeating: 0, count: n)
+        savedStamp = Array(repeating: 0, count: n)
     }
 
     func reset() {
         for i in 0..<n where counts[i] > 0 { counts[i] = 0 }
         for k in 0..<n where !columnLists[k].isEmpty { columnLists[k].removeAll() }
+        clearJournal()
+    }
+
+    var journalBytes: Int {
+        (savedRows.count + savedCounts.count + savedColumns.count) * MemoryLayout<Int32>.stride
+            + savedValues.count * MemoryLayout<Scalar>.stride
+    }
+
+    /// Opens the journal's next step (the next update's pre-images).
+    func beginStep() {
+        stepStarts.append(savedRows.count)
+        stepValue += 1
+    }
+
+    func clearJournal() {
+        savedRows.removeAll(keepingCapacity: true)
+        savedCounts.removeAll(keepingCapacity: true)
+        savedColumns.removeAll(keepingCapacity: true)
+        savedValues.removeAll(keepingCapacity: true)
+        stepStarts.removeAll(keepingCapacity: true)
+    }
+
+    /// Saves row i's pre-image into the open step, once per step. O(K_L).
+    private func save(row i: Int) {
+        guard journaling, savedStamp[i] != stepValue else { return }
+        savedStamp[i] = stepValue
+        savedRows.append(Int32(i))
+        savedCounts.append(counts[i])
+        savedColumns.append(contentsOf: columns[(i * capacity)..<((i + 1) * capacity)])
+        savedValues.append(contentsOf: values[(i * capacity)..<((i + 1) * capacity)])
+    }
+
+    /// Swaps step t's saved rows with the rows held now: the state before step t's update if it was
+    /// after it, and back (as `Journal.exchange`). The column lists are left alone: they only ever over-list.
+    func exchange(step t: Int) {
+        let end = t + 1 < stepStarts.count ? stepStarts[t + 1] : savedRows.count
+        for s in stepStarts[t]..<end {
+            let i = Int(savedRows[s])
+            swap(&counts[i], &savedCounts[s])
+            for e in 0..<capacity {
+                swap(&columns[i * capacity + e], &savedColumns[s * capacity + e])
+                swap(&values[i * capacity + e], &savedValues[s * capacity + e])
+            }
+        }
     }
 
     /// L(i, k), 0 when row i keeps no entry for column k.
@@ -57,12 +107,13 @@ final class SparseLinkRows<Scalar: ModelScalar> {
 
     /// Multiplies L(i, k) by `factor` for every row i that holds column k.
     func scaleColumn(_ k: Int, by factor: Scalar) {
-        for r in column(k) { let i = Int(r); values[i * capacity + slot(row: i, column: k)!] *= factor }
+        for r in column(k) { let i = Int(r); save(row: i); values[i * capacity + slot(row: i, column: k)!] *= factor }
     }
 
     /// Row i becomes `scale`·row + Σ additions (column, value), then keeps its K_L largest entries
     /// (value desc, column asc); entries that are not positive are dropped.
     func merge(row i: Int, scale: Scalar, additions: some Sequence<(Int, Scalar)>) {
+        save(row: i)
         scratchColumns.removeAll(keepingCapacity: true)
         scratchValues.removeAll(keepingCapacity: true)
         let before = Int(counts[i])
@@ -112,6 +163,12 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     private var pairs: [(Int, Scalar)] = []
     /// Test-only: `sdncLinkUpdate` drops N's decay (1 − w̄(i)), `sdncPrecedence` drops p's decay.
     var fault: GradientFault?
+    /// The journal: each update saves N's and P's changed rows (`SparseLinkRows.exchange`) and p_{t-1}
+    /// (K_L slots per step, a count and (row, value) pairs). O(R·K·K_L + K_L + rows decayed) per step.
+    var journaling = false {
+        didSet { forwardLinks.journaling = journaling; backwardLinks.journaling = journaling }
+    }
+    private var savedPrecedenceCounts: [Int] = [], savedPrecedenceRows: [Int] = [], savedPrecedenceValues: [Scalar] = []
 
     init(rows n: Int, entries: Int) {
         self.entries = entries
@@ -125,9 +182,54 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         backwardLinks.reset()
         precedenceRows.removeAll()
         precedenceValues.removeAll()
+        clearJournal()
+    }
+
+    func clearJournal() {
+        forwardLinks.clearJournal()
+        backwardLinks.clearJournal()
+        savedPrecedenceCounts.removeAll(keepingCapacity: true)
+        savedPrecedenceRows.removeAll(keepingCapacity: true)
+        savedPrecedenceValues.removeAll(keepingCapacity: true)
+    }
+
+    func exchange(step t: Int) {
+        forwardLinks.exchange(step: t)
+        backwardLinks.exchange(step: t)
+        let base = t * entries, saved = savedPrecedenceCounts[t]
+        savedPrecedenceCounts[t] = precedenceRows.count
+        for e in 0..<entries {   // swap the first max(count, saved) pairs; slots past a count are padding
+            let row = e < precedenceRows.count ? precedenceRows[e] : -1
+            let value = e < precedenceValues.count ? precedenceValues[e] : 0
+            if e < saved {
+                if e < precedenceRows.count { precedenceRows[e] = savedPrecedenceRows[base + e]; precedenceValues[e] = savedPrecedenceValues[base + e] }
+                else { precedenceRows.append(savedPrecedenceRows[base + e]); precedenceValues.append(savedPrecedenceValues[base + e]) }
+            }
+            savedPrecedenceRows[base + e] = row
+            savedPrecedenceValues[base + e] = value
+        }
+        precedenceRows.removeLast(precedenceRows.count - saved)
+        precedenceValues.removeLast(precedenceValues.count - saved)
+    }
+
+    var journalBytes: Int {
+        forwardLinks.journalBytes + backwardLinks.journalBytes + savedPrecedenceCounts.count * MemoryLayout<Int>.stride
+            + savedPrecedenceRows.count * MemoryLayout<Int>.stride + savedPrecedenceValues.count * MemoryLayout<Scalar>.stride
+    }
+
+    /// Saves p_{t-1} and opens the rows' journal step before an update.
+    private func beginJournalStep() {
+        forwardLinks.beginStep()
+        backwardLinks.beginStep()
+        savedPrecedenceCounts.append(precedenceRows.count)
+        for e in 0..<entries {
+            savedPrecedenceRows.append(e < precedenceRows.count ? precedenceRows[e] : -1)
+            savedPrecedenceValues.append(e < precedenceValues.count ? precedenceValues[e] : 0)
+        }
     }
 
     func update(rows: [Int], weights: [Scalar]) {
+        if journaling { beginJournalStep() }
         // N_t(i,k) = (1 − w̄(i)) N_{t-1}(i,k) + w̄(i) p_{t-1}(k), k ≠ i, for each written row i.
         for (i, wi) in zip(rows, weights) {
             forwardLinks.merge(row: i, scale: fault == .sdncLinkUpdate ? 1 : 1 - wi, additions: zip(precedenceRows, precedenceValues).lazy

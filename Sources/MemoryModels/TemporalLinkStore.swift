@@ -7,8 +7,9 @@ public struct TemporalLinkSettings: Codable, Sendable, Equatable {
         /// The paper's choice (the default): N_t, P_t and p_t are recorded state, no gradient flows
         /// through them; the forward records the link entries each read used, the harness replays them.
         case recorded
-        /// Full gradients through links and precedence (Proofs/sdnc-gradients.md). Not built yet:
-        /// a model configured with it refuses to run its backward pass.
+        /// Full gradients through links and precedence (Proofs/sdnc-gradients.md, "Gradient, option"):
+        /// the cuts' kept entries are held, their values live; the link store journals each update so the
+        /// backward rolls it back (`LinkGradient`).
         case full
     }
     /// K_L: entries kept per row of N and P, and in p (SPEC: 8).
@@ -49,6 +50,16 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     func precedence(_ i: Int) -> Scalar
     /// Bytes the link state holds.
     var byteSize: Int { get }
+
+    /// Full-gradient backward (Proofs/sdnc-gradients.md): while set, each `update` saves the pre-images
+    /// of what it changes as one more journal step (cleared by `reset` and `clearJournal`).
+    var journaling: Bool { get set }
+    func clearJournal()
+    /// Bytes the journal holds (0 unless journaling).
+    var journalBytes: Int { get }
+    /// Swaps journal step t's pre-images with the values held now, as `Journal.exchange`: for t = T..1
+    /// after the forward it rolls the state back to before each update, for t = 1..T it re-applies it.
+    func exchange(step t: Int)
 }
 
 /// The `k` largest positive candidates (value desc, row asc) of `values` over `candidates`, into `into`.
@@ -65,6 +76,9 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     let n: Int
     var forwardLinks: [Scalar], backwardLinks: [Scalar], p: [Scalar]
     private var product: [Scalar], candidates: [Int] = []
+    /// The journal: per step, each entry the update changes, (array: 0 N, 1 P, 2 p; flat index; value before).
+    var journaling = false
+    private var saved: [(array: Int, index: Int, value: Scalar)] = [], stepStarts: [Int] = []
 
     init(rows n: Int) {
         self.n = n
@@ -77,9 +91,37 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     func reset() {
         for i in forwardLinks.indices { forwardLinks[i] = 0; backwardLinks[i] = 0 }
         for i in p.indices { p[i] = 0 }
+        clearJournal()
+    }
+
+    func clearJournal() {
+        saved.removeAll(keepingCapacity: true)
+        stepStarts.removeAll(keepingCapacity: true)
+    }
+
+    var journalBytes: Int { saved.count * MemoryLayout<(Int, Int, Scalar)>.stride }
+
+    func exchange(step t: Int) {
+        for s in stepStarts[t]..<(t + 1 < stepStarts.count ? stepStarts[t + 1] : saved.count) {
+            let (array, index, value) = saved[s]
+            switch array {
+            case 0: saved[s].value = forwardLinks[index]; forwardLinks[index] = value
+            case 1: saved[s].value = backwardLinks[index]; backwardLinks[index] = value
+            default: saved[s].value = p[index]; p[index] = value
+            }
+        }
+    }
+
+    /// Saves the pre-image of every entry the update is about to change: O(N·|w̄W|) (the baseline's own cost).
+    private func beginJournalStep(rows: [Int]) {
+        stepStarts.append(saved.count)
+        for i in rows { for k in 0..<n where k != i { saved.append((0, i * n + k, forwardLinks[i * n + k])) } }
+        for k in rows { for i in 0..<n where i != k { saved.append((1, i * n + k, backwardLinks[i * n + k])) } }
+        for i in 0..<n { saved.append((2, i, p[i])) }
     }
 
     func update(rows: [Int], weights: [Scalar]) {
+        if journaling { beginJournalStep(rows: rows) }
         for (i, wi) in zip(rows, weights) {
             for k in 0..<n where k != i { forwardLinks[i * n + k] = (1 - wi) * forwardLinks[i * n + k] + wi * p[k] }
         }

@@ -56,6 +56,16 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
                          steps: steps, episodeSeed: episodeSeed, seed: seed, maskDensity: maskDensity)
     }
 
+    /// The same case with the SDNC's link gradient option set (`TemporalLinkSettings.Gradient`); a case
+    /// without temporal links is returned as it is.
+    public func with(linkGradient: TemporalLinkSettings.Gradient) throws(ConfigurationError) -> VerificationCase {
+        guard var links = configuration.temporalLinks, links.gradient != linkGradient else { return self }
+        links.gradient = linkGradient
+        var c = with(configuration: try configuration.with(temporalLinks: links))
+        c.parameters = parameters
+        return c
+    }
+
     /// Inputs and targets from `Episode.random`; with `maskDensity` < 1, each step's mask entry is 1
     /// with that probability (its own seeded stream; at least one step stays in).
     public func episode() throws(ConfigurationError) -> Episode<Double> {

@@ -51,6 +51,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Replay and free modes check a seeded sample of M coordinates, 1...10000000 (default: all for toy, 20 for paper).")
     var coordinates: String?
     @Option(help: "Nearest-neighbour index of SAM: exact, kdtree, lsh or hnsw.") var index = "exact"
+    @Option(help: "SDNC gradient through the temporal links: recorded (the paper's choice: link state held, the default) or full (through N, P and the precedence; Proofs/sdnc-gradients.md). Other models ignore it.")
+    var linkGradient = "recorded"
     @Option(help: "Central-difference step h, in [1e-9, 1e-2] (outside it the derived tolerance means nothing).")
     var step = "1e-6"
     @Option(help: "Random directions in fast mode, 1...1000.") var directions = "4"
@@ -94,9 +96,9 @@ struct VerifyCommand: ParsableCommand {
         var results: [CheckResult] = []
         for number in 0..<(o.caseSeed == nil ? o.cases : 1) {
             for model in models {
-                let c = try trained.map { $0.makeCase(generator.caseSeed(number), steps: o.ranges.steps) }
+                let c = try (trained.map { $0.makeCase(generator.caseSeed(number), steps: o.ranges.steps) }
                     ?? o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: model, index: o.index, ranges: o.ranges) }
-                    ?? generator.makeCase(number, model: model)
+                    ?? generator.makeCase(number, model: model)).with(linkGradient: o.linkGradient)
                 // A dense comparison is a family against its dense twin (SAM against DAM): run it once per
                 // configuration, on the sparse family's case when both run.
                 let pairOnly: Set<CheckKind> = [.denseEquivalence, .maskedEquivalence]
@@ -140,8 +142,8 @@ struct VerifyCommand: ParsableCommand {
     }
 
     private func dump(_ o: Options, to directory: String) throws {
-        let c = try o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index, ranges: o.ranges) }
-            ?? CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges).makeCase(0, model: o.models[0])
+        let c = try (o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index, ranges: o.ranges) }
+            ?? CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges).makeCase(0, model: o.models[0])).with(linkGradient: o.linkGradient)
         let path = try CaseFile.dump(c, to: directory)
         print("wrote \(path): \(c.model) \(c)")
     }
@@ -189,7 +191,7 @@ struct UsageError: Error { let message: String }
 /// The validated options of `samkit verify`.
 struct Options {
     let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, checks: [CheckKind]
-    let index: IndexKind, step: Double, directions: Int, json: String?
+    let index: IndexKind, step: Double, directions: Int, json: String?, linkGradient: TemporalLinkSettings.Gradient
     let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
 
     /// `--model all`: the registry's families in `inDefaultRuns`; only the first when dumping one case.
@@ -273,6 +275,8 @@ struct Options {
         self.ranges = ranges
         coordinates = try v.coordinates.map { try integer("coordinates", $0, 1...10_000_000) } ?? (paper ? 20 : nil)
         index = try choice("index", v.index, Dictionary(uniqueKeysWithValues: IndexKind.allCases.map { ($0.rawValue, $0) }))
+        linkGradient = try choice("link-gradient", v.linkGradient,
+                                  Dictionary(uniqueKeysWithValues: TemporalLinkSettings.Gradient.allCases.map { ($0.rawValue, $0) }))
         let valid = Tolerance.validSteps
         guard let h = Double(v.step), valid.contains(h) else {
             throw UsageError(message: "--step \(v.step) is out of range (valid: a number in [\(valid.lowerBound), \(valid.upperBound)]: "

@@ -31,4 +31,29 @@ import Testing
             #expect(!caught.isEmpty, "\(fault) was not caught by \(check)")
         }
     }
+
+    /// The same cases under the full link gradient (Proofs/sdnc-gradients.md): replay holds only the
+    /// link rows, free mode runs live links, the dense check runs the dense-link baseline's adjoint.
+    static func fullCases() throws -> [VerificationCase] { try cases().prefix(2).map { try $0.with(linkGradient: .full) } }
+
+    @Test func sdncFullGradientHoldsInReplayFreeAndDenseModes() throws {
+        for c in try Self.fullCases() {
+            #expect(c.configuration.temporalLinks?.gradient == .full)
+            for r in Verifier.run(c, checks: [.replay, .free, .denseEquivalence, .maskedEquivalence, .structural]) {
+                #expect(r.passed, "\(r.report)")
+            }
+        }
+    }
+
+    /// Each fault of the full link-gradient backward is caught by replay on some of these cases, and the
+    /// recorded-link gradient (which skips that backward) is not the full one: replay under full
+    /// catches the default's gradient as a fault would be caught.
+    @Test func sdncFullGradientFaultsAreCaught() throws {
+        let cases = try Self.fullCases()
+        for fault in GradientFault.sdncFullGradientFaults {
+            let caught = cases.filter { !Verifier.run($0, check: .replay, settings: VerificationSettings(fault: fault)).passed }
+            print("sdnc full-gradient fault \(fault.rawValue): caught by replay on \(caught.count)/\(cases.count) cases")
+            #expect(!caught.isEmpty, "\(fault) was not caught by replay")
+        }
+    }
 }
