@@ -35,6 +35,18 @@ final class Instance {
         instance.fault = injection?.gradientFault
     }
 
+    /// Back to the state of a model just built: SAM reinitialised (M_0, its index rebuilt from all
+    /// rows, a new ring; O(N)), any other model reset; then `warmup` segments (at least one).
+    /// A model's step time depends on its history: the FLANN k-d forest keeps every point it
+    /// removed until it is rebuilt after N insertions, and its searches still walk them. At 2^20
+    /// no gate run reaches that rebuild, so an instance reused across `--power` passes got slower
+    /// with every pass (the 2^20 / 2^12 ratio +35% over 40 passes) while one in a fresh process
+    /// did not. The timing checks restart their instances so that every run times the same history.
+    func restart(warmup: Int) throws {
+        if let sam { sam.reinitialise() } else { instance.reset() }
+        for _ in 0..<max(1, warmup) { try segment() }
+    }
+
     /// One training forward and backward over the episode.
     func segment() throws {
         _ = try instance.forward(episode, mode: .training)
@@ -116,7 +128,7 @@ final class InstancePool {
         if let i = built[Key(model: model, size: size)] { return i }
         progress("building \(model.rawValue) at N = \(GateFormat.size(size))")
         let i = try Instance(model: model, size: size, steps: steps, injection: injection)
-        for _ in 0..<max(1, warmup) { try i.segment() }
+        for _ in 0..<max(1, warmup) { try i.segment() }   // a fresh model: `restart` without the O(N) reinitialise
         built[Key(model: model, size: size)] = i
         return i
     }
