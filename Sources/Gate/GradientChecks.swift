@@ -28,7 +28,12 @@ extension GateRunner {
             var unbuilt = 0
             var number = 0
             while number < Self.maxDrawFactor * cases {
-                let pending = checks.filter { (results[$0]?.count ?? 0) < cases }
+                // Once a check has failed a case its verdict is settled: with `stopWhenSettled`
+                // (`--power`'s injected runs) it draws no further cases.
+                let pending = checks.filter { check in
+                    let rs = results[check] ?? []
+                    return rs.count < cases && !(options.stopWhenSettled && rs.contains { !$0.passed })
+                }
                 if pending.isEmpty { break }
                 defer { number += 1 }
                 let c: VerificationCase

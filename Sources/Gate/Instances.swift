@@ -35,8 +35,33 @@ final class Instance {
         instance.fault = injection?.gradientFault
     }
 
+    /// Back to the state of a model just built: SAM reinitialised (M_0, its index rebuilt from all
+    /// rows, a new ring; O(N)), any other model reset; then `warmup` segments (at least one).
+    /// A model's step time depends on its history: the FLANN k-d forest keeps every point it
+    /// removed until it is rebuilt after N insertions, and its searches still walk them. At 2^20
+    /// no gate run reaches that rebuild, so an instance reused across `--power` passes got slower
+    /// with every pass (the 2^20 / 2^12 ratio +35% over 40 passes) while one in a fresh process
+    /// did not. The timing checks restart their instances so that every run times the same history.
+    /// An instance that has run nothing since it was built or restarted and warmed up is left as it
+    /// is (a fresh process's instances then cost one build, not two).
+    func restart(warmup: Int) throws {
+        guard !fresh else { return }
+        if let sam { sam.reinitialise() } else { instance.reset() }
+        try warmUp(warmup)
+    }
+
+    /// `segments` segments (at least one) after a build or restart.
+    func warmUp(_ segments: Int) throws {
+        for _ in 0..<max(1, segments) { try segment() }
+        fresh = true
+    }
+
+    /// Built or restarted and warmed up, nothing run since.
+    private(set) var fresh = false
+
     /// One training forward and backward over the episode.
     func segment() throws {
+        fresh = false
         _ = try instance.forward(episode, mode: .training)
         _ = try instance.backward()
     }
@@ -72,6 +97,7 @@ final class Instance {
     func counters(allocations: AllocationCounter?) throws -> [GateMetric: Double] {
         let t = Double(steps)
         var result: [GateMetric: Double] = [:]
+        fresh = false
         _ = try instance.forward(episode, mode: .training)
         result[.backwardRecordBytesPerStep] = Double(instance.backwardRecordBytes) / t
         _ = try instance.backward()
@@ -116,7 +142,7 @@ final class InstancePool {
         if let i = built[Key(model: model, size: size)] { return i }
         progress("building \(model.rawValue) at N = \(GateFormat.size(size))")
         let i = try Instance(model: model, size: size, steps: steps, injection: injection)
-        for _ in 0..<max(1, warmup) { try i.segment() }
+        try i.warmUp(warmup)
         built[Key(model: model, size: size)] = i
         return i
     }

@@ -109,7 +109,9 @@ public struct PowerReport: Sendable {
 
                 ## The timing checks in the clean passes
 
-                Each clean pass's estimate over the baseline's figure. The passes share one process, so \
+                Each clean pass's estimate over the baseline's figure. Every pass restarts the models it \
+                times (SAM reinitialised, its index rebuilt; `Instance.restart`), so each times the history a \
+                fresh process times. The passes share one process, so \
                 their spread ("s within") leaves out what differs between processes; the rule uses the \
                 spread the baseline recorded over separate processes (`samkit gate --record-spread`, \
                 `make gate-power`), and the tolerance t_{runs−1}(1 − 10⁻³) × √2 × s_b derived from it \

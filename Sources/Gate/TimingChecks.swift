@@ -67,6 +67,12 @@ extension GateRunner {
         let t = baseline.timing
         let rounds = options.quick ? t.quickRepeats : t.repeats
         let instances = try points.map { try pool.instance($0.model, $0.size) }
+        // Every run times the same history, whatever this process ran before (`Instance.restart`):
+        // the baseline's spread s_b was measured over separate processes, each timing fresh models.
+        for (p, instance) in zip(points, instances) {
+            options.progress("timing: restarting \(p.model.rawValue) at N = \(GateFormat.size(p.size))")
+            try instance.restart(warmup: t.warmup)
+        }
         let calibration = Calibration()
         _ = calibration.time()
         // Interleaved: every round times the calibration and one segment of every instance, so slow

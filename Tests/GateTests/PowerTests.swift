@@ -6,7 +6,8 @@ import MemoryModels
 @Suite("gate: power and calm of the deterministic checks (work counters, counters, gradients; debug build)")
 struct GatePowerTests {
     @Test func cleanCodePasses() throws {
-        let r = try run(nil, only: "work,record-bytes,gradient")
+        // The gradient checks on 12 cases each (the quick gate's 90 dense cases run in `make gate`).
+        let r = try run(nil, only: "work,record-bytes,gradient", cases: 12)
         #expect(r.passed, "regressions: \(r.regressions.map(\.name)), skipped: \(r.skipped.map(\.name))")
         #expect(r.exitCode == 0)
         #expect(r.outcomes.filter { $0.kind == .work }.count >= 20)
@@ -23,7 +24,7 @@ struct GatePowerTests {
           arguments: [(PerformanceFault.linearLRUSearch, "lru-rows"), (.copyMemoryPerStep, "journal-rows"),
                       (.linearScanIndex, "sam-kdtree index-distances"), (.staleIndex, "index-rows-updated")])
     func countedLoopIsCaught(_ fault: PerformanceFault, field: String) throws {
-        let r = try run(.performance(fault), only: "work sam-kdtree")
+        let r = try run(.performance(fault), only: "work sam-kdtree", small: true)
         #expect(r.exitCode == 1)
         #expect(r.regressions.contains { $0.name.contains(field) }, "regressions: \(r.regressions.map(\.name))")
         #expect(r.markdown(baselinePath: "b").contains("**\(r.regressions.first?.name ?? "none")**"))
@@ -32,23 +33,23 @@ struct GatePowerTests {
     /// The usage scan stands for a loop no counter counts: the work counters must not claim to see
     /// it (only the timing growth check can, in the release gate).
     @Test func anUncountedLoopIsInvisibleToTheCounters() throws {
-        let r = try run(.performance(.usageScan), only: "work sam-kdtree")
+        let r = try run(.performance(.usageScan), only: "work sam-kdtree", small: true)
         #expect(r.passed, "\(r.regressions.map(\.name))")
     }
 
     @Test func wrongGradientIsCaughtByTheGradientChecks() throws {
-        let r = try run(.gradient(.dropWriteGateTerm), only: "gradient sam replay")
+        let r = try run(.gradient(.dropWriteGateTerm), only: "gradient sam replay", settled: true)
         #expect(r.regressions.map(\.name) == ["gradient sam replay"])
     }
 
     /// The forward fault shows only in some dense K = N cases; the quick gate's case count catches it.
     @Test func unsortedUsageOrderIsCaughtByTheDenseCases() throws {
-        let r = try run(.gradient(.unsortedUsageOrder), only: "gradient sam dense")
+        let r = try run(.gradient(.unsortedUsageOrder), only: "gradient sam dense", settled: true)
         #expect(r.regressions.map(\.name) == ["gradient sam dense K=N"], "\(r.outcomes.map(\.measured))")
     }
 
     @Test func copyOfMemoryChangesTheGrowthClassOfTheRecord() throws {
-        let r = try run(.performance(.copyMemoryPerStep), only: "backward-record-bytes-per-step slope")
+        let r = try run(.performance(.copyMemoryPerStep), only: "backward-record-bytes-per-step slope", small: true)
         #expect(r.regressions.map(\.name) == ["sam-kdtree backward-record-bytes-per-step slope"])
     }
 

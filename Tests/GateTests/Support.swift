@@ -8,11 +8,22 @@ let baselinePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 /// Unit tests never assert timings: they run the counters, work counters and gradient checks
 /// (timing and memory off). Allocation counts need the counter linked into samkit, so they are
 /// covered by running the binary.
-func run(_ injection: Injection?, only: String? = nil, allowSkipped: Bool = false) throws -> GateRun {
-    let baseline = try Baseline.load(path: baselinePath)
-    return try GateRunner(baseline: baseline, options: GateOptions(quick: true, injection: injection, timing: false,
-                                                                   memory: false, allowSkipped: allowSkipped,
-                                                                   only: only)).run()
+/// `cases` caps every gradient check's quick case count (a debug build runs each case slowly);
+/// `settled` stops a check at its first failing case, as `--power`'s injected runs do; `small`
+/// compares the work counters at 2^10 only and fits growth over 2^10 and 2^12 (an injected O(N)
+/// loop already differs there; a debug build runs an O(N) loop at 2^16 slowly).
+func run(_ injection: Injection?, only: String? = nil, allowSkipped: Bool = false, cases: Int? = nil,
+         settled: Bool = false, small: Bool = false) throws -> GateRun {
+    var baseline = try Baseline.load(path: baselinePath)
+    if let cases { for i in baseline.gradients.indices { baseline.gradients[i].quickCases = min(baseline.gradients[i].quickCases, cases) } }
+    if small {
+        for i in baseline.work.indices { baseline.work[i].compareSizes = [1 << 10] }
+        for i in baseline.complexity.indices { baseline.complexity[i].sizes = [1 << 10, 1 << 12] }
+    }
+    var options = GateOptions(quick: true, injection: injection, timing: false, memory: false, allowSkipped: allowSkipped,
+                              only: only)
+    options.stopWhenSettled = settled
+    return try GateRunner(baseline: baseline, options: options).run()
 }
 
 /// The samkit binary of this build, next to the test bundle (swift test builds it too).
