@@ -42,8 +42,13 @@ public enum CacheStepPlacement: Codable, Sendable, Equatable {
 /// m_i with the weights w_i of §2 by alternating weighted least squares: (a, b) by
 /// `gsl_multifit_wlinear` on the rows (S_r, S_r·g(N)) given S, then each S_r in closed form,
 /// S_r = Σ_{i∈r} w_i m_i f_i / Σ_{i∈r} w_i f_i², f = a + b·g, clamped to S_r ≥ S_{r−1}.
-/// The score is BIC (or AIC) with every step counted as a parameter, on the scale of `ClassFit`.
+/// The score is BIC (or AIC) on the scale of `ClassFit`, with every step counted as
+/// `parametersPerStep` parameters: its height and its position are both fitted to the data.
 enum CacheSteps {
+    /// A step's height S_r is fitted, and so is its position (the gap that minimises χ²): two
+    /// parameters in the criterion (Proofs/complexity-fit.md §7a).
+    static let parametersPerStep = 2
+
     /// The step sets a placement offers for `summaries` (gap index j: the step applies to sizes i ≥ j).
     static func stepSets(_ placement: CacheStepPlacement, sizes: [Int]) -> [[Int]] {
         let k = sizes.count
@@ -70,11 +75,12 @@ enum CacheSteps {
                           criterion: InformationCriterion) -> Double? {
         let sizes = summaries.map(\.size)
         return stepSets(placement, sizes: sizes).compactMap { set -> Double? in
-            let k = summaries.count, params = cls.coefficientCount + set.count
-            guard k - params >= 1, let chi2 = try? chiSquared(cls, summaries: summaries, steps: set) else { return nil }
+            let k = summaries.count
+            guard k - cls.coefficientCount - set.count >= 1,
+                  let chi2 = try? chiSquared(cls, summaries: summaries, steps: set) else { return nil }
             let m2ll = Double(k) * log(chi2 / Double(k))
             let penalty = criterion == .bic ? log(Double(k)) : 2
-            return m2ll + Double(params + 1) * penalty
+            return m2ll + Double(cls.coefficientCount + parametersPerStep * set.count + 1) * penalty
         }.min()
     }
 

@@ -18,10 +18,10 @@ public struct FitOptions: Codable, Sendable, Equatable {
     /// Classes to consider. Default all five. At least two, no repeats.
     public var candidates: [ComplexityClass] = ComplexityClass.allCases
     /// Where the verdict rule may place upward cache steps, offered equally to the claimed and the
-    /// chosen class (`CacheSteps`, Proofs/complexity-fit.md §7a). Default: one step between any
-    /// two sizes (two cost too much power, see §7a). `anywhere(maxSteps:)` valid range 0...3;
-    /// `atSizes` entries ≥ 1.
-    public var cacheSteps: CacheStepPlacement = .anywhere(maxSteps: 1)
+    /// chosen class (`CacheSteps`, Proofs/complexity-fit.md §7a). Default: up to two steps (one per
+    /// cache level a sweep crosses, L2 and L3) between any two sizes, each costing two parameters
+    /// (height and position). `anywhere(maxSteps:)` valid range 0...3; `atSizes` entries ≥ 1.
+    public var cacheSteps: CacheStepPlacement = .anywhere(maxSteps: 2)
 
     /// The defaults documented on each field.
     public init() {}

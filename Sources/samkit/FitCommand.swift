@@ -37,7 +37,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "With --validate: the random seed (default 368925).")
     var seed: UInt64?
 
-    @Option(help: "With --validate: where the verdict rule may place cache steps (Proofs/complexity-fit.md §7a): none, anywhere:M (up to M in 0...3 steps between any two sizes; the fitter's default is anywhere:1) or known (the synthetic L2/L3 boundaries).")
+    @Option(help: "With --validate: where the verdict rule may place cache steps (Proofs/complexity-fit.md §7a): none, anywhere:M (up to M in 0...3 steps between any two sizes; the fitter's default is anywhere:2) or known (the synthetic L2/L3 boundaries).")
     var cacheSteps: String?
 
     func run() throws {
