@@ -30,6 +30,11 @@ public struct CaseGenerator: Sendable {
         try Self.makeCase(seed: caseSeed(number), model: model, index: index, ranges: ranges)
     }
 
+    /// The SDNC's cases have T ≥ 3 (when the range allows): a link is written at step 2 (from the
+    /// precedence of step 1) and decayed or followed at step 3, so the link update, the precedence and
+    /// the read-mode mixing all change the computation (shorter episodes could not exercise them).
+    public static let sdncMinimumSteps = 3
+
     /// The case a seed denotes (what a failure report prints). The toy draws are in the order they
     /// always were, so a toy seed names the same case as before.
     public static func makeCase(seed: UInt64, model: ModelKind, index: IndexKind = .exact,
@@ -50,7 +55,8 @@ public struct CaseGenerator: Sendable {
         let parameterScale = Double.random(in: r.parameterScale, using: &g)
         let loss = int(0...1) == 0 ? LossKind.sigmoidCrossEntropy : .meanSquaredError
         return try VerificationCase.make(
-            model: model, n: n, w: w, r: heads, k: k, h: h, x: x, y: y, t: t, threshold: threshold,
+            model: model, n: n, w: w, r: heads, k: k, h: h, x: x, y: y,
+            t: model == .sdnc ? max(t, min(Self.sdncMinimumSteps, r.steps.upperBound)) : t, threshold: threshold,
             memoryScale: memoryScale, parameterScale: parameterScale, loss: r.loss ?? loss, index: index,
             maskDensity: r.maskDensity, seed: seed)
     }

@@ -9,7 +9,8 @@ public enum FailureReport {
         var lines = ["\(verdict) \(r.check.rawValue) on \(c.model)",
                      "  configuration: \(c)",
                      "  replay with: samkit verify --model \(c.model.rawValue) --case-seed \(c.seed) --index \(c.configuration.index) --mode \(mode(r.check))"
-                         + (c.configuration.temporalLinks?.gradient == .full ? " --link-gradient full" : "")]
+                         + (c.configuration.temporalLinks?.gradient == .full ? " --link-gradient full" : "")
+                         + (r.check == .floatAgreement ? " --precision float" : "") + " (plus the run's --preset and size options)"]
         if let w = r.worst {
             lines.append("  worst coordinate: \(w.coordinate) (flat index \(w.coordinate.index))")
             lines.append("  analytic \(w.analytic)  numeric/reference \(w.numeric)")

@@ -9,7 +9,8 @@ import MemoryModels
 ///   gradient scaled by 1 + m (Float only, judged by `FloatAgreementCheck`); m from 1e-1 down to 1e-6.
 ///   A Double site is judged by the replay check. A site whose block is exactly zero on a case is no
 ///   fault there (scaling changes nothing) and is not counted; "cannot judge" counts as not caught.
-/// - Code sites (`GradientFault`, fixed size): caught when any check fails on the case.
+/// - Code sites (`GradientFault`, fixed size): caught when any check fails on the case; a case the
+///   fault cannot change (`FaultExercise`) is "cannot judge", not counted.
 /// - Clean code: every check on `cleanCases` cases per model; any failure is a false alarm.
 public struct FaultSweep: Sendable {
     /// The relative fault sizes m each sized site is tried at, largest first.
@@ -44,8 +45,9 @@ public struct FaultSweep: Sendable {
     public let cleanCases: Int
     /// The sized sites' rows, after `run`.
     public private(set) var sized: [Row] = []
-    /// The code faults (`GradientFault`): cases that caught each, of those counted.
-    public private(set) var code: [(fault: GradientFault, caught: Int, counted: Int)] = []
+    /// The code faults (`GradientFault`): cases that caught each, of those counted, and the cases the
+    /// fault cannot change (`FaultExercise`: cannot judge, neither caught nor counted).
+    public private(set) var code: [(fault: GradientFault, caught: Int, counted: Int, cannotJudge: Int)] = []
     /// Clean run: checks run, checks failed (false alarms), checks that could not judge.
     public private(set) var cleanChecks = 0, cleanFailures = 0, cleanCannotJudge = 0
     /// The first false alarm's check, model and case seed.
@@ -60,7 +62,7 @@ public struct FaultSweep: Sendable {
 
     /// Every site caught at 1e-4 in every counted case, every code fault caught, no false alarm.
     public var passed: Bool {
-        sized.allSatisfy { ($0.floor ?? 1) <= 1e-4 } && code.allSatisfy { $0.caught == $0.counted } && cleanFailures == 0
+        sized.allSatisfy { ($0.floor ?? 1) <= 1e-4 } && code.allSatisfy { $0.counted > 0 && $0.caught == $0.counted } && cleanFailures == 0
     }
 
     /// Runs the sweep; `progress` gets a line per stage.
@@ -92,12 +94,13 @@ public struct FaultSweep: Sendable {
         }
         progress("fault sweep: code sites")
         for fault in GradientFault.allCases + GradientFault.floatFaults + GradientFault.sdncFaults {
-            var caught = 0, counted = 0
+            var caught = 0, counted = 0, idle = 0
             for c in faulted where Self.applies(fault, to: c.model) {
+                guard try FaultExercise.changes(fault, on: c) else { idle += 1; continue }
                 counted += 1
                 if Verifier.detects(fault, on: c) { caught += 1 }
             }
-            code.append((fault, caught, counted))
+            code.append((fault, caught, counted, idle))
         }
         for i in 0..<cleanCases {
             if i % 50 == 0 { progress("fault sweep: clean case \(i + 1)/\(cleanCases)") }

@@ -16,8 +16,10 @@ extension FaultSweep {
             md += "| \(row.site) | \(row.check) | " + row.counts.map { "\($0.caught)/\($0.counted)" }.joined(separator: " | ")
                 + " | \(row.floor.map { format($0) } ?? "none") |\n"
         }
-        md += "\n## Code sites (`GradientFault`, fixed size)\n\n| fault | caught / cases |\n|---|---|\n"
-        for c in code { md += "| \(c.fault.rawValue) | \(c.caught)/\(c.counted) |\n" }
+        md += "\n## Code sites (`GradientFault`, fixed size)\n\nA case on which the fault changes nothing a check sees "
+            + "(loss, outputs, gradients, memory after backward; `FaultExercise`) cannot judge it and is not counted.\n\n"
+            + "| fault | caught / cases | cannot judge (fault changes nothing) |\n|---|---|---|\n"
+        for c in code { md += "| \(c.fault.rawValue) | \(c.caught)/\(c.counted) | \(c.cannotJudge) |\n" }
         md += "\n## Clean code\n\n\(cleanFailures) failures in \(cleanChecks) checks over \(cleanCases) cases per model ("
             + ModelKind.allCases.map { "\($0) \(Self.cleanCases(cleanCases, $0))" }.joined(separator: ", ")
             + "; the SDNC's capped at \(Self.sdncCleanCases): its checks take about 30x SAM's)"

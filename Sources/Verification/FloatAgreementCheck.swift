@@ -8,18 +8,20 @@ import SAMNumerics
 /// replays the Float run's decisions, and gives the reference: loss, outputs y [T, Y], every parameter
 /// gradient (SPEC names) and dL/dx [T, X]. Each entry of a block b must satisfy
 ///
-///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + R_b + √n · u · M_b),   u = Float.ulpOfOne / 2,
+///     |q_Float − q_Double| ≤ τ_b = safety · (S_b + R_b + √n · u · M_b + u · G_b),   u = Float.ulpOfOne / 2,
 ///
-/// M_b the block's scale: max|q| over the block for the loss and outputs, and for a gradient block the
-/// larger of the largest entry of *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a
-/// cancellation of back-propagated terms that large, and Float rounds each term).
+/// M_b = max|q| over the block; G_b, for a gradient block only, the larger of the largest entry of
+/// *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a cancellation of back-propagated
+/// terms that large, and Float rounds each term; output.b's gradient is exactly Σ_t dL/dy_t), 0 for
+/// the loss and outputs. The √n growth applies to the block's own scale only: with it on G_b, a
+/// small gradient block's bound was vacuous at N = 2^14 (Proofs/float-precision.md, term 2).
 ///
 /// where S_b, the block's sensitivity to Float rounding, is measured on the Double model: the largest
 /// change of any entry of b when every datum v (parameters, inputs, M_0) is replaced by v·(1 + u·σ_v),
 /// σ_v = ±1 at random, over `draws` draws (a statistical condition estimate: S_b ≈ u·κ_b). A
 /// backward-stable Float evaluation is the exact one at data perturbed by O(u) relative, so its error
-/// is of the size S_b for the data's rounding; √n·u·M_b is the rounding inside sums, which the data
-/// perturbation does not see (it misses sums that cancel): n is the length of the read sum, N rows for
+/// is of the size S_b for the data's rounding; √n·u·M_b is the rounding inside the read sum, which the
+/// data perturbation does not see (it misses sums that cancel): n is the length of the read sum, N rows for
 /// DAM and K for SAM, the one sum whose length grows with the configuration (rounding errors of a sum
 /// of n terms grow as √n·u·Σ|terms| with high probability, Higham and Mary 2019); `safety` covers the
 /// fixed-length sums (a few hundred terms at most) and the roundings an entry accumulates over T steps.
@@ -91,7 +93,7 @@ public enum FloatAgreementCheck {
         let names = ["loss", "outputs"] + double.parameters.slices.map(\.name) + ["inputs"]
         let shapes = [[1], [e.steps, cf.outputSize]] + double.parameters.slices.map(\.shape) + [[e.steps, cf.inputSize]]
         var tracker = WorstTracker(), judgement = BlockJudgement()
-        var normwise = 0.0
+        var normwise = 0.0, notes: [String] = []
         // The terms a gradient entry sums are at most the largest gradient entry, or Σ_t,o |dL/dy_t,o|
         // (output.b's gradient is exactly that sum, which can cancel to far less than its terms).
         var upstream = 0.0, dy = [Double](repeating: 0, count: cf.outputSize)
@@ -109,11 +111,14 @@ public enum FloatAgreementCheck {
         for b in reference.indices {
             judgement.begin(names[b])
             let scale = reference[b].reduce(0) { max($0, abs($1)) }
-            let termScale = b < 2 ? scale : gradientScale
-            let tolerance = Tolerance(value: safety * (sensitivity[b] + noise[b] + sumLength * unitRoundoff * termScale),
+            // Sums that grow with n round relative to what flows through them (the block's own scale);
+            // the back-propagated terms a gradient entry cancels round without growing with n.
+            let readSum = sumLength * unitRoundoff * scale, terms = b < 2 ? 0 : unitRoundoff * gradientScale
+            let tolerance = Tolerance(value: safety * (sensitivity[b] + noise[b] + readSum + terms),
                                       source: "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
                                           + "+ Float's own rounding noise \(format(noise[b])) "
-                                          + "+ √\(c.model == .dam ? "N" : "K") x u_Float x \(b < 2 ? "max|\(names[b])|" : "max(max|any gradient|, Σ|dL/dy|)") \(format(termScale))) "
+                                          + "+ √\(c.model == .dam ? "N" : "K") x u_Float x max|\(names[b])| \(format(readSum))"
+                                          + (b < 2 ? "" : " + u_Float x max(max|any gradient|, Σ|dL/dy|) \(format(terms))") + ") "
                                           + "(Proofs/float-precision.md)")
             var difference = 0.0
             for i in reference[b].indices {
@@ -123,9 +128,12 @@ public enum FloatAgreementCheck {
                 judgement.add(analytic: observed[b][i], numeric: reference[b][i], tolerance: tolerance.value, rounding: 0)
             }
             if scale > 0 { normwise = max(normwise, difference / scale) }
+            notes.append("\(names[b]): max|F − D| \(format(difference)) of max|entry| \(format(scale)); τ = \(format(tolerance.value)) "
+                         + "= \(format(safety)) x (S \(format(sensitivity[b])) + R \(format(noise[b])) + read sum \(format(readSum))"
+                         + " + terms \(format(terms)))")
         }
         return CheckResult(check: .floatAgreement, verificationCase: c, passed: !tracker.failed, worst: tracker.worst,
-                           compared: tracker.compared, normwiseRelativeError: normwise,
+                           compared: tracker.compared, notes: notes, normwiseRelativeError: normwise,
                            cannotJudge: judgement.reason(compared: tracker.compared, total: tracker.compared),
                            detectionFloors: judgement.floors)
     }

@@ -240,6 +240,10 @@ struct Options {
         case 1: [.floatAgreement]
         default: Array(Set(selected + [.floatAgreement])).sorted { CheckKind.allCases.firstIndex(of: $0)! < CheckKind.allCases.firstIndex(of: $1)! }
         }
+        if checks.isEmpty {   // e.g. --mode float with --precision double: nothing would run, and 0/0 is no verdict
+            throw UsageError(message: "--mode \(v.mode ?? "") with --precision \(v.precision) selects no check "
+                             + "(valid: --precision float or both for the float mode)")
+        }
         func range(_ option: String, _ value: String?) throws -> ClosedRange<Int>? {
             guard let value else { return nil }
             let parts = value.components(separatedBy: "...")

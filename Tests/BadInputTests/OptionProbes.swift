@@ -104,6 +104,7 @@ enum OptionProbes {
         o("verify --case-seed 5 --cases 3", "--cases"),
         o("verify --seed -1", "--seed"),
         o("verify --mode foo", "--mode"),
+        o("verify --mode float", "--mode"),
         o("verify --model foo", "--model"),
         o("verify --index foo", "--index"),
         o("verify --step 0", "--step"),

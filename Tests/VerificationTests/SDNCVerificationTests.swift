@@ -11,6 +11,12 @@ import Testing
             + Cases.generated(.sdnc, count: 6).filter { $0.steps >= 3 }.prefix(2)
     }
 
+    /// The generator draws SDNC episodes long enough to write a link twice (T ≥ 3).
+    @Test func generatedSDNCCasesAreLongEnoughForTheLinkFaults() throws {
+        let generator = CaseGenerator(seed: 1)
+        for i in 0..<50 { #expect(try generator.makeCase(i, model: .sdnc).steps >= CaseGenerator.sdncMinimumSteps) }
+    }
+
     @Test func sdncGradientsHoldInReplayFreeAndDenseModes() throws {
         for c in try Self.cases() {
             #expect(c.configuration.temporalLinks != nil)
@@ -26,9 +32,11 @@ import Testing
         let cases = try Self.cases()
         for fault in GradientFault.sdncFaults {
             let check: CheckKind = fault == .sdncLinkUpdate || fault == .sdncPrecedence ? .denseEquivalence : .replay
-            let caught = cases.filter { !Verifier.run($0, check: check, settings: VerificationSettings(fault: fault)).passed }
-            print("sdnc fault \(fault.rawValue): caught by \(check.rawValue) on \(caught.count)/\(cases.count) cases")
-            #expect(!caught.isEmpty, "\(fault) was not caught by \(check)")
+            // A case the fault cannot change is "cannot judge" (the fault sweep's rule); every other is caught.
+            let changed = try cases.filter { try FaultExercise.changes(fault, on: $0) }
+            let caught = changed.filter { !Verifier.run($0, check: check, settings: VerificationSettings(fault: fault)).passed }
+            print("sdnc fault \(fault.rawValue): caught by \(check.rawValue) on \(caught.count)/\(changed.count) cases it changes")
+            #expect(!changed.isEmpty && caught.count == changed.count, "\(fault): caught \(caught.count) of \(changed.count)")
         }
     }
 
