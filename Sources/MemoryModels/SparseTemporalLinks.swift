@@ -110,9 +110,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
         for r in column(k) { let i = Int(r); save(row: i); values[i * capacity + slot(row: i, column: k)!] *= factor }
     }
 
-    /// Row i becomes `scale`·row + Σ additions (column, value), then keeps its K_L largest entries
-    /// (value desc, column asc); entries that are not positive are dropped.
-    func merge(row i: Int, scale: Scalar, additions: some Sequence<(Int, Scalar)>) {
+    /// Row i becomes `scale`·row + Σ_e factor·addValues[e] at column addColumns[e] (skipping column
+    /// `skip`), then keeps its K_L largest entries (value desc, column asc); entries that are not
+    /// positive are dropped. Plain arrays rather than a lazy sequence: a generic chain here was not
+    /// specialised and cost most of the SDNC's update (verification replays it thousands of times).
+    func merge(row i: Int, scale: Scalar, columns addColumns: [Int], values addValues: [Scalar],
+               times factor: Scalar, skipping skip: Int) {
         save(row: i)
         scratchColumns.removeAll(keepingCapacity: true)
         scratchValues.removeAll(keepingCapacity: true)
@@ -121,7 +124,8 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             scratchColumns.append(Int(columns[i * capacity + s]))
             scratchValues.append(scale * values[i * capacity + s])
         }
-        for (k, v) in additions {
+        for e in addColumns.indices where addColumns[e] != skip {
+            let k = addColumns[e], v = addValues[e] * factor
             if let s = scratchColumns.firstIndex(of: k) { scratchValues[s] += v } else {
                 scratchColumns.append(k)
                 scratchValues.append(v)
@@ -232,14 +236,13 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         if journaling { beginJournalStep() }
         // N_t(i,k) = (1 − w̄(i)) N_{t-1}(i,k) + w̄(i) p_{t-1}(k), k ≠ i, for each written row i.
         for (i, wi) in zip(rows, weights) {
-            forwardLinks.merge(row: i, scale: fault == .sdncLinkUpdate ? 1 : 1 - wi, additions: zip(precedenceRows, precedenceValues).lazy
-                .filter { $0.0 != i }.map { ($0.0, wi * $0.1) })
+            forwardLinks.merge(row: i, scale: fault == .sdncLinkUpdate ? 1 : 1 - wi,
+                               columns: precedenceRows, values: precedenceValues, times: wi, skipping: i)
         }
         // P_t(i,k) = (1 − w̄(k)) P_{t-1}(i,k) + w̄(k) p_{t-1}(i), i ≠ k: decay the written columns, then add.
         for (k, wk) in zip(rows, weights) { backwardLinks.scaleColumn(k, by: 1 - wk) }
         for (i, pi) in zip(precedenceRows, precedenceValues) {
-            backwardLinks.merge(row: i, scale: 1, additions: zip(rows, weights).lazy
-                .filter { $0.0 != i }.map { ($0.0, $0.1 * pi) })
+            backwardLinks.merge(row: i, scale: 1, columns: rows, values: weights, times: pi, skipping: i)
         }
         // p_t = (1 − Σ_i w̄(i)) p_{t-1} + w̄, cut to its K_L largest (value desc, row asc).
         let decay = fault == .sdncPrecedence ? 1 : 1 - weights.reduce(0, +)
