@@ -37,9 +37,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The build and the test run are timed apart (issue 10's budget is the test run: under 5 minutes on
+# 2 cores); the exit status is the test run's, so a failing test still fails `make test`.
 test: deps
 	scripts/undocumented-public.sh Verification Profiling
-	$(SWIFT) test
+	@start=$$(date +%s); $(SWIFT) build --build-tests || exit $$?; \
+	built=$$(date +%s); status=0; $(SWIFT) test --skip-build || status=$$?; end=$$(date +%s); \
+	echo "make test: build $$((built - start)) s, tests $$((end - built)) s (load average $$(cut -d' ' -f1-3 /proc/loadavg)), exit $$status"; \
+	exit $$status
 
 release: deps
 	$(SWIFT) build -c release
