@@ -20,6 +20,7 @@ import MemoryModels
                                             targets: [1, 0], mask: [1, 1], outputSize: 1)
         // d̄ = 2(|y| + |z|)/1: 3 at t = 1, 2 at t = 2.
         #expect(a["output.b"] == [5])
-        #expect(a["output.W"] == [3 * 1 + 2 * 3, 3 * 2 + 2 * 0.5])
+        let weights: [Double] = [3 * 1 + 2 * 3, 3 * 2 + 2 * 0.5]   // v_1 = [1, -2], v_2 = [3, 0.5]
+        #expect(a["output.W"] == weights)
     }
 }
