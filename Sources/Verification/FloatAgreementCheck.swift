@@ -12,9 +12,15 @@ import SAMNumerics
 ///
 /// M_b = max|q| over the block; G_b, for a gradient block only, the larger of the largest entry of
 /// *any* gradient and Σ_t,o |dL/dy_t,o| (a gradient entry can be a cancellation of back-propagated
-/// terms that large, and Float rounds each term; output.b's gradient is exactly Σ_t dL/dy_t), 0 for
-/// the loss and outputs. The √n growth applies to the block's own scale only: with it on G_b, a
-/// small gradient block's bound was vacuous at N = 2^14 (Proofs/float-precision.md, term 2).
+/// terms that large, and Float rounds each term), 0 for the loss and outputs. The √n growth applies
+/// to the block's own scale only: with it on G_b, a small gradient block's bound was vacuous at
+/// N = 2^14 (Proofs/float-precision.md, term 2). The output layer's entries (output.W, output.b) sum
+/// terms the Double model's tape gives exactly, so each entry i gets its own bound instead of u · G_b:
+///
+///     τ_b,i = safety · (S_b + R_b + √n · u · M_b + (√T + 2) · u · A_i)      (`OutputLayerTerms`),
+///
+/// A_i = Σ |terms| of entry i; with u · G_b a 1e-4 fault on output.W was missed in 4 of 60 sweep
+/// cases (G_b/M_b ≈ 500 when h_t is small).
 ///
 /// where S_b, the block's sensitivity to Float rounding, is measured on the Double model: the largest
 /// change of any entry of b when every datum v (parameters, inputs, M_0) is replaced by v·(1 + u·σ_v),
@@ -79,6 +85,11 @@ public enum FloatAgreementCheck {
             return [[r.loss], r.outputs] + double.parameters.slices.map { Array(double.parameters.gradient($0.name)) } + [g]
         }
         let reference = try evaluate(parameters, inputs, memory)
+        // The output layer's per-entry term sizes, from the reference run's tape (before the draws move it).
+        let componentwise = (double as? RecordsOutputLayerInputs).map {
+            OutputLayerTerms.magnitudes(loss: cf.loss, inputs: $0.outputLayerInputs(), outputs: reference[1],
+                                        targets: e.targets, mask: e.mask, outputSize: cf.outputSize)
+        } ?? [:]
         var sensitivity = reference.map { _ in 0.0 }
         var rng = SeededGenerator(seed: c.seed ^ 0xF10A_7D0B)
         func perturbed(_ v: [Double]) -> [Double] {
@@ -108,29 +119,40 @@ public enum FloatAgreementCheck {
         }
         let sumLength = Double(c.model == .dam ? cf.memoryWords : cf.neighbours).squareRoot()
         let gradientScale = reference.dropFirst(2).reduce(upstream) { m, block in block.reduce(m) { max($0, abs($1)) } }
+        let stepsFactor = Double(e.steps).squareRoot() + 2
         for b in reference.indices {
             judgement.begin(names[b])
             let scale = reference[b].reduce(0) { max($0, abs($1)) }
             // Sums that grow with n round relative to what flows through them (the block's own scale);
-            // the back-propagated terms a gradient entry cancels round without growing with n.
+            // the back-propagated terms a gradient entry cancels round without growing with n: bounded
+            // by the largest gradient, or entry by entry where the terms are known (the output layer).
             let readSum = sumLength * unitRoundoff * scale, terms = b < 2 ? 0 : unitRoundoff * gradientScale
-            let tolerance = Tolerance(value: safety * (sensitivity[b] + noise[b] + readSum + terms),
-                                      source: "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
-                                          + "+ Float's own rounding noise \(format(noise[b])) "
-                                          + "+ √\(c.model == .dam ? "N" : "K") x u_Float x max|\(names[b])| \(format(readSum))"
-                                          + (b < 2 ? "" : " + u_Float x max(max|any gradient|, Σ|dL/dy|) \(format(terms))") + ") "
-                                          + "(Proofs/float-precision.md)")
-            var difference = 0.0
+            let own = componentwise[names[b]]
+            let common = sensitivity[b] + noise[b] + readSum
+            let source = "\(format(safety)) x (Float-rounding sensitivity \(format(sensitivity[b])) "
+                + "+ Float's own rounding noise \(format(noise[b])) "
+                + "+ √\(c.model == .dam ? "N" : "K") x u_Float x max|\(names[b])| \(format(readSum))"
+            let blockTolerance = Tolerance(value: safety * (common + terms), source: source
+                + (b < 2 ? "" : " + u_Float x max(max|any gradient|, Σ|dL/dy|) \(format(terms))") + ") (Proofs/float-precision.md)")
+            var difference = 0.0, largest = 0.0, smallest = Double.infinity
             for i in reference[b].indices {
+                let tolerance = own.map {
+                    Tolerance(value: safety * (common + stepsFactor * unitRoundoff * $0[i]),
+                              source: source + " + (√T + 2) x u_Float x Σ|terms of this entry| "
+                                  + "\(format(stepsFactor * unitRoundoff * $0[i]))) (Proofs/float-precision.md)")
+                } ?? blockTolerance
+                largest = max(largest, tolerance.value)
+                smallest = min(smallest, tolerance.value)
                 difference = max(difference, abs(observed[b][i] - reference[b][i]))
                 tracker.add(Discrepancy(coordinate: Coordinate(name: names[b], index: i, shape: shapes[b]),
                                         analytic: observed[b][i], numeric: reference[b][i], tolerance: tolerance))
                 judgement.add(analytic: observed[b][i], numeric: reference[b][i], tolerance: tolerance.value, rounding: 0)
             }
             if scale > 0 { normwise = max(normwise, difference / scale) }
-            notes.append("\(names[b]): max|F − D| \(format(difference)) of max|entry| \(format(scale)); τ = \(format(tolerance.value)) "
-                         + "= \(format(safety)) x (S \(format(sensitivity[b])) + R \(format(noise[b])) + read sum \(format(readSum))"
-                         + " + terms \(format(terms)))")
+            notes.append("\(names[b]): max|F − D| \(format(difference)) of max|entry| \(format(scale)); τ = "
+                         + (own == nil ? format(largest) : "\(format(smallest))...\(format(largest)) per entry")
+                         + " = \(format(safety)) x (S \(format(sensitivity[b])) + R \(format(noise[b])) + read sum \(format(readSum))"
+                         + (own == nil ? " + terms \(format(terms)))" : " + (√T + 2) u Σ|terms of the entry|)"))
         }
         return CheckResult(check: .floatAgreement, verificationCase: c, passed: !tracker.failed, worst: tracker.worst,
                            compared: tracker.compared, notes: notes, normwiseRelativeError: normwise,
