@@ -30,7 +30,7 @@ extension Baseline {
     }
 
     public static func template() -> Baseline {
-        let workFields = StepWork().fields.map(\.name)
+        let workFields = StepWork().fields.map(\.name).filter { !StepWork.linkFields.contains($0) }   // SAM has no links
         // SAM through each index, in registry order.
         let samVariants = ProfiledModel.allCases.filter { $0.family.name == ModelKind.sam.rawValue }
         func work(_ model: ProfiledModel, without: [String] = []) -> WorkCheck {

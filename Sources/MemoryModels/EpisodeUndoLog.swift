@@ -1,3 +1,4 @@
+import NearestNeighbours
 import SAMNumerics
 
 /// What an episode changed since the last reset, so that `SAM.reset()` can return to M_0 in
@@ -66,6 +67,22 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
                 memory.row(Int(row)).update(from: savedContents.base + n * width, count: width)
             }
         }
+    }
+
+    /// Undoes the episode (SAM's and the SDNC's reset): M_0 back into the written rows, which `index`
+    /// re-indexes (`rows` is scratch), the used rows' ring links and access times; then forgets it all.
+    /// Returns the rows visited. O(rows touched · W) plus the index's update of the written rows.
+    func undo(memory: MemoryMatrix<Scalar>, index: any NearestNeighbourIndex<Scalar>, ring: inout LeastRecentlyUsedRing,
+              lastAccess: inout [Int], rows: inout [Int]) -> Int {
+        let visited = written.count + used.count
+        restoreMemory(memory)
+        rows.removeAll(keepingCapacity: true)
+        for row in written { rows.append(Int(row)) }
+        if !rows.isEmpty { index.update(rows: rows, in: memory) }
+        ring.restoreInitialOrder(moved: used)
+        for row in used { lastAccess[Int(row)] = 0 }
+        clear()
+        return visited
     }
 
     /// Forgets everything (after a restore, or after a full re-initialisation).

@@ -157,14 +157,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             lastResetRows = configuration.memoryWords
             return
         }
-        lastResetRows = undo.written.count + undo.used.count
-        undo.restoreMemory(memory)
-        restoredRows.removeAll(keepingCapacity: true)
-        for row in undo.written { restoredRows.append(Int(row)) }
-        if !restoredRows.isEmpty { index.update(rows: restoredRows, in: memory) }
-        ring.restoreInitialOrder(moved: undo.used)
-        for row in undo.used { lastAccess[Int(row)] = 0 }
-        undo.clear()
+        lastResetRows = undo.undo(memory: memory, index: index, ring: &ring, lastAccess: &lastAccess, rows: &restoredRows)
         clearEpisodeState()
     }
 

@@ -8,6 +8,8 @@ extension SDNC {
     /// Under `TemporalLinkSettings.Gradient.full` it also carries the adjoints of N, P and p back through
     /// each step's link update (`LinkGradient`), rolling the link store back with its own journal and
     /// re-applying it at the end: O(R·K·K_L²) more per step plus P's entries in written columns.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(outputGradient upstream: [Scalar]? = nil) throws(ConfigurationError) -> [Scalar] {
         let full = settings.gradient == .full, lg = linkGradient
         lg.clear()
@@ -33,6 +35,7 @@ extension SDNC {
         }
 
         for t in stride(from: episode.steps - 1, through: 0, by: -1) {
+            let workBefore = work
             let record = tape.scalars(t), indices = tape.indices(t)
             controller.beginBackwardStep(p, g, record: record, step: t, configuration: c, episode: episode,
                                          upstream: upstream, v)
@@ -120,8 +123,18 @@ extension SDNC {
                                        segmentStart: segmentStart, step: t, v, inputGradient: &inputGradient, fault: fault)
             journal.exchange(step: t, with: memory,
                              skipping: fault == .skipJournalRestore && t == episode.steps - 1 ? 0 : nil)
+            // Rows of M and dM this step visited, as SAM counts them: the read's 3K slots per head, the
+            // previous read's slots (the write), the erased rows and the journaled rows.
+            work.backwardRows += heads * slots + (previousRows == nil ? 0 : heads * slots) + heads
+                + journal.rows(ofStep: t).count
+            workPeak.raise(toStepFrom: workBefore, to: work)
         }
-        for t in 0..<episode.steps { journal.exchange(step: t, with: memory) }
+        for t in 0..<episode.steps {
+            let workBefore = work
+            journal.exchange(step: t, with: memory)
+            work.backwardRows += journal.rows(ofStep: t).count + heads * slots   // re-applied and cleared rows
+            workPeak.raise(toStepFrom: workBefore, to: work)
+        }
         if full {
             for t in 0..<episode.steps { links.exchange(step: t) }
             lg.clear()   // Ñ_0, P̃_0, p̃_0: the link state carried into the segment gets no gradient

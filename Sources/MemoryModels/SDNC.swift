@@ -18,7 +18,7 @@ import SAMNumerics
 /// link entries a read used as recorded state (`StepDecisions.links`); gradients still flow from f_j
 /// and b_j into wR_{t-1,j} through those entries. `.full` also carries gradients through N, P and p
 /// (`LinkGradient`, the link store's journal). Proofs/sdnc-gradients.md.
-public final class SDNC<Scalar: ModelScalar>: MemoryModel {
+public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
     public let configuration: ModelConfiguration
     public let parameters: ParameterStore<Scalar>
     public let memory: MemoryMatrix<Scalar>
@@ -28,6 +28,15 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     /// Free-mode evaluation under recorded-link gradients: the link state of these decisions is held
     /// (as replay holds it) while the least-used and selected rows are recomputed. nil: links are live.
     public var heldLinks: RecordedDecisions?
+    /// Rows each stage of the forward and backward steps touched, since creation (`StepWork`, SAM's
+    /// fields plus the link work: `linkRowsMerged`, `linkColumnNodes`).
+    public internal(set) var work = StepWork()
+    /// The most rows each stage touched in any one step since `resetWorkPeak()`.
+    public internal(set) var workPeak = StepWork()
+    public func resetWorkPeak() { workPeak = StepWork() }
+    /// Rows the last `reset()` visited: memory rows restored, rows whose usage was restored, and the
+    /// link rows and columns cleared (as SAM's, plus the links).
+    public private(set) var lastResetRows = 0
 
     let layout: ControllerLayout
     let controller: Controller<Scalar>
@@ -42,6 +51,10 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     let forwardEntriesOffset, backwardEntriesOffset: Int
     let tape: Tape<Scalar>
     let journal: Journal<Scalar>
+    /// What the episode changed since the last reset (memory rows, usage), so `reset()` undoes it in O(rows touched).
+    let undo: EpisodeUndoLog<Scalar>
+    /// Rows `reset()` hands to the index (capacity reused).
+    var restoredRows: [Int] = []
     var recording = false
     var episode: Episode<Scalar>?
     /// The last outputs returned, refilled in place (`resize`).
@@ -55,6 +68,14 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
             h = Array(repeating: 0, count: c.hidden)
             cell = Array(repeating: 0, count: c.hidden)
             read = Array(repeating: 0, count: c.heads * c.wordSize)
+        }
+        /// Back to the initial state in place (keeps the arrays' storage).
+        mutating func zero() {
+            for i in h.indices { h[i] = 0 }
+            for i in cell.indices { cell[i] = 0 }
+            for i in read.indices { read[i] = 0 }
+            previousRows.removeAll(keepingCapacity: true)
+            previousWeights.removeAll(keepingCapacity: true)
         }
         /// A copy of `other` in this state's own storage (no allocation in steady state).
         mutating func assign(from other: Self) {
@@ -115,6 +136,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         backwardEntriesOffset = forwardEntriesOffset + r * k * slots
         tape = Tape(scalarsPerStep: backwardEntriesOffset + r * k * slots, indicesPerStep: r + r * slots)
         journal = Journal(width: c.wordSize, maxRows: r * (slots + 1))
+        undo = EpisodeUndoLog(rows: c.memoryWords, width: c.wordSize, initialIsZero: c.memoryInitialisation == .zeros)
         state = RecurrentState(c)
         segmentStart = RecurrentState(c)   // its own storage: `assign` then never copies on write
         ring = LeastRecentlyUsedRing(count: c.memoryWords)
@@ -128,7 +150,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         accessWeight = Array(repeating: 0, count: c.memoryWords)
         writeWeight = Array(repeating: 0, count: c.memoryWords)
         stamp = Array(repeating: 0, count: c.memoryWords)
-        reset()
+        reinitialise()
     }
 
     deinit {
@@ -139,19 +161,40 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         segmentStartWeights.deallocate()
     }
 
-    /// M_0, the index rebuilt, a new ring, empty links and precedence, zero controller state. O(N·W)
-    /// (SAM's O(rows touched) reset is not carried over yet).
+    /// Back to M_0, the initial ring, empty links and precedence and zero controller state, as SAM's
+    /// reset (Proofs/episode-reset.md): the written rows get their M_0 contents back and are re-indexed,
+    /// the used rows their ring links and access times; the sparse link store clears only the rows and
+    /// columns the episode gave entries (the dense-link baseline clears its N x N matrices). O(rows
+    /// touched · W) plus the index's update of those rows; never O(N) with sparse links.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func reset() {
+        lastResetRows = undo.undo(memory: memory, index: index, ring: &ring, lastAccess: &lastAccess, rows: &restoredRows) + links.resetRows
+        links.reset()
+        clearEpisodeState()
+    }
+
+    /// The O(N) reset: M_0 from the configuration, the index rebuilt from all rows, a new ring, empty
+    /// links. `init` uses it; `reset()` gives the same state in O(rows touched), the index aside (it
+    /// follows the restored rows instead of being rebuilt).
+    public func reinitialise() {
         initialise(memory, configuration)
         index.build(from: memory)
         ring = LeastRecentlyUsedRing(count: configuration.memoryWords)
         for i in lastAccess.indices { lastAccess[i] = 0 }
+        undo.clear()
         links.reset()
-        state = RecurrentState(configuration)
+        clearEpisodeState()
+    }
+
+    /// Zero controller state, no previous read, time 0, empty tape and journals.
+    private func clearEpisodeState() {
+        state.zero()
         segmentStart.assign(from: state)
         time = 0
         tape.removeAll()
         journal.removeAll()
+        links.clearJournal()
         episode = nil
     }
 
@@ -180,6 +223,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         })
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ episode: Episode<Scalar>, mode: ForwardMode = .training,
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
@@ -206,6 +251,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
                 controller.beginStep(p, record: record, input: x.baseAddress! + t * c.inputSize,
                                      h: state.h, cell: state.cell, read: state.read)
             }
+            let workBefore = work
             time += 1
             stampValue += 1
             accessed.removeAll(keepingCapacity: true)
@@ -214,6 +260,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
             read(record: record, indices: indices, replay: replay?.steps[t], held: (replay ?? heldLinks)?.steps[t].links)
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage()
+            (work.linkColumnNodes, work.linkRowsMerged) = links.work
+            workPeak.raise(toStepFrom: workBefore, to: work)
             layout.carry(record, into: &state)
             state.previousRows.removeAll(keepingCapacity: true)
             state.previousRows.append(contentsOf: UnsafeBufferPointer(start: indices + c.heads, count: c.heads * slots))
@@ -242,6 +290,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
 
     /// Marks `row` as accessed this step (once), zeroing its summed weights the first time.
     private func touch(_ row: Int) {
+        work.usageRows += 1
         if stamp[row] != stampValue {
             stamp[row] = stampValue
             accessWeight[row] = 0
@@ -254,15 +303,20 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
     /// (`written`, `meanWrite`) for the link update. Touches at most R*(3K+1) rows, journaled.
     private func write(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
         let c = configuration, w = c.wordSize
-        if let replay { leastUsed = replay.leastUsed } else { ring.leastRecentlyUsed(c.heads, into: &leastUsed) }
+        if let replay { leastUsed = replay.leastUsed } else {
+            ring.leastRecentlyUsed(c.heads, into: &leastUsed)
+            work.lruRows += leastUsed.count
+        }
         for j in 0..<c.heads { indices[j] = Int32(leastUsed[j]) }
         for u in leastUsed { touch(u) }
         for i in state.previousRows where i >= 0 { touch(Int(i)) }
         written.removeAll(keepingCapacity: true)
         written.append(contentsOf: accessed)
+        for i in written { undo.willWrite(row: i, of: memory) }
         if recording {
             journal.beginStep()
             for i in written { journal.save(row: i, of: memory) }
+            work.journalRows += written.count
         }
         for u in leastUsed { memory.row(u).update(repeating: 0, count: w) }
         let hasPrevious = !state.previousRows.isEmpty
@@ -275,15 +329,18 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
                 Scalar.axpy(w, alpha: weight, head.addition, memory.row(i))
                 accessWeight[i] += weight
                 writeWeight[i] += weight
+                work.writeRows += 1
             }
             let weight = alpha * (1 - gamma)
             Scalar.axpy(w, alpha: weight, head.addition, memory.row(leastUsed[j]))
             accessWeight[leastUsed[j]] += weight
             writeWeight[leastUsed[j]] += weight
+            work.writeRows += 1
         }
         meanWrite.removeAll(keepingCapacity: true)
         for i in written { meanWrite.append(writeWeight[i] / Scalar(c.heads)) }
         index.update(rows: written, in: memory)
+        work.indexRowsUpdated += written.count
     }
 
     /// SPEC step 5 (content) and the read modes: c_j over S_j, f_j and b_j from the links (or the held
@@ -293,7 +350,12 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         let c = configuration, w = c.wordSize, hasPrevious = !state.previousRows.isEmpty
         for j in 0..<c.heads {
             let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-            if let replay { selection = replay.selected[j] } else { index.query(head.query, k: k, in: memory, into: &selection) }
+            if let replay { selection = replay.selected[j] } else {
+                let before = index.counters.distanceEvaluations
+                index.query(head.query, k: k, in: memory, into: &selection)
+                work.indexQueries += 1
+                work.indexDistances += index.counters.distanceEvaluations - before
+            }
             let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
             let s = record + similarityOffset + j * k, content = record + contentOffset + j * k
             let rows = indices + c.heads + j * slots
@@ -332,6 +394,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
                 Scalar.axpy(w, alpha: weights[m], memory.row(i), r)
                 touch(i)
                 accessWeight[i] += weights[m]
+                work.readRows += 1
             }
         }
     }
@@ -375,6 +438,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel {
         for i in accessed where accessWeight[i] > threshold {
             ring.moveToBack(i)
             lastAccess[i] = time
+            undo.didUse(row: i)
         }
     }
 }

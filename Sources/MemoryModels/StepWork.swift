@@ -29,6 +29,10 @@ public struct StepWork: Codable, Sendable, Equatable {
     /// Backward: rows of M and dM visited (read rows, previous read rows, erased rows, journal
     /// exchanges, and the re-application and clearing at the end).
     public var backwardRows = 0
+    /// SDNC link update: rows of N and P rebuilt (`SparseLinkRows.merge`); 0 for SAM.
+    public var linkRowsMerged = 0
+    /// SDNC link reads and P's decay: column-list nodes walked (stale ones included); 0 for SAM.
+    public var linkColumnNodes = 0
 
     public init() {}
 
@@ -45,12 +49,32 @@ public struct StepWork: Codable, Sendable, Equatable {
         indexQueries = max(indexQueries, after.indexQueries - before.indexQueries)
         indexDistances = max(indexDistances, after.indexDistances - before.indexDistances)
         backwardRows = max(backwardRows, after.backwardRows - before.backwardRows)
+        linkRowsMerged = max(linkRowsMerged, after.linkRowsMerged - before.linkRowsMerged)
+        linkColumnNodes = max(linkColumnNodes, after.linkColumnNodes - before.linkColumnNodes)
     }
 
     /// Named fields, in a fixed order (for the gate's checks).
     public var fields: [(name: String, value: Int)] {
         [("write-rows", writeRows), ("read-rows", readRows), ("usage-rows", usageRows), ("lru-rows", lruRows),
          ("journal-rows", journalRows), ("index-rows-updated", indexRowsUpdated), ("index-queries", indexQueries),
-         ("index-distances", indexDistances), ("backward-rows", backwardRows)]
+         ("index-distances", indexDistances), ("backward-rows", backwardRows),
+         ("link-rows-merged", linkRowsMerged), ("link-column-nodes", linkColumnNodes)]
     }
+
+    /// The fields only the SDNC's link store counts (SAM's read 0).
+    public static let linkFields = ["link-rows-merged", "link-column-nodes"]
 }
+
+/// A model that counts the rows each stage of a step touches (`StepWork`) and whose `reset()` undoes
+/// only what the episode touched (SAM, SDNC): the gate's work and reset-rows checks read it.
+public protocol StepWorkCounting: AnyObject {
+    /// The most rows each stage touched in any one step since `resetWorkPeak()`.
+    var workPeak: StepWork { get }
+    func resetWorkPeak()
+    /// Rows the last `reset()` visited.
+    var lastResetRows: Int { get }
+    /// The O(N) reset: M_0, the index rebuilt from all rows, a new ring (the state of a model just built).
+    func reinitialise()
+}
+
+extension SAM: StepWorkCounting {}

@@ -50,6 +50,11 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     func precedence(_ i: Int) -> Scalar
     /// Bytes the link state holds.
     var byteSize: Int { get }
+    /// Rows and columns of N and P `reset` would clear now (the sparse store's touched ones; 2N dense).
+    var resetRows: Int { get }
+    /// Since creation: entries of N's or P's columns visited by weightings and P's decay (sparse: list
+    /// nodes walked), and rows of N and P an update visited.
+    var work: (columnNodes: Int, rowsMerged: Int) { get }
 
     /// Full-gradient backward (Proofs/sdnc-gradients.md): while set, each `update` saves the pre-images
     /// of what it changes as one more journal step (cleared by `reset` and `clearJournal`).
@@ -62,12 +67,20 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     func exchange(step t: Int)
 }
 
-/// The `k` largest positive candidates (value desc, row asc) of `values` over `candidates`, into `into`.
-func largestPositive<Scalar: ModelScalar>(_ candidates: [Int], value: (Int) -> Scalar, k: Int, into: inout [Int]) {
+/// The `k` candidates with the largest positive `values[row]` (value desc, row asc), into `into`
+/// (cleared first); `ranked` is scratch. O(candidates · k).
+func largestPositive<Scalar: ModelScalar>(_ candidates: UnsafeBufferPointer<Int32>, of values: UnsafePointer<Scalar>, k: Int,
+                                          ranked: GrowableBuffer<Int32>, into: inout [Int]) {
+    ranked.removeAll()
+    let order = ranked.append(k)
+    var kept = 0
+    for r in candidates where values[Int(r)] > 0 {
+        insertRanked(r, into: order, count: &kept, k: k) { a, b in
+            values[Int(a)] != values[Int(b)] ? values[Int(a)] > values[Int(b)] : a < b
+        }
+    }
     into.removeAll(keepingCapacity: true)
-    for i in candidates where value(i) > 0 { into.append(i) }
-    into.sort { let a = value($0), b = value($1); return a != b ? a > b : $0 < $1 }
-    if into.count > k { into.removeLast(into.count - k) }
+    for s in 0..<kept { into.append(Int(order[s])) }
 }
 
 /// The DNC's dense link state: N and P as full N x N matrices, p as a dense vector, nothing cut.
@@ -75,7 +88,10 @@ func largestPositive<Scalar: ModelScalar>(_ candidates: [Int], value: (Int) -> S
 final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     let n: Int
     var forwardLinks: [Scalar], backwardLinks: [Scalar], p: [Scalar]
-    private var product: [Scalar], candidates: [Int] = []
+    private var product: [Scalar]
+    private let allRows: [Int32], ranked = GrowableBuffer<Int32>()
+    private(set) var work = (columnNodes: 0, rowsMerged: 0)
+    var resetRows: Int { 2 * n }
     /// The journal: per step, each entry the update changes, (array: 0 N, 1 P, 2 p; flat index; value before).
     var journaling = false
     private var saved: [(array: Int, index: Int, value: Scalar)] = [], stepStarts: [Int] = []
@@ -86,6 +102,7 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         backwardLinks = Array(repeating: 0, count: n * n)
         p = Array(repeating: 0, count: n)
         product = Array(repeating: 0, count: n)
+        allRows = (0..<n).map { Int32($0) }
     }
 
     func reset() {
@@ -122,6 +139,7 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
 
     func update(rows: [Int], weights: [Scalar]) {
         if journaling { beginJournalStep(rows: rows) }
+        work.rowsMerged += rows.count * (1 + n)   // row i of N, and every row of P at column i
         for (i, wi) in zip(rows, weights) {
             for k in 0..<n where k != i { forwardLinks[i * n + k] = (1 - wi) * forwardLinks[i * n + k] + wi * p[k] }
         }
@@ -138,11 +156,12 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         for i in 0..<n { product[i] = 0 }
         for m in 0..<count where rows[m] >= 0 {
             let column = Int(rows[m])
+            work.columnNodes += n
             for i in 0..<n { product[i] += link(forward: forward, row: i, column: column) * weights[m] }
         }
-        candidates.removeAll(keepingCapacity: true)
-        candidates.append(contentsOf: 0..<n)
-        largestPositive(candidates, value: { product[$0] }, k: k, into: &into)
+        product.withUnsafeBufferPointer { values in
+            allRows.withUnsafeBufferPointer { largestPositive($0, of: values.baseAddress!, k: k, ranked: ranked, into: &into) }
+        }
     }
 
     func link(forward: Bool, row i: Int, column k: Int) -> Scalar {

@@ -75,7 +75,7 @@ struct SDNCFamily: ModelFamily {
     let denseTwin: String? = "sdnc"
     let variants = [
         ProfiledVariant(name: "sdnc-kdtree", label: "SDNC (k-d forest)", index: .kdtree, temporalLinks: TemporalLinkSettings(entries: 8),
-                        isSparse: true, colour: "#ff7f0e", style: PlotStyle(6, 1.3, 5), standardSizes: 10...18, quickSizes: nil,
+                        isSparse: true, colour: "#ff7f0e", style: PlotStyle(6, 1.3, 5), standardSizes: 10...20, quickSizes: nil,
                         claims: [ComplexityClaim("step-time", "SD1", .logN), ComplexityClaim("record-bytes", "SD2", .constant)]),
         ProfiledVariant(name: "sdnc-exact", label: "SDNC (exact)", temporalLinks: TemporalLinkSettings(entries: 8),
                         isSparse: true, colour: "#8c564b", style: PlotStyle(10, 1.3, 6), standardSizes: 10...16, quickSizes: nil,

@@ -128,7 +128,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
     /// The default sweep of `samkit report`: DAM at N = 2^8...2^20 (from 2^17 on with 1 warm-up and
     /// 1 timed segment per process), SAM with each index and the bare controller at N = 2^10...2^20,
-    /// the SDNC with the k-d forest at 2^10...2^18 and the exact index at 2^10...2^16, and the
+    /// the SDNC with the k-d forest at 2^10...2^20 and the exact index at 2^10...2^16, and the
     /// dense-link baseline at 2^8...2^12, factors of 2; T = 8; 3 separate processes per (model, N), each with 2 warm-up and 3 timed segments.
     public static func standard() -> SweepPlan {
         // Each variant's sizes are the registry's (`ProfiledVariant.standardSizes`).
