@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Reads a callgrind output file: per function its exclusive cost, inclusive cost (direct
-self-recursion not counted twice) and the number of calls into it, for every event recorded.
+self-recursion not counted twice), the number of calls into it and those calls by caller, for every
+event recorded. Functions are keyed by name: an executable's own malloc (the allocation counter's,
+which forwards to glibc's) and glibc's are one entry.
 Used by scripts/step-profile.sh; `python3 scripts/callgrind-costs.py FILE [N]` prints the top N
 functions by inclusive Ir (mangled names; pipe through `swift demangle --simplified`)."""
 import re
@@ -14,6 +16,7 @@ def parse(path):
     exclusive = defaultdict(lambda: None)
     inclusive_calls = defaultdict(lambda: None)
     calls = defaultdict(int)
+    callers = defaultdict(lambda: defaultdict(int))
     objects = {}
     fn = cfn = ob = cob = None
     pending_call = None
@@ -55,6 +58,7 @@ def parse(path):
                     if target != fn:
                         add(inclusive_calls, fn, values)
                     calls[target] += count
+                    callers[target][fn] += count
                 else:
                     add(exclusive, fn, values)
                 continue
@@ -79,7 +83,8 @@ def parse(path):
     for name in set(exclusive) | set(inclusive_calls) | set(calls):
         e = exclusive[name] or zero
         i = [a + b for a, b in zip(e, inclusive_calls[name] or zero)]
-        functions[name] = {"exclusive": e, "inclusive": i, "calls": calls.get(name, 0), "object": objects.get(name) or ""}
+        functions[name] = {"exclusive": e, "inclusive": i, "calls": calls.get(name, 0), "object": objects.get(name) or "",
+                           "callers": dict(callers.get(name, {}))}
     return events, totals, functions
 
 

@@ -4,6 +4,18 @@ import SAMNumerics
 /// best-bin-first until 32 rows are checked, by the same augmented cosine as `KDForestIndex`) in flat
 /// arrays, with zero heap allocations per query and per update.
 ///
+/// **The same algorithm as FLANN's `KDTreeIndex`** (Muja and Lowe; the paper's SAM used FLANN): random
+/// split dimension among the 5 of highest variance over ≤ 100 sampled points, split at their mean; one
+/// shared branch heap over all trees keyed by FLANN's incremental bound; a checked point counted once
+/// across trees; the search stops once `checks` points were checked and K are held; a push onto a full
+/// branch heap is dropped. The differences: leaves are buckets (`leafSize` = 1 row after a build, as
+/// FLANN's leaves, up to `bucketCapacity` = 2 before an insertion splits them); a removed row
+/// leaves its bucket (FLANN marks it removed and still walks it until a rebuild); an inserted row that
+/// fills a bucket splits it by the build's rule (FLANN splits a one-point leaf on the coordinate of
+/// largest span at the midpoint); a branch is pruned against the K-th best (FLANN's wrapper keeps 2K
+/// candidates, so its bound is the 2K-th); checked rows are scored by the exact cosine at once (FLANN
+/// scores by Euclidean distance on its normalised copy, and its wrapper re-ranks 2K by exact cosine).
+///
 /// **What is indexed.** Row i's point is `m̃(i) = [M(i) / ‖M(i)‖_ε ; sqrt(ε) / ‖M(i)‖_ε]` as for
 /// `KDForestIndex`, but never copied: a tree reads one coordinate from the memory and the stored norm
 /// when it compares (`AugmentedRows`). Each tree (`CompactKDTree`) splits as FLANN's randomised k-d
@@ -42,11 +54,8 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
     private var trees: [CompactKDTree<Scalar>] = []
     private var rowCount = 0, width = 0
     private var rowNorms: [Scalar] = []
-    private var stamps: [UInt32] = []
-    private var stamp: UInt32 = 0
-    private var heap = BranchHeap<Scalar>()
-    private var point: [Scalar] = []
-    private var ranking = TopK<Scalar>()
+    /// The branch heap, ranking, stamps and query point a query works in (`ForestSearch`).
+    private var search = ForestSearch<Scalar>()
     private var insertionsSinceBuild = 0
     private var order: [Int32] = []
     private var stack: [(node: Int32, lo: Int32, hi: Int32, depth: Int32)] = []
@@ -71,10 +80,10 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
         width = memory.width
         if rowNorms.count != rowCount {
             rowNorms = Array(repeating: 0, count: rowCount)
-            stamps = Array(repeating: 0, count: rowCount)
-            stamp = 0
+            search.stamps = Array(repeating: 0, count: rowCount)
+            search.stamp = 0
         }
-        if point.count != width + 1 { point = Array(repeating: 0, count: width + 1) }
+        if search.point.count != width + 1 { search.point = Array(repeating: 0, count: width + 1) }
         for i in 0..<rowCount { rowNorms[i] = stabilisedNorm(memory.row(i), count: width, epsilon: epsilon) }
         if trees.count != settings.trees {
             trees = (0..<settings.trees).map { t in
@@ -89,7 +98,7 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
         // Exhaustive search may push every node; otherwise a descent pushes at most `depth` branches.
         let nodes = trees.reduce(0) { $0 + $1.nodes.count }
         let depth = trees.reduce(0) { max($0, $1.depth) }
-        heap.reserve(exhaustive ? nodes : (settings.checks + settings.trees) * (depth + 8))
+        search.heap.reserve(exhaustive ? nodes : (settings.checks + settings.trees) * (depth + 8))
         insertionsSinceBuild = 0
         counters.rebuilds += 1
     }
@@ -124,77 +133,25 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
-        let n = memory.rows, w = memory.width
-        guard let start = ranking.startQuery(q, k: k, rows: n, width: w, epsilon: epsilon, built: !trees.isEmpty,
-                                             counters: &counters, point: &point)
-        else { return ranking.write(into: &result) }
-        nextStamp()
-        heap.removeAll()
-        var queryPointNormSquared: Scalar = 0
-        for j in 0...w { queryPointNormSquared += point[j] * point[j] }
-        var search = Search(query: q, queryNorm: start.queryNorm, normSquared: queryPointNormSquared,
-                            limit: exhaustive ? n : settings.checks, prune: !exhaustive)
-        for t in trees.indices { descend(tree: t, from: 0, bound: 0, &search, memory) }
-        while search.checked < n, search.checked < search.limit || !ranking.isFull, let branch = heap.popMin() {
-            descend(tree: Int(branch.tree), from: Int(branch.node), bound: branch.bound, &search, memory)
-        }
-        counters.distanceEvaluations += search.checked
-        if !ranking.isFull {
-            counters.distanceEvaluations += ranking.offerAllRows(q, queryNorm: start.queryNorm, in: memory, rowNorms: rowNorms)
-        }
-        ranking.write(into: &result)
-    }
-
-    /// One query's state while descending.
-    private struct Search {
-        let query: UnsafePointer<Scalar>, queryNorm: Scalar, normSquared: Scalar
-        let limit: Int, prune: Bool
-        var checked = 0
-    }
-
-    /// Descends tree `t` from `node` to a bucket, pushing the far side of each split, then checks the bucket.
-    @inline(__always)
-    private func descend(tree t: Int, from node: Int, bound: Scalar, _ s: inout Search, _ memory: MemoryMatrix<Scalar>) {
-        trees[t].nodes.withUnsafeBufferPointer { nodes in
-            var node = node
-            while nodes[node].dimension >= 0 {
-                let split = nodes[node], diff = point[Int(split.dimension)] - split.value
-                let near = Int(split.child) + (diff < 0 ? 0 : 1), far = Int(split.child) + (diff < 0 ? 1 : 0)
-                let farBound = bound + diff * diff
-                if !s.prune || !ranking.isFull || farBound < worstDistance(s) {
-                    heap.push(bound: farBound, tree: Int32(t), node: Int32(far))
-                }
-                node = near
+        // The search state leaves the object for the query (two swaps), so the loop below works on a
+        // local: every access to a class's stored property is checked for exclusivity at run time.
+        var s = ForestSearch<Scalar>()
+        swap(&s, &search)
+        defer { swap(&s, &search) }
+        let n = memory.rows
+        guard s.start(q, k: k, epsilon: epsilon, limit: exhaustive ? n : settings.checks, prune: !exhaustive,
+                      memory: memory, built: !trees.isEmpty, counters: &counters)
+        else { return s.ranking.write(into: &result) }
+        rowNorms.withUnsafeBufferPointer { norms in
+            trees.withUnsafeBufferPointer { trees in
+                s.run(q, trees: trees, memory: memory, rowNorms: norms.baseAddress!)
             }
-            check(bucket: Int(nodes[node].child), tree: t, &s, memory)
         }
-    }
-
-    /// `‖q̃ − m̃‖² = ‖q̃‖² + 1 − 2 s` of the ranking's K-th row (it is full).
-    @inline(__always)
-    private func worstDistance(_ s: Search) -> Scalar { s.normSquared + 1 - 2 * ranking.entries[ranking.k - 1].score }
-
-    /// Scores the bucket's rows not yet checked by this query, until the limit is reached with K held.
-    @inline(__always)
-    private func check(bucket b: Int, tree t: Int, _ s: inout Search, _ memory: MemoryMatrix<Scalar>) {
-        let tree = trees[t], capacity = tree.capacity, count = Int(tree.counts[b]), w = memory.width
-        for j in 0..<count {
-            let row = Int(tree.slots[b * capacity + j])
-            if stamps[row] == stamp { continue }
-            if s.checked >= s.limit && ranking.isFull { return }
-            stamps[row] = stamp
-            s.checked += 1
-            ranking.offer(cosineSimilarity(s.query, queryNorm: s.queryNorm, memory.row(row), rowNorm: rowNorms[row], width: w),
-                          row: row)
+        counters.distanceEvaluations += s.checked
+        if !s.ranking.isFull {
+            counters.distanceEvaluations += s.ranking.offerAllRows(q, queryNorm: s.queryNorm, in: memory, rowNorms: rowNorms)
         }
-    }
-
-    private func nextStamp() {
-        stamp &+= 1
-        if stamp == 0 {   // after 2^32 queries: clear once
-            for i in stamps.indices { stamps[i] = 0 }
-            stamp = 1
-        }
+        s.ranking.write(into: &result)
     }
 
     public var byteSize: Int { memoryAccount.reduce(0) { $0 + $1.bytes } }
@@ -207,61 +164,12 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
             MemoryAccountEntry(part: "compact k-d forest: \(trees.count) trees (nodes, buckets, row → bucket)",
                                bytes: trees.reduce(0) { $0 + $1.byteSize }),
             MemoryAccountEntry(part: "compact k-d forest: row norms and query stamps (N each)",
-                               bytes: rowNorms.capacity * scalar + stamps.capacity * MemoryLayout<UInt32>.stride),
+                               bytes: rowNorms.capacity * scalar + search.stamps.capacity * MemoryLayout<UInt32>.stride),
             MemoryAccountEntry(part: "compact k-d forest: build scratch, branch heap, query buffers",
                                bytes: order.capacity * MemoryLayout<Int32>.stride
                                    + stack.capacity * MemoryLayout<(Int32, Int32, Int32, Int32)>.stride
-                                   + heap.byteSize + point.capacity * scalar
-                                   + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride),
+                                   + search.heap.byteSize + search.point.capacity * scalar
+                                   + search.ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride),
         ]
     }
-}
-
-/// A binary min-heap of k-d branches (bound, tree, node) with a fixed capacity set by `reserve`:
-/// a push onto a full heap is dropped (FLANN 1.8's `Heap` does the same), so pushing never allocates.
-struct BranchHeap<Scalar: ModelScalar> {
-    struct Branch { var bound: Scalar; var tree: Int32; var node: Int32 }
-    private var items: [Branch] = []
-    private(set) var count = 0
-
-    mutating func reserve(_ capacity: Int) {
-        if items.count != capacity { items = Array(repeating: Branch(bound: 0, tree: 0, node: 0), count: capacity) }
-        count = 0
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    @inline(__always)
-    mutating func push(bound: Scalar, tree: Int32, node: Int32) {
-        guard count < items.count else { return }
-        var at = count
-        count += 1
-        while at > 0 {
-            let parent = (at - 1) / 2
-            guard items[parent].bound > bound else { break }
-            items[at] = items[parent]
-            at = parent
-        }
-        items[at] = Branch(bound: bound, tree: tree, node: node)
-    }
-
-    @inline(__always)
-    mutating func popMin() -> Branch? {
-        guard count > 0 else { return nil }
-        let top = items[0], last = items[count - 1]
-        count -= 1
-        var at = 0
-        while true {
-            var child = 2 * at + 1
-            guard child < count else { break }
-            if child + 1 < count, items[child + 1].bound < items[child].bound { child += 1 }
-            guard items[child].bound < last.bound else { break }
-            items[at] = items[child]
-            at = child
-        }
-        if count > 0 { items[at] = last }
-        return top
-    }
-
-    var byteSize: Int { items.capacity * MemoryLayout<Branch>.stride }
 }

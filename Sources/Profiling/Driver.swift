@@ -13,14 +13,19 @@ import SAMNumerics
 public struct Driver: Sendable {
     /// The sweep to run.
     public let plan: SweepPlan
+    /// Counts heap allocations around each timed segment's forward + backward and its reset (nil: not counted).
+    public let allocations: AllocationCounting?
 
     /// A timed segment counts as clean if the thread ran for at least this fraction of its wall time.
     public static let minimumBusyFraction = 0.85
     /// At most this many times `repeats` timed segments are attempted.
     public static let attemptFactor = 3
 
-    /// A driver for `plan`.
-    public init(plan: SweepPlan) { self.plan = plan }
+    /// A driver for `plan`; `allocations` (injected by `samkit`, which links the counter) counts heap allocations.
+    public init(plan: SweepPlan, allocations: AllocationCounting? = nil) {
+        self.plan = plan
+        self.allocations = allocations
+    }
 
     /// - Parameter progress: called before each segment with (segment, total segments), warm-up included.
     public func measure(_ model: ProfiledModel, size: Int,
@@ -35,9 +40,15 @@ public struct Driver: Sendable {
 
         let t = Double(plan.steps)
         let (repeats, warmup) = plan.segments(model, size: size)
-        struct Segment { let forward, backward, reset, cpu, bytes: Double; var busy: Double { cpu / (forward + backward) } }
+        struct Segment {
+            let forward, backward, reset, cpu, bytes: Double
+            /// Allocations per step of forward + backward, and of the whole reset (nil: not counted).
+            let allocations, resetAllocations: Double?
+            var busy: Double { cpu / (forward + backward) }
+        }
         var account: [MemoryAccountEntry]?
         func runSegment() throws -> Segment {
+            allocations?.start()
             let cpu0 = Clock.threadCPU()
             let t0 = Clock.monotonic()
             _ = try instance.forward(episode, mode: .training)
@@ -46,14 +57,18 @@ public struct Driver: Sendable {
             _ = try instance.backward()
             let t2 = Clock.monotonic()
             let cpu1 = Clock.threadCPU()
+            let stepAllocations = allocations?.stop()
             // Where the bytes are, with this segment's tape and gradients still held (outside the timing).
             account = (instance as? any MemoryAccounting)?.memoryAccount
             // The episode ends: back to M_0 (SAM: O(rows touched), Proofs/episode-reset.md). Timed
             // whole, not per step, and outside the busy fraction of the steps.
+            allocations?.start()
             instance.reset()
             let t3 = Clock.monotonic()
+            let resetAllocations = allocations?.stop()
             return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, reset: t3 - t2, cpu: (cpu1 - cpu0) / t,
-                           bytes: Double(recordBytes) / t)
+                           bytes: Double(recordBytes) / t, allocations: stepAllocations.map { Double($0) / t },
+                           resetAllocations: resetAllocations.map(Double.init))
         }
         let maxAttempts = repeats * Self.attemptFactor
         let total = warmup + repeats
@@ -94,8 +109,27 @@ public struct Driver: Sendable {
                                peakResidentBytes: canReset ? ResidentMemory.peakBytes() : nil,
                                setupPeakResidentBytes: setupPeak, isolated: false, preemptedSegments: rejected)
         measurement.memoryAccount = account
+        if allocations != nil {
+            measurement.allocationsPerStep = kept.compactMap(\.allocations)
+            measurement.resetAllocations = kept.compactMap(\.resetAllocations)
+        }
         // After the peak RSS was read: the roofline's own N x W buffers do not count in it.
         if model == .dam { measurement.roofline = DenseRoofline.measure(size: size, shape: plan.shape) }
         return measurement
+    }
+}
+
+/// Starts and stops a process-wide count of heap allocations (malloc, calloc, realloc and the aligned
+/// allocators). `samkit` injects its counter (`CAllocationCounter`, which interposes those calls in the
+/// executable); the library does not link it, so other executables keep glibc's allocator untouched.
+public struct AllocationCounting: Sendable {
+    /// Zeroes the count and starts counting.
+    public let start: @Sendable () -> Void
+    /// Stops counting and returns the allocations counted since `start`.
+    public let stop: @Sendable () -> Int
+    /// A counter from its two calls.
+    public init(start: @escaping @Sendable () -> Void, stop: @escaping @Sendable () -> Int) {
+        self.start = start
+        self.stop = stop
     }
 }

@@ -136,8 +136,17 @@ public enum Headline {
             guard let worst else { return nil }
             return HeadlineValue("\(times(worst.ratio)) (\(worst.model.label), N = \(worst.n))", status(worst.ratio <= 1.5, noisy: noisy))
         },
-        // The sweep's measurements carry no allocation count (the gate counts them): fills in once they do.
-        HeadlineRow("3", "heap allocations per steady-state step, every model and index", target: "0") { _ in nil },
+        // Each worker counts its timed segments' allocations (samkit's counter); a (model, N)'s steady state
+        // is its least segment. Nil when no measurement was counted (files written before it was).
+        HeadlineRow("3", "heap allocations per steady-state step, every model and index", target: "0") { r in
+            let counted = r.measurements.measurements.compactMap { m in m.steadyAllocationsPerStep.map { (m, $0) } }
+            guard let worst = counted.max(by: { $0.1 < $1.1 }) else { return nil }
+            let models = Set(counted.map(\.0.model)).count, uncounted = r.measurements.measurements.count - counted.count
+            let scope = "\(counted.count) (model, N) pairs of \(models) models" + (uncounted > 0 ? "; \(uncounted) not counted" : "")
+            if worst.1 == 0 { return HeadlineValue("0 at every one of \(scope)", uncounted > 0 ? .inconclusive : .met) }
+            let nonzero = Set(counted.filter { $0.1 > 0 }.map(\.0.model.label)).sorted().joined(separator: ", ")
+            return HeadlineValue("\(NumberFormat.significant(worst.1, 3)) (\(worst.0.model.label), N = \(worst.0.size)); above 0: \(nonzero) (\(scope))", .notMet)
+        },
         HeadlineRow("4", "SAM (k-d forest): peak resident memory at N = 2^20", target: "≤ 450 MiB") { r in
             guard let m = measurement(r, .samKDTree, n20), let peak = m.peakResidentBytes else { return nil }
             return HeadlineValue(bytes(Double(peak)), status(Double(peak) <= 450 * mib))

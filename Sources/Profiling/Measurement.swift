@@ -47,6 +47,16 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public var memoryAccount: [MemoryAccountEntry]?
     /// DAM only: the single-thread BLAS rate for DAM's shapes, measured in the same worker.
     public var roofline: DenseRoofline?
+    /// Heap allocations (malloc, calloc, realloc, process-wide) per step of forward + backward, one per
+    /// kept timed segment; nil where the worker had no counter (and in files written before it was counted).
+    public var allocationsPerStep: [Double]?
+    /// Heap allocations of the reset that ends each kept timed segment (whole, not per step); nil as above.
+    public var resetAllocations: [Double]?
+
+    /// Allocations per steady-state step: the least over the timed segments (an occasional index
+    /// rebuild or buffer growth is not per-step work; an allocation every step shows in every segment),
+    /// the gate's rule. Nil when not counted.
+    public var steadyAllocationsPerStep: Double? { allocationsPerStep?.min() }
 
     /// Processes whose medians the replicates are (1 in older files).
     public var processCount: Int { processes ?? 1 }
@@ -101,6 +111,8 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
                         processes: processes ?? self.processes)
         copy.memoryAccount = memoryAccount
         copy.roofline = roofline
+        copy.allocationsPerStep = allocationsPerStep
+        copy.resetAllocations = resetAllocations
         return copy
     }
 
@@ -120,6 +132,10 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
                                processes: runs.count)
         merged.memoryAccount = first.memoryAccount
         merged.roofline = runs.compactMap(\.roofline).max { $0.gemmGFLOPS < $1.gemmGFLOPS }
+        if runs.allSatisfy({ $0.allocationsPerStep != nil && $0.resetAllocations != nil }) {
+            merged.allocationsPerStep = runs.flatMap { $0.allocationsPerStep! }
+            merged.resetAllocations = runs.flatMap { $0.resetAllocations! }
+        }
         return merged
     }
 }

@@ -7,7 +7,7 @@ extension MeasurementSet {
     /// Format versions this build reads.
     public static let supportedFormatVersions = 1...2
 
-    /// Refuses zero, negative or non-finite times, unknown versions, unequal replicate counts,
+    /// Refuses zero, negative or non-finite times, negative or non-finite allocation counts, unknown versions, unequal replicate counts,
     /// duplicate (model, N) points and sizes out of range, naming the field.
     /// - Throws: `ProfilingError.invalidMeasurements`.
     public func validate() throws(ProfilingError) {
@@ -43,6 +43,12 @@ extension MeasurementSet {
                 if let v = values.first(where: { !($0.isFinite && $0 > 0) }) {
                     throw bad("\(name) (\(at))", "\(v)", "finite and > 0")
                 }
+            }
+            // Allocation counts may be zero: finite and ≥ 0, one per kept segment.
+            for (name, values) in [("allocationsPerStep", m.allocationsPerStep), ("resetAllocations", m.resetAllocations)] {
+                guard let values else { continue }
+                guard values.count == n else { throw bad("\(name) count (\(at))", "\(values.count)", "\(n) (the forwardSeconds count)") }
+                if let v = values.first(where: { !($0.isFinite && $0 >= 0) }) { throw bad("\(name) (\(at))", "\(v)", "finite and ≥ 0") }
             }
             if let expected = counts[m.model], expected != n {
                 throw bad("replicate count (\(at))", "\(n)", "\(expected), as at the model's other sizes")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAllocationCounter
 import Foundation
 import NearestNeighbours
 import OutputFiles
@@ -94,7 +95,8 @@ struct ProfileCommand: ParsableCommand {
             guard plan.models.count == 1, let model = plan.models.first, parsed.count == 1, let size = parsed.first else {
                 throw ProfilingError.badModelList(value: models, reason: "a worker measures exactly one model at one size")
             }
-            let m = try Driver(plan: plan).measure(model, size: size) { segment, total in
+            let counter = AllocationCounting(start: { allocation_counter_start() }, stop: { Int(allocation_counter_stop()) })
+            let m = try Driver(plan: plan, allocations: counter).measure(model, size: size) { segment, total in
                 progress.show("\(process.workerLabel ?? "") segment \(segment)/\(total) (T = \(steps))")
             }
             output = WorkerOutput(measurement: m, error: nil)

@@ -4,7 +4,8 @@ import Testing
 
 /// Recall@4 of the k-d forest on N = 2^14 random unit vectors (W = 32), queries random unit vectors.
 ///
-/// Measured (debug build, seed 2024, 1000 queries, the index re-ranking FLANN's 2K = 8 candidates):
+/// Both k-d forests: FLANN's (`kdtree`) and the compact one (`kdtree-compact`). Measured with FLANN's (debug build,
+/// seed 2024, 1000 queries, the index re-ranking FLANN's 2K = 8 candidates):
 ///   4 trees,   32 checks (paper's defaults): recall@4 = 0.135
 ///   4 trees, 3072 checks: 0.957;   4 trees, 4096 checks: 0.9755
 ///   (LSH, for comparison: L = 8, k = 12 (defaults): 0.115;  L = 32, k = 8: 0.854)
@@ -33,14 +34,14 @@ import Testing
         return total / Double(queries)
     }
 
-    @Test func kdForestRecallAtDefaultSettings() throws {
-        let recall = try Self.measure(kind: .kdtree, settings: IndexSettings(), rows: 1 << 14, queries: 600)
+    @Test(arguments: [IndexKind.kdtree, .kdtreeCompact]) func kdForestRecallAtDefaultSettings(_ kind: IndexKind) throws {
+        let recall = try Self.measure(kind: kind, settings: IndexSettings(), rows: 1 << 14, queries: 600)
         // Measured 0.135; floor with margin.
         #expect(recall > 0.10, "recall@4 = \(recall)")
     }
 
-    @Test func kdForestRecallAtLeastNinetyPercentWithMoreChecks() throws {
-        let recall = try Self.measure(kind: .kdtree, settings: IndexSettings(checks: 4096), rows: 1 << 14,
+    @Test(arguments: [IndexKind.kdtree, .kdtreeCompact]) func kdForestRecallAtLeastNinetyPercentWithMoreChecks(_ kind: IndexKind) throws {
+        let recall = try Self.measure(kind: kind, settings: IndexSettings(checks: 4096), rows: 1 << 14,
                                       queries: 300)
         // Measured 0.9755 (1000 queries); the floor.
         #expect(recall >= 0.9, "recall@4 = \(recall)")

@@ -82,13 +82,15 @@ import Testing
 
     /// SAM (k-d forest) at 2^10 and 2^20 (step 0.2 ms: met; peak 500 MiB: not met), no DAM, and the
     /// over-steps series at 2^20 growing 8 KiB per step.
-    static func report() throws -> ScalingReport {
+    /// `allocations`: the allocations per step of each segment at (2^10, 2^20) (nil: not counted).
+    static func report(allocations: ([Double], [Double])? = nil) throws -> ScalingReport {
         let sizes = [1 << 10, 1 << 20]
         let plan = try SweepPlan(models: [.samKDTree], sizes: sizes, steps: 8, repeats: 3, warmup: 1, requireFitSizes: false)
-        let set = MeasurementSet(plan: plan, machine: .current(), measurements: [
-            measurement(.samKDTree, 1 << 10, step: 0.15e-3, peak: 30 << 20, reset: 1e-4),
-            measurement(.samKDTree, 1 << 20, step: 0.2e-3, peak: 500 << 20, reset: 2e-4),
-        ], failures: [], sweepSeconds: 1)
+        var small = measurement(.samKDTree, 1 << 10, step: 0.15e-3, peak: 30 << 20, reset: 1e-4)
+        var large = measurement(.samKDTree, 1 << 20, step: 0.2e-3, peak: 500 << 20, reset: 2e-4)
+        small.allocationsPerStep = allocations?.0
+        large.allocationsPerStep = allocations?.1
+        let set = MeasurementSet(plan: plan, machine: .current(), measurements: [small, large], failures: [], sweepSeconds: 1)
         var report = ScalingAnalyser().analyse(set)
         let overPlan = try OverStepsPlan(model: .samKDTree, size: 1 << 20, steps: OverStepsPlan.standardSteps)
         let points = OverStepsTests.points(overPlan.steps) { 600 * 1_048_576 + 8_192 * $0 }
@@ -113,6 +115,17 @@ import Testing
             #expect(line.contains(Headline.notMeasured), "\(line)")
         }
         #expect(try Self.row(md, "an episode (T steps").contains("| met |"))
+    }
+
+    /// Row 3 reads the workers' allocation counts: a (model, N)'s steady state is its least segment;
+    /// met when that is 0 everywhere, not met naming the worst (model, N) otherwise.
+    @Test func allocationsRowReadsTheLeastSegmentOfEveryMeasurement() throws {
+        let clean = Headline.render(try Self.report(allocations: ([0, 0.125, 0], [0.125, 0, 0])))
+        #expect(try Self.row(clean, "heap allocations").contains("| 0 at every one of 2 (model, N) pairs of 1 models | 0 | met |"))
+        let allocating = Headline.render(try Self.report(allocations: ([0, 0, 0], [3, 2.5, 2.5])))
+        let line = try Self.row(allocating, "heap allocations")
+        #expect(line.contains("| 2.5 (SAM (k-d forest), N = 1048576);"), "\(line)")
+        #expect(line.contains("| **not met** |"), "\(line)")
     }
 
     @Test func theReportOpensWithTheHeadlineAndHasTheMemorySection() throws {

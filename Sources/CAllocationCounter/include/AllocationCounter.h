@@ -1,8 +1,9 @@
 #ifndef ALLOCATION_COUNTER_H
 #define ALLOCATION_COUNTER_H
-/// Counts heap allocations (malloc, calloc, realloc) made while counting is on, process-wide.
-/// The executable that links this module defines malloc, calloc and realloc itself, forwarding to
-/// glibc's __libc_* entry points, so every allocation of the process passes through the counter.
+/// Counts heap allocations (malloc, calloc, realloc, and the aligned allocators memalign,
+/// aligned_alloc, posix_memalign, valloc, pvalloc) made while counting is on, process-wide.
+/// The executable that links this module defines them itself, forwarding to glibc's __libc_* entry
+/// points, so every allocation of the process passes through the counter.
 void allocation_counter_start(void);
 /// Stops counting and returns the allocations counted since the last start.
 long allocation_counter_stop(void);
