@@ -208,13 +208,15 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     /// bit, from FLANN's layout), and this class's norms, id maps and query buffers.
     public var memoryAccount: [MemoryAccountEntry] {
         let forest = flann.map { Int(ops.usedMemory($0)) } ?? 0
-        let normalised = 2 * rowCount * dimension * MemoryLayout<Scalar>.stride
+        let normalised = rowCount * dimension * MemoryLayout<Scalar>.stride
         let flannPoints = flann == nil ? 0 : rowOfID.count * (2 * MemoryLayout<Int>.stride) + rowOfID.count / 8
         return [
-            MemoryAccountEntry(part: "k-d forest: normalised rows N x (W+1), and the copy the forest was built over", bytes: normalised),
+            MemoryAccountEntry(part: "k-d forest: normalised rows N x (W+1)", bytes: normalised),
             MemoryAccountEntry(part: "k-d forest: FLANN's trees (flann_used_memory)", bytes: forest),
             MemoryAccountEntry(part: "k-d forest: FLANN's point and id tables (16 B per point)", bytes: flannPoints),
-            MemoryAccountEntry(part: "k-d forest: row norms, id maps, query buffers", bytes: byteSize - forest - normalised),
+            MemoryAccountEntry(part: "k-d forest: the non-zero rows' points it was built over (N x (W+1))", bytes: normalised),
+            MemoryAccountEntry(part: "k-d forest: row norms, id maps, zero rows, query buffers",
+                               bytes: byteSize - forest - 2 * normalised),
         ]
     }
 

@@ -15,9 +15,18 @@ out=reports/learning-s7
 "$samkit" "${copy[@]}" --index exact --window 500 --seed 1 --iterations 6000 --trace $out/diagnosis/trace-after-exact-s1.csv
 "$samkit" "${copy[@]}" --index kdtree --window 500 --seed 1 --iterations 6000 --trace $out/diagnosis/trace-after-kdtree-s1.csv
 scripts/learning-trace-summary.sh $out/diagnosis/trace-*.csv > $out/diagnosis/summary.md
-# Learning runs: SAM with the k-d forest (zero rows kept out of FLANN) where SAM-exact reached the threshold.
-for seed in 1 2; do
+# Learning runs: SAM with the k-d forest (zero rows kept out of FLANN) where SAM-exact reached the
+# threshold (M_0 = 0), SAM-exact seed 2 to the same budget, and DAM with M_0 uniform in +-0.1 (where
+# DAM reached it in session 6) for seeds 2 and 3.
+for seed in 1 2 3; do
   "$samkit" "${copy[@]}" --index kdtree --window 500 --seed $seed --iterations 20000 --out $out/z-samkdfix-s$seed
 done
-scripts/learning-runs-summary.sh 0.1 reports/learning-s6/z-samexact-s1 reports/learning-s6/z-samexact-s2 \
-  reports/learning-s6/z-samkd-s1 $out/z-samkdfix-s* > $out/summary.md
+"$samkit" "${copy[@]}" --index exact --window 500 --seed 2 --iterations 20000 --out $out/z-samexact-s2
+for seed in 2 3; do
+  "$samkit" train --task copy --model dam --memory 128 --word-size 16 --hidden 64 --bits 6 --length 10 \
+    --learning-rate 0.003 --memory-scale 0.1 --window 500 --seed $seed --iterations 20000 --out $out/u-dam-s$seed
+done
+rm -f $out/*/checkpoint.json $out/*/curve.png
+s6=reports/learning-s6
+scripts/learning-runs-summary.sh 0.1 $s6/z-samexact-s1 $out/z-samexact-s2 $s6/z-samexact-s3 $s6/z-dam-s1 $s6/z-dam-s2 \
+  $s6/z-dam-s3 $s6/z-samkd-s1 $out/z-samkdfix-s* $s6/u-dam-s1 $out/u-dam-s* > $out/summary.md
