@@ -2,27 +2,32 @@
 # Summarises `samkit train --out DIR` runs: for each DIR/curve.csv under the given folders, the
 # iteration at which the curriculum first reached the highest level (--length, from DIR/run.json), the
 # iterations to threshold (the first window at the highest level with at most THRESHOLD wrong bits per
-# sequence; `samkit learn`'s copy rule) and the last window. Prints a Markdown table on stdout.
+# sequence; `samkit learn`'s copy rule), the last window, the mean of the curve's recall@K column (the
+# index against an exact scan on the run's memory, random queries; "-" when not measured) and the
+# training time per episode from run.json (wall clock). Prints a Markdown table on stdout.
 # Usage: scripts/learning-runs-summary.sh THRESHOLD RUN_DIR...
 set -euo pipefail
 threshold=$1; shift
-echo "| run | model | index | M_0 scale | seed | iterations | first at highest h | iterations to <= $threshold | last: h, wrong bits |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| run | model | index | M_0 scale | seed | iterations | first at highest h | iterations to <= $threshold | last: h, wrong bits | mean recall@K | ms per episode |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for dir in "$@"; do
   json="$dir/run.json"
   [ -f "$json" ] && [ -f "$dir/curve.csv" ] || { echo "missing $dir/run.json or curve.csv" >&2; exit 2; }
-  read -r model index scale seed highest iterations < <(python3 -c '
+  read -r model index scale seed highest iterations perEpisode < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1])); run = r["run"]; c = run["configuration"]
 init = c["memoryInitialisation"]
 scale = init["uniform"]["scale"] if "uniform" in init else 0
-print(run["model"], c["index"] if run["model"] == "sam" else "-", scale, run["seed"], run["maxLevel"], r["iterations"])' "$json")
+per = 1000 * r["trainingSeconds"] / max(1, r["episodesThisProcess"])
+print(run["model"], c["index"] if run["model"] == "sam" else "-", scale, run["seed"], run["maxLevel"], r["iterations"], "%.1f" % per)' "$json")
   awk -F, -v top="$highest" -v t="$threshold" -v name="$(basename "$dir")" -v model="$model" -v idx="$index" \
-      -v scale="$scale" -v seed="$seed" -v iterations="$iterations" '
+      -v scale="$scale" -v seed="$seed" -v iterations="$iterations" -v per="$perEpisode" '
     NR == 1 { next }
     { if (first == "" && $5 == top) first = $1
       if (reached == "" && $5 == top && $4 <= t) reached = $1
+      if ($6 != "") { recall += $6; measured++ }
       last = sprintf("h %d, %.3f", $5, $4) }
-    END { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, model, idx, scale, seed, iterations,
-                 (first == "" ? "not reached" : first), (reached == "" ? "not reached" : reached), last }' "$dir/curve.csv"
+    END { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, model, idx, scale, seed, iterations,
+                 (first == "" ? "not reached" : first), (reached == "" ? "not reached" : reached), last,
+                 (measured ? sprintf("%.3f", recall / measured) : "-"), per }' "$dir/curve.csv"
 done

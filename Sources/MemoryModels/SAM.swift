@@ -377,6 +377,12 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         if old == .staleIndex && performanceFault != .staleIndex { index.build(from: memory) }   // no longer stale
         (index as? ExactIndex<Scalar>)?.injectedFullSort = performanceFault == .exactIndexFullSort
     }
+
+    /// Diagnostics (`samkit train --trace`): reads go through `wrap(index)` from now on, built on the current memory.
+    @_spi(Diagnostics) public func wrapIndex(_ wrap: (any NearestNeighbourIndex<Scalar>) -> any NearestNeighbourIndex<Scalar>) {
+        index = wrap(index)
+        index.build(from: memory)
+    }
 }
 
 extension SAM {

@@ -19,6 +19,14 @@ import SAMNumerics
 /// the forest is rebuilt from scratch once N rows have been inserted since the last build
 /// (counted in `counters.rebuilds`), which keeps updates amortised O(log N).
 ///
+/// **Zero rows.** Rows whose entries are all zero (SAM's M_0 = 0, and rows a reset restores to it)
+/// are one point `[0 … 0 ; 1]`; a forest over many copies of it splits them on coordinates of zero
+/// variance, and its search spends its checks on them instead of on the written rows. So they are
+/// kept out of FLANN (built over the other rows only, removed when a row becomes zero) and kept in
+/// `ZeroRows`; a query offers the K lowest of them with their exact cosine, 0, which is the exact
+/// index's choice among them by SPEC's tie rule. FLANN is searched with its candidate count and
+/// checks capped at the number of rows it holds live.
+///
 /// **Queries.** FLANN returns the `min(N, 2K)` nearest candidates; they are re-ranked by SPEC's
 /// exact cosine computed from the current memory rows, ties to the lower row, and the best K kept.
 /// Candidates whose FLANN id is not the live id of its row are dropped, so a stale point can never
@@ -67,6 +75,10 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     private var candidateIDs: [Int32] = []
     private var candidateDistances: [Scalar] = []
     private var ranking = TopK<Scalar>()
+    private var zeroRows = ZeroRows()
+    /// The non-zero rows' points, contiguous, that the forest was built over (FLANN keeps pointers into it).
+    private var buildPoints: UnsafeMutablePointer<Scalar>?
+    private var built = false
 
     /// A forest with `settings.trees` trees searched with `settings.checks` checks.
     /// Call `build(from:)` before the first query. Settings are validated by `makeIndex`.
@@ -80,6 +92,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     deinit {
         freeForest()
         points?.deallocate()
+        buildPoints?.deallocate()
     }
 
     @_specialize(where Scalar == Float)
@@ -88,15 +101,19 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         freeForest()
         if memory.rows != rowCount || memory.width != width || points == nil {
             points?.deallocate()
+            buildPoints?.deallocate()
             rowCount = memory.rows
             width = memory.width
             dimension = width + 1
             points = .allocate(capacity: max(1, rowCount * dimension))
+            buildPoints = .allocate(capacity: max(1, rowCount * dimension))
+            zeroRows.reset(rows: rowCount)
             rowNorms = Array(repeating: 0, count: rowCount)
             queryPoint = Array(repeating: 0, count: dimension)
         }
         for i in 0..<rowCount { writePoint(i, from: memory) }
         buildForest()
+        built = true
         counters.rebuilds += 1
     }
 
@@ -104,20 +121,25 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
         guard !rows.isEmpty else { return }
-        guard let flann, let points else { return build(from: memory) }
+        guard built, let points else { return build(from: memory) }
         counters.rowsUpdated += rows.count
+        var added = 0
         for i in rows {
-            _ = ops.remove(flann, UInt32(idOfRow[i]))
+            if let flann, idOfRow[i] >= 0 { _ = ops.remove(flann, UInt32(idOfRow[i])) }
+            idOfRow[i] = -1
             writePoint(i, from: memory)
+            if !zeroRows.contains(i) { added += 1 }
         }
-        if insertionsSinceBuild + rows.count >= rowCount {
-            // The paper's policy: rebuild once N rows have been inserted since the last build.
+        if added == 0 { return }
+        guard let flann, insertionsSinceBuild + added < rowCount else {
+            // The paper's policy: rebuild once N rows have been inserted since the last build
+            // (or build, when the forest held no row).
             freeForest()
             buildForest()
             counters.rebuilds += 1
             return
         }
-        for i in rows {
+        for i in rows where !zeroRows.contains(i) {
             let slot = UnsafeMutableRawPointer(points + i * dimension)
             // FLANN's rebuild threshold is set out of reach: rebuilds are ours to count.
             _ = ops.add(flann, slot, 1, Int32(dimension), 1e30)
@@ -126,21 +148,21 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             idOfRow[i] = id
             rowOfID.append(Int32(i))
         }
-        insertionsSinceBuild += rows.count
+        insertionsSinceBuild += added
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let n = memory.rows, w = memory.width
-        guard let start = ranking.startQuery(q, k: k, rows: n, width: w, epsilon: epsilon, built: flann != nil,
-                                             counters: &counters, point: &queryPoint), let flann
+        guard let start = ranking.startQuery(q, k: k, rows: n, width: w, epsilon: epsilon, built: built,
+                                             counters: &counters, point: &queryPoint)
         else { return ranking.write(into: &result) }
-        let queryNorm = start.queryNorm, wanted = start.candidates
+        let queryNorm = start.queryNorm, live = n - zeroRows.count, wanted = min(start.candidates, live)
         reserveCandidates(wanted, &candidateIDs, filling: -1, &candidateDistances, filling: 0)
         var status: Int32 = -1
-        if settings.checks < n {
-            searchParameters.checks = Int32(clamping: settings.checks)
+        if settings.checks < n, let flann, wanted > 0 {
+            searchParameters.checks = Int32(clamping: min(settings.checks, live))
             status = queryPoint.withUnsafeMutableBytes { qp in
                 candidateIDs.withUnsafeMutableBufferPointer { ids in
                     candidateDistances.withUnsafeMutableBytes { d in
@@ -163,7 +185,11 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
                 counters.distanceEvaluations += 1
             }
         }
-        if !ranking.isFull {
+        zeroRows.forLowest(ranking.k) { row in
+            ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row), rowNorm: rowNorms[row], width: w), row: row)
+            counters.distanceEvaluations += 1
+        }
+        if settings.checks >= n || (status != 0 && live > 0) || !ranking.isFull {
             counters.distanceEvaluations += ranking.offerAllRows(q, queryNorm: queryNorm, in: memory, rowNorms: rowNorms)
         }
         ranking.write(into: &result)
@@ -171,10 +197,10 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
 
     public var byteSize: Int {
         let forest = flann.map { Int(ops.usedMemory($0)) } ?? 0
-        let scalars = (rowCount * dimension + rowNorms.capacity + queryPoint.capacity + candidateDistances.capacity)
+        let scalars = (2 * rowCount * dimension + rowNorms.capacity + queryPoint.capacity + candidateDistances.capacity)
         return forest + scalars * MemoryLayout<Scalar>.stride
             + (idOfRow.capacity + rowOfID.capacity + candidateIDs.capacity) * MemoryLayout<Int32>.stride
-            + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride
+            + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride + zeroRows.byteSize
     }
 
     /// `byteSize` by part: the normalised points, FLANN's trees (its pool, as `flann_used_memory`
@@ -188,29 +214,39 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             MemoryAccountEntry(part: "k-d forest: normalised rows N x (W+1)", bytes: normalised),
             MemoryAccountEntry(part: "k-d forest: FLANN's trees (flann_used_memory)", bytes: forest),
             MemoryAccountEntry(part: "k-d forest: FLANN's point and id tables (16 B per point)", bytes: flannPoints),
-            MemoryAccountEntry(part: "k-d forest: row norms, id maps, query buffers", bytes: byteSize - forest - normalised),
+            MemoryAccountEntry(part: "k-d forest: the non-zero rows' points it was built over (N x (W+1))", bytes: normalised),
+            MemoryAccountEntry(part: "k-d forest: row norms, id maps, zero rows, query buffers",
+                               bytes: byteSize - forest - 2 * normalised),
         ]
     }
 
-    /// Writes row i's indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm.
+    /// Writes row i's indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm, and whether it is a zero row.
     private func writePoint(_ i: Int, from memory: MemoryMatrix<Scalar>) {
         rowNorms[i] = writeAugmentedUnitPoint(memory.row(i), width: width, epsilon: epsilon, into: points! + i * dimension)
+        zeroRows.set(i, zero: ZeroRows.isZero(memory.row(i), width: width))
     }
 
-    /// Builds the forest over all points; FLANN ids are then the row indices.
+    /// Builds the forest over the non-zero rows' points (copied, in row order, into `buildPoints`);
+    /// FLANN id j is then the j-th of them. No forest when every row is zero.
     private func buildForest() {
-        guard rowCount > 0, let points else { return }
+        guard rowCount > 0, let points, let buildPoints else { return }
+        idOfRow = Array(repeating: -1, count: rowCount)
+        rowOfID.removeAll(keepingCapacity: true)
+        rowOfID.reserveCapacity(2 * rowCount)
+        for i in 0..<rowCount where !zeroRows.contains(i) {
+            idOfRow[i] = Int32(rowOfID.count)
+            (buildPoints + rowOfID.count * dimension).update(from: points + i * dimension, count: dimension)
+            rowOfID.append(Int32(i))
+        }
+        insertionsSinceBuild = 0
+        guard !rowOfID.isEmpty else { return }
         // The lock hands back the pointer's bit pattern: a raw pointer is not Sendable.
         let address = flannBuildLock.withLock { _ in
-            Int(bitPattern: ops.build(UnsafeMutableRawPointer(points), Int32(rowCount), Int32(dimension),
+            Int(bitPattern: ops.build(UnsafeMutableRawPointer(buildPoints), Int32(rowOfID.count), Int32(dimension),
                                       &buildParameters))
         }
         flann = UnsafeMutableRawPointer(bitPattern: address)
-        precondition(flann != nil, "FLANN failed to build a k-d forest over \(rowCount) x \(dimension) points")
-        idOfRow = (0..<Int32(rowCount)).map { $0 }
-        rowOfID = idOfRow
-        rowOfID.reserveCapacity(2 * rowCount)
-        insertionsSinceBuild = 0
+        precondition(flann != nil, "FLANN failed to build a k-d forest over \(rowOfID.count) x \(dimension) points")
     }
 
     private func freeForest() {

@@ -56,7 +56,7 @@ struct TrainRun {
         var last = (time: clock.now, episode: startIteration * o.batch)
         var aside = Duration.zero   // time measuring recall and writing checkpoints
         let meter = recallMeter(c)
-        let trace = o.trace.map { _ in TrainTrace(c, task: o.taskKind) }
+        let trace = o.trace.map { _ in TrainTrace(c, task: o.taskKind, model: network) }
         try trainer.run(until: o.iterationCount, inspect: { store in trace?.record(store, network) }, measure: { model in
             var recall: Double?
             aside += clock.measure { recall = meter(model) }
