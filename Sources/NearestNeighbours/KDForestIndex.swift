@@ -106,7 +106,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             width = memory.width
             dimension = width + 1
             points = .allocate(capacity: max(1, rowCount * dimension))
-            buildPoints = .allocate(capacity: max(1, rowCount * dimension))
+            buildPoints = nil
             zeroRows.reset(rows: rowCount)
             rowNorms = Array(repeating: 0, count: rowCount)
             queryPoint = Array(repeating: 0, count: dimension)
@@ -197,7 +197,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
 
     public var byteSize: Int {
         let forest = flann.map { Int(ops.usedMemory($0)) } ?? 0
-        let scalars = (2 * rowCount * dimension + rowNorms.capacity + queryPoint.capacity + candidateDistances.capacity)
+        let scalars = ((buildPoints == nil ? 1 : 2) * rowCount * dimension + rowNorms.capacity + queryPoint.capacity + candidateDistances.capacity)
         return forest + scalars * MemoryLayout<Scalar>.stride
             + (idOfRow.capacity + rowOfID.capacity + candidateIDs.capacity) * MemoryLayout<Int32>.stride
             + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride + zeroRows.byteSize
@@ -210,13 +210,15 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         let forest = flann.map { Int(ops.usedMemory($0)) } ?? 0
         let normalised = rowCount * dimension * MemoryLayout<Scalar>.stride
         let flannPoints = flann == nil ? 0 : rowOfID.count * (2 * MemoryLayout<Int>.stride) + rowOfID.count / 8
+        let buildCopy = buildPoints == nil ? 0 : normalised
         return [
             MemoryAccountEntry(part: "k-d forest: normalised rows N x (W+1)", bytes: normalised),
             MemoryAccountEntry(part: "k-d forest: FLANN's trees (flann_used_memory)", bytes: forest),
             MemoryAccountEntry(part: "k-d forest: FLANN's point and id tables (16 B per point)", bytes: flannPoints),
-            MemoryAccountEntry(part: "k-d forest: the non-zero rows' points it was built over (N x (W+1))", bytes: normalised),
+            MemoryAccountEntry(part: "k-d forest: copy of the non-zero rows' points it was built over, when some rows are zero (N x (W+1))",
+                               bytes: buildCopy),
             MemoryAccountEntry(part: "k-d forest: row norms, id maps, zero rows, query buffers",
-                               bytes: byteSize - forest - 2 * normalised),
+                               bytes: byteSize - forest - normalised - buildCopy),
         ]
     }
 
@@ -226,23 +228,33 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         zeroRows.set(i, zero: ZeroRows.isZero(memory.row(i), width: width))
     }
 
-    /// Builds the forest over the non-zero rows' points (copied, in row order, into `buildPoints`);
-    /// FLANN id j is then the j-th of them. No forest when every row is zero.
+    /// Builds the forest over the non-zero rows' points; FLANN id j is then the j-th of them. When no
+    /// row is zero (a uniform M_0) that is `points` itself; otherwise they are copied, in row order,
+    /// into `buildPoints`, allocated the first time it is needed (FLANN keeps pointers into it).
+    /// No forest when every row is zero.
     private func buildForest() {
-        guard rowCount > 0, let points, let buildPoints else { return }
+        guard rowCount > 0, let points else { return }
         idOfRow = Array(repeating: -1, count: rowCount)
         rowOfID.removeAll(keepingCapacity: true)
         rowOfID.reserveCapacity(2 * rowCount)
-        for i in 0..<rowCount where !zeroRows.contains(i) {
-            idOfRow[i] = Int32(rowOfID.count)
-            (buildPoints + rowOfID.count * dimension).update(from: points + i * dimension, count: dimension)
-            rowOfID.append(Int32(i))
+        let dataset: UnsafeMutablePointer<Scalar>
+        if zeroRows.count == 0 {
+            dataset = points
+            for i in 0..<rowCount { idOfRow[i] = Int32(i); rowOfID.append(Int32(i)) }
+        } else {
+            if buildPoints == nil { buildPoints = .allocate(capacity: rowCount * dimension) }
+            dataset = buildPoints!
+            for i in 0..<rowCount where !zeroRows.contains(i) {
+                idOfRow[i] = Int32(rowOfID.count)
+                (dataset + rowOfID.count * dimension).update(from: points + i * dimension, count: dimension)
+                rowOfID.append(Int32(i))
+            }
         }
         insertionsSinceBuild = 0
         guard !rowOfID.isEmpty else { return }
         // The lock hands back the pointer's bit pattern: a raw pointer is not Sendable.
         let address = flannBuildLock.withLock { _ in
-            Int(bitPattern: ops.build(UnsafeMutableRawPointer(buildPoints), Int32(rowOfID.count), Int32(dimension),
+            Int(bitPattern: ops.build(UnsafeMutableRawPointer(dataset), Int32(rowOfID.count), Int32(dimension),
                                       &buildParameters))
         }
         flann = UnsafeMutableRawPointer(bitPattern: address)

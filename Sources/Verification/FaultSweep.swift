@@ -121,9 +121,9 @@ public struct FaultSweep: Sendable {
         }
     }
 
-    /// The SDNC's checks take about 20x SAM's (replay and free mode: 1.4 and 0.9 s of user time per toy
-    /// case against SAM's 0.12 s for every check), so its clean run is capped; the report's header gives
-    /// the cap and the seconds per case measured in the run.
+    /// The SDNC's checks cost the most per case (before its forward was specialised, replay and free
+    /// mode took 1.4 and 0.9 s of user time per toy case against SAM's 0.12 s for every check), so its
+    /// clean run is capped; the report's header gives the cap and the seconds per case measured in the run.
     public static let sdncCleanCases = 50
     /// Clean cases of `model` in a sweep of `cleanCases` per model.
     public static func cleanCases(_ cleanCases: Int, _ model: ModelKind) -> Int {

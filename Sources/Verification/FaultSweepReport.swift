@@ -16,7 +16,7 @@ extension FaultSweep {
             + "clean run: cases \(cases) onward for each model, every check: "
             + ModelKind.allCases.map { "\($0) \(Self.cleanCases(cleanCases, $0)) cases" + secondsPerCase($0) }.joined(separator: ", ")
             + (cleanCases > Self.sdncCleanCases ? " (the SDNC capped at \(Self.sdncCleanCases), `FaultSweep.sdncCleanCases`: "
-                + "its finite differences cost about 20x SAM's per case)" : "") + ".\n\n"
+                + "its checks cost the most per case; the seconds per case are above)" : "") + ".\n\n"
         md += "## Sized sites (`GradientPerturbation`)\n\n"
         md += "Caught / counted per relative magnitude m (the block's gradient scaled by 1 + m; a case whose block is "
             + "exactly zero is not counted; \"cannot judge\" is not caught). Floor: the smallest m caught in every "
