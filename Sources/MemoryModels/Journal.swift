@@ -54,6 +54,19 @@ final class Journal<Scalar: ModelScalar> {
         }
     }
 
+    /// The end of a backward pass: re-applies steps 0..<steps in order, so memory is at M_T again
+    /// (each step's rows were rolled back by `exchange`). Counts each step's re-applied rows plus
+    /// `clearedRowsPerStep` rows of dM cleared into `work.backwardRows`, and raises `peak` per step.
+    func reapply(steps: Int, to memory: MemoryMatrix<Scalar>, clearedRowsPerStep: Int,
+                 work: inout StepWork, peak: inout StepWork) {
+        for t in 0..<steps {
+            let before = work
+            exchange(step: t, with: memory)
+            work.backwardRows += rows(ofStep: t).count + clearedRowsPerStep
+            peak.raise(toStepFrom: before, to: work)
+        }
+    }
+
     /// Test-only regression (`PerformanceFault.copyMemoryPerStep`): keeps a whole copy of memory,
     /// O(N*W) per step, that rollback never needs.
     func saveWholeMemory(_ memory: MemoryMatrix<Scalar>) {

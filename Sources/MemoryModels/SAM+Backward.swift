@@ -93,13 +93,8 @@ extension SAM {
                 + journal.rows(ofStep: t).count
             workPeak.raise(toStepFrom: workBefore, to: work)
         }
-        // Re-apply the journal: memory is at M_T again. dM back to zero, in O(rows held).
-        for t in 0..<episode.steps {
-            let workBefore = work
-            journal.exchange(step: t, with: memory)
-            work.backwardRows += journal.rows(ofStep: t).count + heads * k   // re-applied and cleared rows
-            workPeak.raise(toStepFrom: workBefore, to: work)
-        }
+        // Re-apply the journal: memory is at M_T again; dM is cleared below, in O(rows held).
+        journal.reapply(steps: episode.steps, to: memory, clearedRowsPerStep: heads * k, work: &work, peak: &workPeak)
         dM.clear()
         fault?.applyAfterBackward(to: parameters)
         return inputGradient

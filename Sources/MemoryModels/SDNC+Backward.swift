@@ -129,12 +129,8 @@ extension SDNC {
                 + journal.rows(ofStep: t).count
             workPeak.raise(toStepFrom: workBefore, to: work)
         }
-        for t in 0..<episode.steps {
-            let workBefore = work
-            journal.exchange(step: t, with: memory)
-            work.backwardRows += journal.rows(ofStep: t).count + heads * slots   // re-applied and cleared rows
-            workPeak.raise(toStepFrom: workBefore, to: work)
-        }
+        // Re-apply the journal: memory is at M_T again; dM is cleared below, in O(rows held).
+        journal.reapply(steps: episode.steps, to: memory, clearedRowsPerStep: heads * slots, work: &work, peak: &workPeak)
         if full {
             for t in 0..<episode.steps { links.exchange(step: t) }
             lg.clear()   // Ñ_0, P̃_0, p̃_0: the link state carried into the segment gets no gradient
