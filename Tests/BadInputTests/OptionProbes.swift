@@ -109,6 +109,8 @@ enum OptionProbes {
         o("verify --index foo", "--index"),
         o("verify --step 0", "--step"),
         o("verify --step nan", "--step"),
+        o("verify --step 1e-16", "--step"),
+        o("verify --step 1e-300", "--step"),
         o("verify --directions 1001", "--directions"),
         o("verify --json folder", "--json", files: ["folder/keep": []]),
         o("verify --dump-case file", "--dump-case", files: ["file": [1]]),
