@@ -7,10 +7,13 @@ public enum MemoryInitialisation: Codable, Sendable, Equatable, CustomStringConv
     case zeros
     /// Each entry uniform in [-scale, scale] from a seeded generator (gradient checks use it so no similarity ties occur).
     case uniform(scale: Double, seed: UInt64)
+    /// Given values, N x W row-major (`samkit verify --memory file:PATH`); N·W finite numbers.
+    case values([Double])
     public var description: String {
         switch self {
         case .zeros: "zeros"
         case let .uniform(scale, seed): "uniform(±\(scale), seed \(seed))"
+        case let .values(v): "given (\(v.count) values)"
         }
     }
 }
@@ -100,6 +103,10 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         }
         if case let .uniform(scale, _) = memoryInitialisation, !scale.isFinite || scale < 0 {
             throw .outOfRange(field: "memoryInitialisation.scale", value: "\(scale)", valid: "finite and >= 0")
+        }
+        if case let .values(v) = memoryInitialisation, v.count != memoryWords * wordSize || !v.allSatisfy(\.isFinite) {
+            throw .outOfRange(field: "memoryInitialisation.values", value: "\(v.count) values",
+                              valid: "N x W = \(memoryWords) x \(wordSize) finite numbers")
         }
         if !parameterScale.isFinite || parameterScale <= 0 {
             throw .outOfRange(field: "parameterScale", value: "\(parameterScale)", valid: "finite and > 0")

@@ -63,6 +63,9 @@ func initialise<Scalar: ModelScalar>(_ memory: MemoryMatrix<Scalar>, _ c: ModelC
         var rng = SeededGenerator(seed: seed)
         let storage = memory.storage, bound = Scalar(scale)
         for i in 0..<storage.count { storage[i] = rng.uniform(bound) }
+    case let .values(v):
+        let storage = memory.storage
+        for i in 0..<storage.count { storage[i] = Scalar(v[i]) }
     }
 }
 

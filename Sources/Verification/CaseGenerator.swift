@@ -58,6 +58,6 @@ public struct CaseGenerator: Sendable {
             model: model, n: n, w: w, r: heads, k: k, h: h, x: x, y: y,
             t: model == .sdnc ? max(t, min(Self.sdncMinimumSteps, r.steps.upperBound)) : t, threshold: threshold,
             memoryScale: memoryScale, parameterScale: parameterScale, loss: r.loss ?? loss, index: index,
-            maskDensity: r.maskDensity, seed: seed)
+            maskDensity: r.maskDensity, initialMemory: r.initialMemory, seed: seed)
     }
 }

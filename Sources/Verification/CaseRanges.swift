@@ -33,6 +33,9 @@ public struct CaseRanges: Codable, Sendable, Equatable {
     public var maskDensity: Double
     /// How M_0 is drawn.
     public var memory: MemoryChoice
+    /// M_0 given as values (N x W row-major, `samkit verify --memory file:PATH`): replaces `memory`'s
+    /// draw in every case; N and W must then be the file's (the CLI fixes them).
+    public var initialMemory: [Double]? = nil
     /// The loss; nil draws either.
     public var loss: LossKind?
     /// Scale of the random parameters (`ModelConfiguration.parameterScale`).

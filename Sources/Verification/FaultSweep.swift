@@ -10,8 +10,12 @@ import MemoryModels
 ///   A Double site is judged by the replay check. A site whose block is exactly zero on a case is no
 ///   fault there (scaling changes nothing) and is not counted; "cannot judge" counts as not caught.
 /// - Code sites (`GradientFault`, fixed size): caught when any check fails on the case; a case the
-///   fault cannot change (`FaultExercise`) is "cannot judge", not counted.
-/// - Clean code: every check on `cleanCases` cases per model; any failure is a false alarm.
+///   fault cannot change (`FaultExercise`) is "cannot judge", not counted. Per model the fault applies
+///   to, cases 0, 1, 2, ... are drawn until `cases` are counted, at most `codeCaseCap(cases)`.
+/// - Clean code: every check on `cleanCases` cases per model (SAM, DAM and the SDNC alike); any
+///   failure is a false alarm.
+///
+/// The cases run on `workers` threads (`OrderedWork`); the tables are the same for any number.
 public struct FaultSweep: Sendable {
     /// The relative fault sizes m each sized site is tried at, largest first.
     public static let magnitudes: [Double] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6]
@@ -39,21 +43,29 @@ public struct FaultSweep: Sendable {
 
     /// The case generator's seed.
     public let seed: UInt64
-    /// Cases per model for each fault.
+    /// Cases per model for each sized fault; counted cases per model for each code fault.
     public let cases: Int
     /// Clean cases per model on which every check runs.
     public let cleanCases: Int
     /// The sized sites' rows, after `run`.
     public private(set) var sized: [Row] = []
-    /// The code faults (`GradientFault`): cases that caught each, of those counted, and the cases the
-    /// fault cannot change (`FaultExercise`: cannot judge, neither caught nor counted).
-    public private(set) var code: [(fault: GradientFault, caught: Int, counted: Int, cannotJudge: Int)] = []
+    /// One code fault (`GradientFault`) on one model it applies to.
+    public struct CodeCount: Sendable {
+        /// The model.
+        public let model: ModelKind
+        /// Cases drawn (0, 1, ... of the generator), counted (the fault changes the case), caught.
+        public var drawn = 0, counted = 0, caught = 0
+        /// The cases the fault cannot change (`FaultExercise`: cannot judge, neither caught nor counted).
+        public var cannotJudge: Int { drawn - counted }
+    }
+    /// The code faults, per model each applies to.
+    public private(set) var code: [(fault: GradientFault, models: [CodeCount])] = []
     /// Clean run: checks run, checks failed (false alarms), checks that could not judge.
-    public private(set) var cleanChecks = 0, cleanFailures = 0, cleanCannotJudge = 0
+    public internal(set) var cleanChecks = 0, cleanFailures = 0, cleanCannotJudge = 0
     /// The first false alarm's check, model and case seed.
-    public private(set) var firstFalseAlarm: String?
-    /// Wall-clock seconds the clean run spent on each model (what justifies the SDNC's cap).
-    public private(set) var cleanSeconds: [ModelKind: Double] = [:]
+    public internal(set) var firstFalseAlarm: String?
+    /// Wall-clock seconds the clean run spent on each model (summed over the workers).
+    public internal(set) var cleanSeconds: [ModelKind: Double] = [:]
 
     /// A sweep of `cases` faulted and `cleanCases` clean cases per model, from `seed`.
     public init(seed: UInt64, cases: Int, cleanCases: Int) {
@@ -62,72 +74,59 @@ public struct FaultSweep: Sendable {
         self.cleanCases = cleanCases
     }
 
-    /// Every site caught at 1e-4 in every counted case, every code fault caught, no false alarm.
+    /// At most this many cases per model are drawn for a code fault to count `cases` of them.
+    public static func codeCaseCap(_ cases: Int) -> Int { 4 * cases }
+
+    /// Every site caught at 1e-4 in every counted case; every code fault caught on every counted case,
+    /// with `cases` counted on each model it applies to; no false alarm.
     public var passed: Bool {
-        sized.allSatisfy { ($0.floor ?? 1) <= 1e-4 } && code.allSatisfy { $0.counted > 0 && $0.caught == $0.counted } && cleanFailures == 0
+        sized.allSatisfy { ($0.floor ?? 1) <= 1e-4 }
+            && code.allSatisfy { $0.models.allSatisfy { $0.counted >= max(cases, 1) && $0.caught == $0.counted } }
+            && cleanFailures == 0
     }
 
-    /// Runs the sweep; `progress` gets a line per stage.
-    public mutating func run(progress: (String) -> Void = { _ in }) throws {
+    /// Runs the sweep on `workers` threads (`OrderedWork`: the tables do not depend on their number);
+    /// `progress` gets a line per stage.
+    public mutating func run(workers: Int = 2, progress: @escaping @Sendable (String) -> Void = { _ in }) throws {
         let generator = CaseGenerator(seed: seed)
         let faulted = try (0..<cases).flatMap { i in try ModelKind.allCases.map { try generator.makeCase(i, model: $0) } }
-        // Per case, the replay check's finite differences are taken once and judge every Double site at
-        // every magnitude (`FiniteDifferenceCheck.run(_:perturbations:)`); the Float site runs per magnitude.
-        var counts = Self.sizedSites.map { _ in Self.magnitudes.map { _ in (caught: 0, counted: 0) } }
-        for (number, c) in faulted.enumerated() {
+        let counts = try OrderedWork.map(faulted.count, workers: workers) { number in
             progress("fault sweep: sized sites, case \(number + 1)/\(faulted.count)")
-            let probe = try Probe(c)
-            let sites = Self.sizedSites.indices.filter { !Self.sizedSites[$0].float }
-            let perturbations = sites.flatMap { s in Self.magnitudes.map { m in
-                GradientPerturbation(block: Self.sizedSites[s].block, oneEntry: Self.sizedSites[s].oneEntry, magnitude: m) } }
-            let replayed = try FiniteDifferenceCheck.run(c, replay: true, perturbations: perturbations)
-            for (s, site) in Self.sizedSites.enumerated() where !Self.isZero(site.block, on: probe) {
-                for (k, m) in Self.magnitudes.enumerated() {
-                    let r = site.float
-                        ? try FloatAgreementCheck.run(c, perturbation: GradientPerturbation(block: site.block, oneEntry: site.oneEntry, magnitude: m))
-                        : replayed[sites.firstIndex(of: s)! * Self.magnitudes.count + k]
-                    counts[s][k].counted += 1
-                    if r.verdict == .fails { counts[s][k].caught += 1 }
-                }
+            return try Self.sizedCounts(faulted[number])
+        }
+        var totals = Self.sizedSites.map { _ in Self.magnitudes.map { _ in (caught: 0, counted: 0) } }
+        for caseCounts in counts {
+            for (s, row) in caseCounts.enumerated() {
+                for (k, c) in row.enumerated() { totals[s][k].caught += c.caught; totals[s][k].counted += c.counted }
             }
         }
         sized = Self.sizedSites.enumerated().map { s, site in
-            Row(site: site.name, check: site.float ? "float vs double" : "replay", counts: counts[s])
+            Row(site: site.name, check: site.float ? "float vs double" : "replay", counts: totals[s])
         }
-        progress("fault sweep: code sites")
-        for fault in GradientFault.allCases + GradientFault.floatFaults + GradientFault.sdncFaults {
-            var caught = 0, counted = 0, idle = 0
-            for c in faulted where Self.applies(fault, to: c.model) {
-                guard try FaultExercise.changes(fault, on: c) else { idle += 1; continue }
-                counted += 1
-                if Verifier.detects(fault, on: c) { caught += 1 }
-            }
-            code.append((fault, caught, counted, idle))
-        }
-        for i in 0..<cleanCases {
-            if i % 50 == 0 { progress("fault sweep: clean case \(i + 1)/\(cleanCases)") }
-            for model in ModelKind.allCases where Self.cleanCases(cleanCases, model) > i {
-                let c = try generator.makeCase(cases + i, model: model), start = Date()
-                defer { cleanSeconds[model, default: 0] += Date().timeIntervalSince(start) }
-                for r in Verifier.run(c, checks: CheckKind.allCases) {
-                    cleanChecks += 1
-                    if r.verdict == .fails {
-                        cleanFailures += 1
-                        if firstFalseAlarm == nil { firstFalseAlarm = "\(r.check.rawValue) on \(c.model), case seed \(c.seed)" }
-                    }
-                    if r.verdict == .cannotJudge { cleanCannotJudge += 1 }
-                }
-            }
-        }
+        code = try codeFaults(generator, workers: workers, progress: progress)
+        try runClean(generator, workers: workers, progress: progress)
     }
 
-    /// The SDNC's checks cost the most per case (before its forward was specialised, replay and free
-    /// mode took 1.4 and 0.9 s of user time per toy case against SAM's 0.12 s for every check), so its
-    /// clean run is capped; the report's header gives the cap and the seconds per case measured in the run.
-    public static let sdncCleanCases = 50
-    /// Clean cases of `model` in a sweep of `cleanCases` per model.
-    public static func cleanCases(_ cleanCases: Int, _ model: ModelKind) -> Int {
-        model == .sdnc ? min(cleanCases, sdncCleanCases) : cleanCases
+    /// Per sized site and magnitude, whether case `c` counts and catches it. The replay check's finite
+    /// differences are taken once and judge every Double site at every magnitude
+    /// (`FiniteDifferenceCheck.run(_:perturbations:)`); the Float site runs per magnitude.
+    static func sizedCounts(_ c: VerificationCase) throws -> [[(caught: Int, counted: Int)]] {
+        var counts = sizedSites.map { _ in magnitudes.map { _ in (caught: 0, counted: 0) } }
+        let probe = try Probe(c)
+        let sites = sizedSites.indices.filter { !sizedSites[$0].float }
+        let perturbations = sites.flatMap { s in magnitudes.map { m in
+            GradientPerturbation(block: sizedSites[s].block, oneEntry: sizedSites[s].oneEntry, magnitude: m) } }
+        let replayed = try FiniteDifferenceCheck.run(c, replay: true, perturbations: perturbations)
+        for (s, site) in sizedSites.enumerated() where !isZero(site.block, on: probe) {
+            for (k, m) in magnitudes.enumerated() {
+                let r = site.float
+                    ? try FloatAgreementCheck.run(c, perturbation: GradientPerturbation(block: site.block, oneEntry: site.oneEntry, magnitude: m))
+                    : replayed[sites.firstIndex(of: s)! * magnitudes.count + k]
+                counts[s][k].counted += 1
+                if r.verdict == .fails { counts[s][k].caught += 1 }
+            }
+        }
+        return counts
     }
 
     /// Whether a code fault exists in a model: DAM has no journal; only the SDNC has links and read modes.

@@ -34,12 +34,15 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
 
     /// Builds a case from raw sizes; K and R are clamped to N (K ≤ N, R ≤ N). Used by the seeded
     /// generator and by the property-based tests (whose shrinker works on these integers).
-    /// `memoryScale` 0 means M_0 = 0 (ties everywhere), otherwise a uniform fill in ±memoryScale.
+    /// `memoryScale` 0 means M_0 = 0 (ties everywhere), otherwise a uniform fill in ±memoryScale;
+    /// `initialMemory` (N x W values) replaces either.
     public static func make(model: ModelKind, n: Int, w: Int, r: Int, k: Int, h: Int, x: Int, y: Int, t: Int,
                             threshold: Double = 0.005, memoryScale: Double = 0.5, parameterScale: Double = 1,
                             loss: LossKind = .sigmoidCrossEntropy, index: IndexKind = .exact,
-                            maskDensity: Double = 1, seed: UInt64) throws(ConfigurationError) -> VerificationCase {
-        let memory: MemoryInitialisation = memoryScale > 0 ? .uniform(scale: memoryScale, seed: seed &+ 1) : .zeros
+                            maskDensity: Double = 1, initialMemory: [Double]? = nil,
+                            seed: UInt64) throws(ConfigurationError) -> VerificationCase {
+        let memory: MemoryInitialisation = initialMemory.map { .values($0) }
+            ?? (memoryScale > 0 ? .uniform(scale: memoryScale, seed: seed &+ 1) : .zeros)
         let c = try ModelConfiguration(
             memoryWords: n, wordSize: w, heads: min(r, n), neighbours: min(k, n), hidden: h, inputSize: x,
             outputSize: y, accessThreshold: threshold, memoryInitialisation: memory, index: index,
@@ -96,6 +99,7 @@ public struct VerificationCase: Codable, Sendable, Equatable, CustomStringConver
         let memory: String = switch c.memoryInitialisation {
         case .zeros: "M0=0"
         case let .uniform(scale, _): "M0=±\(format(scale, digits: 2))"
+        case .values: "M0=given"
         }
         let loss = c.loss == .sigmoidCrossEntropy ? "sce" : "mse"
         return "N=\(c.memoryWords) W=\(c.wordSize) R=\(c.heads) K=\(c.neighbours) H=\(c.hidden) X=\(c.inputSize) "

@@ -45,7 +45,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .customLong("Y"), help: "Output size Y: a value or a range.") var y: String?
     @Option(name: .customLong("T"), help: "Steps T: a value or a range.") var t: String?
     @Option(help: "Fraction of steps in the loss (mask 1), in (0, 1].") var maskDensity: String?
-    @Option(help: "Initial memory M_0: zero, uniform (±0.5) or mixed (toy: uniform ±0.1-1, one case in six zero).")
+    @Option(help: "Initial memory M_0: zero, uniform (±0.5), mixed (toy: uniform ±0.1-1, one case in six zero) or file:PATH (a JSON tensor {\"shape\": [N, W], \"values\": [N·W numbers]}, as a case file's initialMemory; it fixes N and W).")
     var memory: String?
     @Option(help: "Loss: sigmoid-cross-entropy, mean-squared-error or either.") var loss: String?
     @Option(help: "Replay and free modes check a seeded sample of M coordinates, 1...10000000 (default: all for toy, 20 for paper).")
@@ -268,8 +268,23 @@ struct Options {
             }
             ranges.maskDensity = density
         }
-        if let m = v.memory {
-            ranges.memory = try choice("memory", m, Dictionary(uniqueKeysWithValues: CaseRanges.MemoryChoice.allCases.map { ($0.rawValue, $0) }))
+        if let m = v.memory, m.hasPrefix("file:") {
+            let tensor = try Self.memoryFile(String(m.dropFirst(5)), option: m)
+            let n = tensor.shape[0], w = tensor.shape[1]
+            for (option, given, range, size) in [("N", v.n, ranges.memoryWords, n), ("W", v.w, ranges.wordSize, w)]
+            where given != nil && range != size...size {
+                throw UsageError(message: "--\(option) \(given!) contradicts --memory \(m) (its shape is [\(n), \(w)]; valid: omit --\(option) or give \(size))")
+            }
+            ranges.memoryWords = n...n
+            ranges.memoryWordsLog2 = nil
+            ranges.wordSize = w...w
+            ranges.initialMemory = tensor.values
+        } else if let m = v.memory {
+            let choices = Dictionary(uniqueKeysWithValues: CaseRanges.MemoryChoice.allCases.map { ($0.rawValue, $0) })
+            guard let choice = choices[m] else {
+                throw UsageError(message: "--memory \(m) is not valid (valid: \(choices.keys.sorted().joined(separator: ", ")) or file:PATH)")
+            }
+            ranges.memory = choice
         }
         if let l = v.loss {
             var losses: [String: LossKind?] = ["either": nil]
@@ -299,3 +314,25 @@ struct Options {
     }
 }
 
+extension Options {
+    /// M_0 from a JSON tensor file (`--memory file:PATH`): {"shape": [N, W], "values": [N·W finite numbers]}.
+    static func memoryFile(_ path: String, option: String) throws -> Tensor {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError(message: "--memory \(option): cannot read \(path) (valid: a readable JSON file {\"shape\": [N, W], \"values\": [...]})")
+        }
+        let tensor: Tensor
+        do { tensor = try JSONDecoder().decode(Tensor.self, from: data) } catch {
+            throw UsageError(message: "--memory \(option): not a JSON tensor (\(error)) (valid: {\"shape\": [N, W], \"values\": [N·W numbers]})")
+        }
+        guard tensor.shape.count == 2, tensor.shape.allSatisfy({ (1...(1 << 24)).contains($0) }) else {
+            throw UsageError(message: "--memory \(option): shape \(tensor.shape) is not valid (valid: [N, W] with 1 <= N, W <= 16777216)")
+        }
+        guard tensor.values.count == tensor.shape[0] * tensor.shape[1] else {
+            throw UsageError(message: "--memory \(option): \(tensor.values.count) values for shape \(tensor.shape) (valid: \(tensor.shape[0] * tensor.shape[1]))")
+        }
+        if let i = tensor.values.firstIndex(where: { !$0.isFinite }) {
+            throw UsageError(message: "--memory \(option): values[\(i)] = \(tensor.values[i]) is not finite (valid: finite numbers)")
+        }
+        return tensor
+    }
+}

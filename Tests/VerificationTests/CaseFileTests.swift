@@ -153,4 +153,23 @@ import MemoryModels
         #expect(!check.agrees)
         #expect(check.text.contains("gradients.interface.W") && check.text.contains("DISAGREE"))
     }
+
+    /// `verify --memory file:PATH`: a given M_0 is every generated case's M_0 (the model starts from
+    /// it), the replay check holds on it, and values of the wrong count are refused naming the field.
+    @Test(arguments: [ModelKind.sam, .dam]) func givenInitialMemoryIsEveryCasesM0(_ model: ModelKind) throws {
+        let memory = (0..<(5 * 3)).map { Double(($0 * 37) % 11) / 11 - 0.45 }
+        var ranges = CaseRanges.toy
+        ranges.memoryWords = 5...5
+        ranges.wordSize = 3...3
+        ranges.initialMemory = memory
+        let c = try CaseGenerator(seed: 3, ranges: ranges).makeCase(0, model: model)
+        let m = try c.makeModel()
+        m.reset()
+        #expect(m.memory.snapshot() == memory)
+        let r = Verifier.run(c, check: .replay)
+        #expect(r.passed, "\(r.report)")
+        ranges.wordSize = 2...2
+        #expect(throws: ConfigurationError.self) { try CaseGenerator(seed: 3, ranges: ranges).makeCase(0, model: model) }
+    }
 }
+

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import MemoryModels
 @testable import Verification
 
@@ -90,5 +91,19 @@ import MemoryModels
         try sweep.run()
         #expect(sweep.cleanChecks > 0 && sweep.cleanFailures == 0, "\(sweep.firstFalseAlarm ?? "")")
         #expect(sweep.markdown(command: "test").contains("## Checked by"))
+    }
+
+    /// The sweep's cases run on worker threads (`OrderedWork`); its tables are the same for any number of
+    /// workers: results come back in case order whatever the schedule, and the first error is rethrown.
+    @Test func faultSweepTablesDoNotDependOnTheWorkers() throws {
+        let work: @Sendable (Int) throws -> Int = { i in
+            usleep(UInt32((i * 7919) % 5) * 1000)   // uneven durations, so the workers finish out of order
+            return i * i
+        }
+        let one = try OrderedWork.map(40, workers: 1, work), three = try OrderedWork.map(40, workers: 3, work)
+        #expect(one == (0..<40).map { $0 * $0 })
+        #expect(three == one)
+        struct Planted: Error {}
+        #expect(throws: Planted.self) { try OrderedWork.map(40, workers: 2) { i in if i == 17 { throw Planted() }; return i } }
     }
 }
