@@ -17,6 +17,7 @@ import Testing
             found[section] = try (json[section] as? [[String: Any]] ?? []).map { entry in
                 var kept = entry.filter { keys.contains($0.key) }
                 if let perStep = entry["perStep"] as? [String: Any] { kept["perStep"] = perStep.keys.sorted() }
+                if let growth = entry["growthFields"] as? [String: Any] { kept["growthFields"] = growth.keys.sorted() }
                 return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: .sortedKeys), as: UTF8.self)
             }
         }
