@@ -129,6 +129,12 @@ public struct Baseline: Codable, Sendable, Equatable {
             if let (k, v) = w.perStep.first(where: { !$0.value.isFinite || $0.value < 0 }) {
                 throw bad("\(f).perStep.\(k)", "\(v), must be finite and ≥ 0")
             }
+            if let (k, v) = w.growthFields?.first(where: { !$0.value.isFinite || $0.value < 0 }) {
+                throw bad("\(f).growthFields.\(k)", "\(v), must be finite and ≥ 0 (a bound on a log-log slope)")
+            }
+            if let growth = w.growthFields, !growth.isEmpty, Set([w.size] + w.compareSizes).count < 2 {
+                throw bad("\(f).compareSizes", "\(w.compareSizes): a growth field needs at least 2 distinct sizes")
+            }
         }
         func spreadRuns(_ runs: Int?, _ f: String) throws {
             if let runs, !(2...10_000).contains(runs) { throw bad("\(f).betweenRunSpreadRuns", "\(runs), valid 2...10000") }

@@ -1,6 +1,7 @@
 import NearestNeighbours
 import Foundation
 import ComplexityFit
+import MemoryModels
 import Profiling
 import Verification
 
@@ -10,7 +11,8 @@ public enum GateMetric: String, Codable, Sendable, CaseIterable {
     case backwardRecordBytesPerStep = "backward-record-bytes-per-step"
     /// Heap allocations (malloc, calloc, realloc) per step of forward + backward, steady state.
     case allocationsPerStep = "allocations-per-step"
-    /// Rows one episode reset visits after a training segment (SAM's `lastResetRows`): O(T·R·K), not N.
+    /// Rows one episode reset visits after a training segment (`StepWorkCounting.lastResetRows`: SAM's
+    /// memory and ring rows, the SDNC's plus its link rows and columns): O(T·R·K), not N.
     case resetRows = "reset-rows"
 }
 
@@ -37,7 +39,8 @@ public struct ComplexityCheck: Codable, Sendable, Equatable {
     public var name: String { "\(model.rawValue) \(metric.rawValue) slope" }
 }
 
-/// SAM's per-step work counters (`StepWork`): each field's peak per step over a segment at `size`
+/// A sparse model's per-step work counters (`StepWork`; SAM's fields, the SDNC's also its link
+/// fields): each field's peak per step over a segment at `size`
 /// (N = 2^12), which must hold exactly there and at every size of `compareSizes` (2^10 and 2^16):
 /// any loop over N in a counted stage changes the value with N and fails deterministically.
 public struct WorkCheck: Codable, Sendable, Equatable {
@@ -47,7 +50,13 @@ public struct WorkCheck: Codable, Sendable, Equatable {
     /// Field name (`StepWork.fields`, "index-distances/N" for an exact index) → rows per step.
     /// A field left out is not checked (the baseline's notes say why).
     public var perStep: [String: Double]
+    /// Fields judged by their growth instead (field → the largest allowed exact log-log slope of the
+    /// peak over `size` and `compareSizes`; nil: none): counts of distinct rows whose overlaps depend
+    /// on the data, so that their peak differs a little between sizes (the SDNC's written rows, whose
+    /// link slots overlap its content rows, and its link work). A loop over N has slope 1.
+    public var growthFields: [String: Double]?
     public func name(_ field: String) -> String { "work \(model.rawValue) \(field) (peak per step)" }
+    public func growthName(_ field: String) -> String { "work \(model.rawValue) \(field) (peak per step) slope" }
 }
 
 /// One side of a timing ratio.
@@ -128,9 +137,14 @@ public struct GradientCheck: Codable, Sendable, Equatable {
     /// (N ≥ 16 × checks) through these.
     public var ranges: CaseRanges?
     public var index: IndexKind?
+    /// The SDNC's gradient through its temporal links (`TemporalLinkSettings.Gradient`, as `samkit verify
+    /// --link-gradient` sets it on each case); nil: the case's own (the recorded default). Models
+    /// without links ignore it.
+    public var linkGradient: TemporalLinkSettings.Gradient?
     public func name(_ check: CheckKind) -> String {
         "gradient \(model.rawValue) \(check.rawValue)" + (index.map { $0 == .exact ? "" : " \($0.rawValue)" } ?? "")
             + (ranges.map { " N=\($0.memoryWords.lowerBound)...\($0.memoryWords.upperBound)" } ?? "")
+            + (linkGradient.map { " link-gradient \($0.rawValue)" } ?? "")
     }
 }
 

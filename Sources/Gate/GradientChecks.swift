@@ -1,9 +1,11 @@
 import Foundation
+import MemoryModels
 import Verification
 
 /// The verification harness's checks on seeded cases (`samkit verify`'s generator).
-/// Each `GradientCheck` names its case ranges and SAM's index, so the gate also runs the Float model
-/// against Double (`floatAgreement`) and the k-d forest at an N where FLANN searches for itself.
+/// Each `GradientCheck` names its case ranges, SAM's index and the SDNC's link gradient, so the gate
+/// also runs the Float model against Double (`floatAgreement`), the k-d forest at an N where FLANN
+/// searches for itself, and the SDNC under both link-gradient options.
 extension GateRunner {
     /// At most this many cases per required case are drawn to replace cases that cannot judge.
     static let maxDrawFactor = 3
@@ -37,7 +39,10 @@ extension GateRunner {
                 if pending.isEmpty { break }
                 defer { number += 1 }
                 let c: VerificationCase
-                do { c = try generator.makeCase(number, model: g.model) } catch { unbuilt += 1; continue }
+                do {
+                    let drawn = try generator.makeCase(number, model: g.model)
+                    c = try g.linkGradient.map { try drawn.with(linkGradient: $0) } ?? drawn
+                } catch { unbuilt += 1; continue }
                 for r in Verifier.run(c, checks: pending, settings: settings) {
                     if r.verdict == .cannotJudge { unjudged[r.check, default: 0] += 1 } else { results[r.check, default: []].append(r) }
                 }

@@ -2,13 +2,16 @@
 
 /// The regressions the gate must catch (`samkit gate --inject`, `samkit gate --power`): every
 /// performance fault of the models' one injection seam (`MemoryModels/FaultInjection.swift`), a
-/// wrong gradient term, and the forward change in usage order.
+/// wrong gradient term, the forward change in usage order, and the SDNC's own faults (its link
+/// update, precedence, read-mode mixing and link read path, `GradientFault.sdncFaults`, and the two
+/// of its full link-gradient backward, `GradientFault.sdncFullGradientFaults`).
 public enum Injection: Hashable, Sendable, CaseIterable, RawRepresentable {
     case performance(PerformanceFault)
     case gradient(GradientFault)
 
     public static var allCases: [Injection] {
         PerformanceFault.allCases.map { .performance($0) } + [.gradient(.dropWriteGateTerm), .gradient(.unsortedUsageOrder)]
+            + (GradientFault.sdncFaults + GradientFault.sdncFullGradientFaults).map { .gradient($0) }
     }
 
     /// The fault's own name; the dropped write-gate term is called "wrong-gradient" (issue 6's name).

@@ -28,15 +28,20 @@ final class Instance {
     }
 
     var sam: SAM<Float>? { instance as? SAM<Float> }
+    /// The model's work counters and O(rows touched) reset (SAM and the SDNC: `StepWorkCounting`);
+    /// nil for DAM and the bare controller.
+    var counting: (any StepWorkCounting)? { instance as? any StepWorkCounting }
 
-    /// Switches an injection on (nil: off).
+    /// Switches an injection on (nil: off). The performance faults are SAM's (`SAM.performanceFault`);
+    /// a gradient fault goes to every model, which ignores one it does not have.
     func inject(_ injection: Injection?) {
         sam?.performanceFault = injection?.performanceFault
         instance.fault = injection?.gradientFault
     }
 
-    /// Back to the state of a model just built: SAM reinitialised (M_0, its index rebuilt from all
-    /// rows, a new ring; O(N)), any other model reset; then `warmup` segments (at least one).
+    /// Back to the state of a model just built: a work-counting model (SAM, the SDNC) reinitialised
+    /// (M_0, its index rebuilt from all rows, a new ring, empty links; O(N)), any other model reset;
+    /// then `warmup` segments (at least one).
     /// A model's step time depends on its history: the FLANN k-d forest keeps every point it
     /// removed until it is rebuilt after N insertions, and its searches still walk them. At 2^20
     /// no gate run reaches that rebuild, so an instance reused across `--power` passes got slower
@@ -46,7 +51,7 @@ final class Instance {
     /// is (a fresh process's instances then cost one build, not two).
     func restart(warmup: Int) throws {
         guard !fresh else { return }
-        if let sam { sam.reinitialise() } else { instance.reset() }
+        if let counting { counting.reinitialise() } else { instance.reset() }
         try warmUp(warmup)
     }
 
@@ -78,16 +83,16 @@ final class Instance {
         return ((c1 - c0) / Double(steps), (c1 - c0) / wall)
     }
 
-    /// The peak per-step work of one segment (SAM's `StepWork` fields, the most rows one step
-    /// touched; nil for DAM). For an exact index the distances are divided by N
-    /// ("index-distances/N": R per step when exact).
+    /// The peak per-step work of one segment (`StepWork`'s fields, the most rows one step touched:
+    /// SAM's, and the SDNC's with its link fields; nil for DAM and the controller). For an exact
+    /// index the distances are divided by N ("index-distances/N": R per step when exact).
     func work() throws -> [String: Double]? {
-        guard let sam else { return nil }
-        sam.resetWorkPeak()
+        guard let counting else { return nil }
+        counting.resetWorkPeak()
         try segment()
         var values: [String: Double] = [:]
-        for field in sam.workPeak.fields { values[field.name] = Double(field.value) }
-        if model == .samExact, let d = values.removeValue(forKey: "index-distances") {
+        for field in counting.workPeak.fields { values[field.name] = Double(field.value) }
+        if model.index == .exact, let d = values.removeValue(forKey: "index-distances") {
             values["index-distances/N"] = d / Double(size)
         }
         return values
@@ -101,9 +106,9 @@ final class Instance {
         _ = try instance.forward(episode, mode: .training)
         result[.backwardRecordBytesPerStep] = Double(instance.backwardRecordBytes) / t
         _ = try instance.backward()
-        if let sam {   // the episode ends: back to M_0, visiting only what the segment touched
-            sam.reset()
-            result[.resetRows] = Double(sam.lastResetRows)
+        if let counting {   // the episode ends: back to M_0, visiting only what the segment touched
+            instance.reset()
+            result[.resetRows] = Double(counting.lastResetRows)
         }
         if let allocations {
             // Steady state: the least of three segments (an occasional index rebuild or buffer growth

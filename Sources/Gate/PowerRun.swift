@@ -110,7 +110,7 @@ public struct PowerReport: Sendable {
                 ## The timing checks in the clean passes
 
                 Each clean pass's estimate over the baseline's figure. Every pass restarts the models it \
-                times (SAM reinitialised, its index rebuilt; `Instance.restart`), so each times the history a \
+                times (SAM and the SDNC reinitialised, their index rebuilt; `Instance.restart`), so each times the history a \
                 fresh process times. The passes share one process, so \
                 their spread ("s within") leaves out what differs between processes; the rule uses the \
                 spread the baseline recorded over separate processes (`samkit gate --record-spread`, \

@@ -10,12 +10,14 @@ import Testing
     static func identities(_ data: Data) throws -> [String: [String]] {
         let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         let keys: Set<String> = ["model", "metric", "size", "sizes", "compareSizes", "numerator", "denominator", "point",
-                                 "checks", "cases", "quickCases", "seed", "expectedClass", "shortSteps", "longSteps", "steps"]
+                                 "checks", "cases", "quickCases", "seed", "expectedClass", "shortSteps", "longSteps", "steps",
+                                 "linkGradient"]
         var found: [String: [String]] = [:]
         for section in ["counters", "complexity", "work", "ratios", "stepTimes", "memory", "gradients"] {
             found[section] = try (json[section] as? [[String: Any]] ?? []).map { entry in
                 var kept = entry.filter { keys.contains($0.key) }
                 if let perStep = entry["perStep"] as? [String: Any] { kept["perStep"] = perStep.keys.sorted() }
+                if let growth = entry["growthFields"] as? [String: Any] { kept["growthFields"] = growth.keys.sorted() }
                 return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: .sortedKeys), as: UTF8.self)
             }
         }

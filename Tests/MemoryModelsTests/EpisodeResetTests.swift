@@ -81,6 +81,37 @@ import SAMNumerics
         }
     }
 
+    /// The SDNC's reset (`SDNC.reset`: SAM's undo log plus the links' touched rows and columns) gives a
+    /// fresh model's memory, ring and access times, and the next episode's loss, outputs, decisions
+    /// and gradients bit for bit (so N, P and p are zero again); it visits no more rows than T steps
+    /// can touch: |written| + |used| ≤ 2·T·R·(3K+1), and 2·T·(R·(3K+1) + K_L) link rows and columns.
+    @Test func sdncResetEqualsAFreshModel() async {
+        await SeededProperty.forAll(count: 30, input: Gen.int(in: 4...40), Gen.int(in: 1...3), Gen.int(in: 1...5),
+                                    Gen.int(in: 1...4), Gen.uint64(in: 0...1_000_000)) { n, r, t, kl, seed in
+            let c = try ModelConfiguration(memoryWords: n, wordSize: 3, heads: min(r, n), neighbours: min(2, n), hidden: 4,
+                                           inputSize: 3, outputSize: 2, memoryInitialisation: .uniform(scale: 0.5, seed: seed),
+                                           parameterSeed: seed, temporalLinks: TemporalLinkSettings(entries: min(kl, n)))
+            let label = "N=\(n) R=\(r) T=\(t) K_L=\(kl) seed=\(seed)"
+            let sdnc = try SDNC<Double>(configuration: c), fresh = try SDNC<Double>(configuration: c)
+            // Two segments that carry state (a training one, then an inference one), then the reset.
+            _ = try sdnc.forward(try Episode<Double>.random(configuration: c, steps: t, seed: seed))
+            _ = try sdnc.backward()
+            _ = try sdnc.forward(try Episode<Double>.random(configuration: c, steps: t, seed: seed &+ 1), mode: .inference)
+            sdnc.reset()
+            let steps = 2 * t, slots = c.heads * (3 * c.neighbours + 1), kL = min(kl, n)
+            #expect(sdnc.lastResetRows > 0, "the episode touched rows: \(label)")
+            #expect(sdnc.lastResetRows <= 2 * steps * slots + 2 * steps * (slots + kL), "rows visited: \(label)")
+            #expect(sdnc.memory.snapshot() == fresh.memory.snapshot(), "memory is M_0: \(label)")
+            #expect(sdnc.ring == fresh.ring && sdnc.lastAccess == fresh.lastAccess, "ring and access times: \(label)")
+            let next = try Episode<Double>.random(configuration: c, steps: t + 2, seed: seed &+ 99)
+            let a = try sdnc.forward(next), b = try fresh.forward(next)
+            #expect(a.loss == b.loss && a.outputs == b.outputs, "next episode: \(label)")
+            #expect(sdnc.decisions == fresh.decisions, "decisions: \(label)")
+            _ = try sdnc.backward(); _ = try fresh.backward()
+            #expect(Array(sdnc.parameters.gradients) == Array(fresh.parameters.gradients), "gradients: \(label)")
+        }
+    }
+
     /// The ring's restore re-links only around moved rows, and gives the initial order from any
     /// sequence of moves.
     @Test func ringRestoresInitialOrderFromAnyMoves() async {
