@@ -30,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libflann-dev"])]),
         // hnswlib (Debian: libhnswlib-dev, header-only C++) behind a C interface.
         .target(name: "CHNSW", path: "Sources/CHNSW"),
+        // FLANN's k-d forest (libflann-dev headers) with its search on reused buffers, behind a C interface.
+        .target(name: "CKDForest", path: "Sources/CKDForest", linkerSettings: [.linkedLibrary("lz4")]),
 
         // Counts heap allocations by defining malloc/calloc/realloc in the executable (the gate's
         // "allocations per step"); linked into samkit and NearestNeighboursTests (which counts per thread).
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "SAMNumerics",
                 dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         // The nearest-neighbour index protocol and its implementations.
-        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CFLANN", "CHNSW"]),
+        .target(name: "NearestNeighbours", dependencies: ["SAMNumerics", "CHNSW", "CKDForest"]),
         // SAM and DAM: controller, memory access, journal, hand-written backward passes.
         .target(name: "MemoryModels", dependencies: ["SAMNumerics", "NearestNeighbours"]),
 
@@ -80,7 +82,7 @@ let package = Package(
                     dependencies: ["MemoryModels", "SAMNumerics", "PropertySupport", "Verification",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "NearestNeighboursTests",
-                    dependencies: ["NearestNeighbours", "SAMNumerics", "CAllocationCounter", "PropertySupport",
+                    dependencies: ["NearestNeighbours", "SAMNumerics", "CAllocationCounter", "CKDForest", "PropertySupport",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "VerificationTests",
                     dependencies: ["Verification", "MemoryModels", "SAMNumerics", "OutputFiles", "PropertySupport",

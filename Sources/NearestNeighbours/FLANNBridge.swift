@@ -1,4 +1,4 @@
-import CFLANN
+import CKDForest
 import SAMNumerics
 import Synchronization
 
@@ -6,81 +6,59 @@ import Synchronization
 /// seeded build is reproducible even when several indexes are built on different threads.
 let flannBuildLock = Mutex<Void>(())
 
-/// The precision-specific entry points of FLANN's C API (`flann_*_float` or `flann_*_double`),
-/// chosen once per index from its scalar type. Points, queries and distances are passed as raw
-/// pointers to `Scalar`; indices as `Int32`.
+/// The precision-specific entry points of CKDForest (`ckdforest_float_*` or `ckdforest_double_*`):
+/// FLANN's k-d forest with its own best-bin-first search run on buffers kept between queries, chosen
+/// once per index from its scalar type. Points, queries and distances are raw pointers to `Scalar`.
 struct FLANNOps {
-    /// Builds an index over `rows x cols` points (FLANN keeps pointers to them, it does not copy).
-    let build: (UnsafeMutableRawPointer, Int32, Int32, UnsafeMutablePointer<FLANNParameters>) -> flann_index_t?
-    /// Adds `rows x cols` points; the last argument is FLANN's own rebuild threshold.
-    let add: (flann_index_t, UnsafeMutableRawPointer, Int32, Int32, Float) -> Int32
+    /// Builds a forest of `trees` trees over `rows x cols` points (kept by pointer, not copied), seeded
+    /// as FLANN's C API seeds (`srand(seed)` when `seed > 0`).
+    let build: (UnsafeMutableRawPointer, Int, Int, Int32, Int) -> OpaquePointer?
+    /// Adds one point (kept by pointer) without rebuilding; returns its FLANN id, or -1.
+    let add: (OpaquePointer, UnsafeMutableRawPointer) -> Int
     /// Marks the point with the given FLANN id as removed.
-    let remove: (flann_index_t, UInt32) -> Int32
-    /// k-NN search for one or more queries: (index, queries, count, ids out, distances out, nn, params).
-    let search: (flann_index_t, UnsafeMutableRawPointer, Int32, UnsafeMutablePointer<Int32>,
-                 UnsafeMutableRawPointer, Int32, UnsafeMutablePointer<FLANNParameters>) -> Int32
+    let remove: (OpaquePointer, Int) -> Int32
+    /// k-NN search for one query: (forest, query, nn, checks, ids out, squared distances out) →
+    /// how many were found, or -1. Identical to FLANN's own search (CKDForestTests).
+    let search: (OpaquePointer, UnsafeRawPointer, Int, Int32, UnsafeMutablePointer<Int32>, UnsafeMutableRawPointer) -> Int
     /// The stored pointer of the point with the given id (nil if unknown).
-    let point: (flann_index_t, UInt32) -> UnsafeMutableRawPointer?
-    /// Bytes FLANN reports for the index structure.
-    let usedMemory: (flann_index_t) -> Int32
-    /// Frees the index.
-    let free: (flann_index_t, UnsafeMutablePointer<FLANNParameters>) -> Int32
+    let point: (OpaquePointer, Int) -> UnsafeMutableRawPointer?
+    /// Bytes FLANN reports for the trees.
+    let usedMemory: (OpaquePointer) -> Int
+    /// Frees the forest.
+    let free: (OpaquePointer) -> Void
 
     static func forScalar<Scalar: ModelScalar>(_: Scalar.Type) -> FLANNOps {
         if Scalar.self == Float.self {
             return FLANNOps(
-                build: { d, r, c, p in
-                    var speedup: Float = 0
-                    return flann_build_index_float(d.assumingMemoryBound(to: Float.self), r, c, &speedup, p)
+                build: { d, r, c, t, s in
+                    ckdforest_float_build(d.assumingMemoryBound(to: Float.self), r, c, t, s)
                 },
-                add: { i, d, r, c, t in flann_add_points_float(i, d.assumingMemoryBound(to: Float.self), r, c, t) },
-                remove: { i, id in flann_remove_point_float(i, id) },
-                search: { i, q, n, ids, dists, nn, p in
-                    flann_find_nearest_neighbors_index_float(i, q.assumingMemoryBound(to: Float.self), n, ids,
-                                                             dists.assumingMemoryBound(to: Float.self), nn, p)
+                add: { f, p in ckdforest_float_add(f, p.assumingMemoryBound(to: Float.self)) },
+                remove: { f, id in ckdforest_float_remove(f, id) },
+                search: { f, q, nn, checks, ids, d in
+                    ckdforest_float_search(f, q.assumingMemoryBound(to: Float.self), nn, checks, ids,
+                                           d.assumingMemoryBound(to: Float.self))
                 },
-                point: { i, id in flann_get_point_float(i, id).map { UnsafeMutableRawPointer($0) } },
-                usedMemory: { i in flann_used_memory_float(i) },
-                free: { i, p in flann_free_index_float(i, p) })
+                point: { f, id in ckdforest_float_point(f, id).map { UnsafeMutableRawPointer($0) } },
+                usedMemory: { f in ckdforest_float_used_memory(f) },
+                free: { f in ckdforest_float_free(f) })
         }
         precondition(Scalar.self == Double.self, "KDForestIndex supports Float and Double only")
         return FLANNOps(
-            build: { d, r, c, p in
-                var speedup: Float = 0
-                return flann_build_index_double(d.assumingMemoryBound(to: Double.self), r, c, &speedup, p)
+            build: { d, r, c, t, s in
+                ckdforest_double_build(d.assumingMemoryBound(to: Double.self), r, c, t, s)
             },
-            add: { i, d, r, c, t in flann_add_points_double(i, d.assumingMemoryBound(to: Double.self), r, c, t) },
-            remove: { i, id in flann_remove_point_double(i, id) },
-            search: { i, q, n, ids, dists, nn, p in
-                flann_find_nearest_neighbors_index_double(i, q.assumingMemoryBound(to: Double.self), n, ids,
-                                                          dists.assumingMemoryBound(to: Double.self), nn, p)
+            add: { f, p in ckdforest_double_add(f, p.assumingMemoryBound(to: Double.self)) },
+            remove: { f, id in ckdforest_double_remove(f, id) },
+            search: { f, q, nn, checks, ids, d in
+                ckdforest_double_search(f, q.assumingMemoryBound(to: Double.self), nn, checks, ids,
+                                        d.assumingMemoryBound(to: Double.self))
             },
-            point: { i, id in flann_get_point_double(i, id).map { UnsafeMutableRawPointer($0) } },
-            usedMemory: { i in flann_used_memory_double(i) },
-            free: { i, p in flann_free_index_double(i, p) })
+            point: { f, id in ckdforest_double_point(f, id).map { UnsafeMutableRawPointer($0) } },
+            usedMemory: { f in ckdforest_double_used_memory(f) },
+            free: { f in ckdforest_double_free(f) })
     }
 }
 
-/// FLANN parameters for a randomized k-d forest: `trees` trees, `checks` leaves per search,
-/// single-threaded, logging off, and a positive `random_seed` derived from `seed` (FLANN only
-/// seeds when it is positive). Pass `seed: nil` for search-time parameters, so that searches
-/// do not reseed the C library's global generator.
-func flannKDTreeParameters(trees: Int, checks: Int, seed: UInt64?) -> FLANNParameters {
-    var p = FLANNParameters()
-    p.algorithm = FLANN_INDEX_KDTREE
-    p.checks = Int32(clamping: checks)
-    p.eps = 0
-    p.sorted = 1
-    p.max_neighbors = -1
-    p.cores = 1
-    p.trees = Int32(clamping: trees)
-    p.leaf_max_size = 4
-    p.branching = 32
-    p.iterations = 11
-    p.centers_init = FLANN_CENTERS_RANDOM
-    p.cb_index = 0.2
-    p.target_precision = -1
-    p.log_level = FLANN_LOG_NONE
-    p.random_seed = seed.map { Int($0 % 2_147_483_646) + 1 } ?? 0
-    return p
-}
+/// FLANN's positive `random_seed` for a build from `seed` (FLANN only seeds when it is positive).
+func flannSeed(_ seed: UInt64) -> Int { Int(seed % 2_147_483_646) + 1 }

@@ -1,4 +1,3 @@
-import CFLANN
 import SAMNumerics
 
 /// FLANN randomized k-d forest over the memory rows (the paper's SAM index: 4 trees, 32 checks).
@@ -11,11 +10,14 @@ import SAMNumerics
 /// alone would put a zero row, `m̂ = 0`, nearer than any row with `s < ½`).
 /// The points live in one `N x (W+1)` buffer owned by this class; FLANN keeps pointers into it.
 ///
+/// **FLANN.** The forest is FLANN's `KDTreeIndex`, built, updated and searched through CKDForest: the
+/// search is FLANN's own best-bin-first algorithm (identical results, `CKDForestTests`) on a branch
+/// heap and visited set kept between queries, so it neither allocates nor clears N bits per query.
+///
 /// **Updates.** `update(rows:in:)` removes each touched row's FLANN point, rewrites its slot and adds
-/// it again (`flann_remove_point_*`, `flann_add_points_*`, one point per call, so each new point
-/// points at its row's slot). FLANN numbers added points sequentially after its current size, so
+/// it again (one point per call, so each new point points at its row's slot). FLANN numbers added points sequentially after its current size, so
 /// the class keeps `idOfRow` (N) and `rowOfID` (≤ 2N) maps; in debug builds each predicted id is
-/// checked with `flann_get_point_*`. FLANN's own rebuild is disabled; instead, following the paper,
+/// checked with `ckdforest_*_point`. FLANN's own rebuild is disabled; instead, following the paper,
 /// the forest is rebuilt from scratch once N rows have been inserted since the last build
 /// (counted in `counters.rebuilds`), which keeps updates amortised O(log N).
 ///
@@ -45,10 +47,10 @@ import SAMNumerics
 /// re-ranked by exact cosine (at most 2K per query), plus N for a scan. FLANN's own tree-walk work
 /// is not counted; `flannSearches` counts the searches handed to it, each bounded by `checks`.
 ///
-/// **Allocation.** The index's own buffers are reused across queries; FLANN itself makes 5 heap
-/// allocations per search at every N (`make flann-allocations`: a `size_t` copy of the id buffer, the
-/// result set's vector, the branch heap and its N-entry reservation, an N-bit "checked" set), which
-/// the C API cannot avoid, and about 0.035 per point added (its node pool and point tables growing).
+/// **Allocation.** No heap allocation per search: the index's buffers and CKDForest's heap, visited
+/// set and result set are reused (FLANN's C API made 5 per search, `make flann-allocations`). An added
+/// point takes 2 tree nodes per tree from FLANN's node pool, which allocates an 8 KiB block when one
+/// fills (about 0.035 allocations per point added); FLANN's point and id tables are reserved for 2N.
 public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public var kind: IndexKind { .kdtree }
     public private(set) var counters = IndexCounters()
@@ -58,9 +60,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public let settings: IndexSettings
 
     private let ops = FLANNOps.forScalar(Scalar.self)
-    private var buildParameters: FLANNParameters
-    private var searchParameters: FLANNParameters
-    private var flann: flann_index_t?
+    private var flann: OpaquePointer?
     private var rowCount = 0
     private var width = 0
     /// Point dimension W + 1.
@@ -85,8 +85,6 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public init(settings: IndexSettings, epsilon: Scalar) {
         self.settings = settings
         self.epsilon = epsilon
-        buildParameters = flannKDTreeParameters(trees: settings.trees, checks: settings.checks, seed: settings.seed)
-        searchParameters = flannKDTreeParameters(trees: settings.trees, checks: settings.checks, seed: nil)
     }
 
     deinit {
@@ -125,7 +123,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         counters.rowsUpdated += rows.count
         var added = 0
         for i in rows {
-            if let flann, idOfRow[i] >= 0 { _ = ops.remove(flann, UInt32(idOfRow[i])) }
+            if let flann, idOfRow[i] >= 0 { _ = ops.remove(flann, Int(idOfRow[i])) }
             idOfRow[i] = -1
             writePoint(i, from: memory)
             if !zeroRows.contains(i) { added += 1 }
@@ -141,10 +139,10 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         }
         for i in rows where !zeroRows.contains(i) {
             let slot = UnsafeMutableRawPointer(points + i * dimension)
-            // FLANN's rebuild threshold is set out of reach: rebuilds are ours to count.
-            _ = ops.add(flann, slot, 1, Int32(dimension), 1e30)
+            // CKDForest never rebuilds on add: rebuilds are ours to count.
             let id = Int32(rowOfID.count)
-            assert(ops.point(flann, UInt32(id)) == slot, "FLANN assigned an unexpected id")
+            let assigned = ops.add(flann, slot)
+            assert(assigned == Int(id) && ops.point(flann, Int(id)) == slot, "FLANN assigned an unexpected id")
             idOfRow[i] = id
             rowOfID.append(Int32(i))
         }
@@ -160,19 +158,19 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         else { return ranking.write(into: &result) }
         let queryNorm = start.queryNorm, live = n - zeroRows.count, wanted = min(start.candidates, live)
         reserveCandidates(wanted, &candidateIDs, filling: -1, &candidateDistances, filling: 0)
-        var status: Int32 = -1
+        var found = -1
         if settings.checks < n, let flann, wanted > 0 {
-            searchParameters.checks = Int32(clamping: min(settings.checks, live))
-            status = queryPoint.withUnsafeMutableBytes { qp in
+            let checks = Int32(clamping: min(settings.checks, live))
+            found = queryPoint.withUnsafeBytes { qp in
                 candidateIDs.withUnsafeMutableBufferPointer { ids in
                     candidateDistances.withUnsafeMutableBytes { d in
-                        ops.search(flann, qp.baseAddress!, 1, ids.baseAddress!, d.baseAddress!, Int32(wanted),
-                                   &searchParameters)
+                        ops.search(flann, qp.baseAddress!, wanted, checks, ids.baseAddress!, d.baseAddress!)
                     }
                 }
             }
             counters.flannSearches += 1
         }
+        let status: Int32 = found >= 0 ? 0 : -1
         if status == 0 {
             for j in 0..<wanted {
                 let id = Int(candidateIDs[j])
@@ -254,15 +252,15 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         guard !rowOfID.isEmpty else { return }
         // The lock hands back the pointer's bit pattern: a raw pointer is not Sendable.
         let address = flannBuildLock.withLock { _ in
-            Int(bitPattern: ops.build(UnsafeMutableRawPointer(dataset), Int32(rowOfID.count), Int32(dimension),
-                                      &buildParameters))
+            Int(bitPattern: ops.build(UnsafeMutableRawPointer(dataset), rowOfID.count, dimension,
+                                      Int32(clamping: settings.trees), flannSeed(settings.seed)))
         }
-        flann = UnsafeMutableRawPointer(bitPattern: address)
+        flann = OpaquePointer(bitPattern: address)
         precondition(flann != nil, "FLANN failed to build a k-d forest over \(rowOfID.count) x \(dimension) points")
     }
 
     private func freeForest() {
-        if let flann { _ = ops.free(flann, &searchParameters) }
+        if let flann { ops.free(flann) }
         flann = nil
     }
 }

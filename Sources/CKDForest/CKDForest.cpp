@@ -1,0 +1,173 @@
+// The C interface of CKDForest.h: FLANN's k-d forest with its best-bin-first search run on buffers
+// kept between queries. The search below is FLANN 1.9's `KDTreeIndex::getNeighbors` and
+// `searchLevel` (flann/algorithms/kdtree_index.h) step for step; only where the branch heap and the
+// "checked" set live differs. `ckdforest_*_search_flann` runs FLANN's own code for the tests.
+#include "CKDForest.h"
+#include <flann/flann.hpp>
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace {
+
+// `tree_roots_` is private in KDTreeIndex; an explicit instantiation may name it ([temp.spec]/6),
+// and the friend function hands back the member pointer.
+template <class Tag, auto Member> struct Expose { friend constexpr auto member(Tag) { return Member; } };
+template <class Index> struct TreeRoots { friend constexpr auto member(TreeRoots); };
+template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<float>>>, &flann::KDTreeIndex<flann::L2<float>>::tree_roots_>;
+template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<double>>>, &flann::KDTreeIndex<flann::L2<double>>::tree_roots_>;
+
+template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
+    using Base = flann::KDTreeIndex<flann::L2<T>>;
+    using Nn = flann::NNIndex<flann::L2<T>>; // its protected members (KDTreeIndex re-declares them private)
+    using D = typename flann::L2<T>::ResultType;
+    using NodePtr = typename std::remove_reference_t<decltype(std::declval<Base &>().*member(TreeRoots<Base>{}))>::value_type;
+    using Branch = flann::BranchStruct<NodePtr, D>;
+    /// FLANN's `Heap<BranchSt>::CompareT`: a min-heap on `mindist` through std::push_heap / pop_heap.
+    struct Later { bool operator()(const Branch &a, const Branch &b) const { return b < a; } };
+
+    std::vector<Branch> heap;           // FLANN's branch heap, capped at size_ entries as FLANN's is
+    std::vector<unsigned char> checked; // FLANN's DynamicBitset `checked`, one byte per point
+    std::vector<size_t> marked;         // the points `checked` marked in this query
+    std::unique_ptr<flann::KNNSimpleResultSet<D>> result; // FLANN's result set for knn <= 250
+    size_t resultCapacity = 0;
+
+public:
+    long leavesChecked = 0;
+
+    Forest(T *points, size_t rows, size_t cols, int trees)
+        : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)) {}
+
+    /// Builds the trees and reserves every buffer for up to 2 x rows points (the wrapper rebuilds
+    /// before that many are added), so neither search nor a steady-state add grows a vector.
+    void build() {
+        this->buildIndex();
+        size_t capacity = 2 * this->Nn::size_ + 1;
+        this->Nn::points_.reserve(capacity);
+        this->Nn::ids_.reserve(capacity);
+        checked.assign(capacity, 0);
+        checked.resize(this->Nn::size_);
+        marked.reserve(capacity);
+        heap.reserve(4096);
+    }
+
+    long add(T *point) {
+        this->addPoints(flann::Matrix<T>(point, 1, this->Nn::veclen_), 0); // threshold 0: never rebuilds
+        checked.resize(this->Nn::size_, 0);
+        return long(this->Nn::removed_ ? this->Nn::ids_[this->Nn::size_ - 1] : this->Nn::size_ - 1);
+    }
+
+    flann::KNNSimpleResultSet<D> &resultSet(size_t knn) {
+        if (!result || resultCapacity != knn) { result.reset(new flann::KNNSimpleResultSet<D>(knn)); resultCapacity = knn; }
+        result->clear();
+        return *result;
+    }
+
+    /// Copies the result out as FLANN's knnSearch does (sorted, internal indices mapped to ids).
+    long finish(size_t knn, int *ids, T *distances) {
+        size_t n = std::min(result->size(), knn);
+        size_t indices[256];
+        D dists[256];
+        result->copy(indices, dists, n, true);
+        this->Nn::indices_to_ids(indices, indices, n);
+        for (size_t j = 0; j < knn; ++j) {
+            ids[j] = j < n ? int(indices[j]) : -1;
+            distances[j] = j < n ? T(dists[j]) : T(0);
+        }
+        return long(n);
+    }
+
+    long searchFLANN(const T *query, size_t knn, int checks, int *ids, T *distances) {
+        auto &set = resultSet(knn);
+        this->findNeighbors(set, query, flann::SearchParams(checks, 0, true));
+        return finish(knn, ids, distances);
+    }
+
+    long search(const T *query, size_t knn, int checks, int *ids, T *distances) {
+        auto &set = resultSet(knn);
+        if (this->Nn::removed_) neighbours<true>(set, query, checks); else neighbours<false>(set, query, checks);
+        return finish(knn, ids, distances);
+    }
+
+private:
+    /// FLANN's `getNeighbors` with epsError = 1 + eps = 1.
+    template <bool withRemoved> void neighbours(flann::ResultSet<D> &set, const T *vec, int maxCheck) {
+        const auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
+        int checkCount = 0;
+        heap.clear();
+        for (size_t i = 0; i < roots.size(); ++i) level<withRemoved>(set, vec, roots[i], 0, checkCount, maxCheck);
+        Branch branch;
+        while (!heap.empty() && (checkCount < maxCheck || !set.full())) {
+            branch = heap.front();
+            std::pop_heap(heap.begin(), heap.end(), Later());
+            heap.pop_back();
+            level<withRemoved>(set, vec, branch.node, branch.mindist, checkCount, maxCheck);
+        }
+        for (size_t index : marked) checked[index] = 0;
+        marked.clear();
+        leavesChecked += checkCount;
+    }
+
+    /// FLANN's `searchLevel`, recursion and all.
+    template <bool withRemoved>
+    void level(flann::ResultSet<D> &set, const T *vec, NodePtr node, D mindist, int &checkCount, int maxCheck) {
+        if (set.worstDist() < mindist) return;
+        if (node->child1 == NULL && node->child2 == NULL) {
+            int index = node->divfeat;
+            if (withRemoved && this->Nn::removed_points_.test(index)) return;
+            if (checked[index] || (checkCount >= maxCheck && set.full())) return;
+            checked[index] = 1;
+            marked.push_back(size_t(index));
+            checkCount++;
+            set.addPoint(this->Nn::distance_(node->point, vec, this->Nn::veclen_), index);
+            return;
+        }
+        T val = vec[node->divfeat];
+        D diff = val - node->divval;
+        NodePtr bestChild = diff < 0 ? node->child1 : node->child2;
+        NodePtr otherChild = diff < 0 ? node->child2 : node->child1;
+        const float epsError = 1 + 0.0f; // FLANN's 1 + eps, eps = 0
+        D newDistance = mindist + this->Nn::distance_.accum_dist(val, node->divval, node->divfeat);
+        if (newDistance * epsError < set.worstDist() || !set.full()) {
+            if (heap.size() < this->Nn::size_) { // FLANN's Heap drops an insert once it holds size_ entries
+                heap.push_back(Branch(otherChild, newDistance));
+                std::push_heap(heap.begin(), heap.end(), Later());
+            }
+        }
+        level<withRemoved>(set, vec, bestChild, mindist, checkCount, maxCheck);
+    }
+};
+
+} // namespace
+
+#define CKDFOREST_DEFINE(T)                                                                          \
+struct ckdforest_##T { Forest<T> forest; ckdforest_##T(T *p, size_t r, size_t c, int t) : forest(p, r, c, t) {} }; \
+extern "C" ckdforest_##T *ckdforest_##T##_build(T *points, size_t rows, size_t cols, int trees, long seed) { \
+    try {                                                                                            \
+        if (seed > 0) flann::seed_random((unsigned int)seed);                                        \
+        auto *f = new ckdforest_##T(points, rows, cols, trees);                                      \
+        f->forest.build();                                                                           \
+        return f;                                                                                    \
+    } catch (...) { return nullptr; }                                                                \
+}                                                                                                    \
+extern "C" long ckdforest_##T##_add(ckdforest_##T *f, T *point) {                                    \
+    try { return f->forest.add(point); } catch (...) { return -1; }                                  \
+}                                                                                                    \
+extern "C" int ckdforest_##T##_remove(ckdforest_##T *f, size_t id) {                                 \
+    try { f->forest.removePoint(id); return 0; } catch (...) { return -1; }                          \
+}                                                                                                    \
+extern "C" T *ckdforest_##T##_point(ckdforest_##T *f, size_t id) { return f->forest.getPoint(id); }  \
+extern "C" long ckdforest_##T##_search(ckdforest_##T *f, const T *q, size_t knn, int checks, int *ids, T *d) { \
+    if (knn == 0 || knn > KNN_HEAP_THRESHOLD) return -1;                                                            \
+    try { return f->forest.search(q, knn, checks, ids, d); } catch (...) { return -1; }              \
+}                                                                                                    \
+extern "C" long ckdforest_##T##_search_flann(ckdforest_##T *f, const T *q, size_t knn, int checks, int *ids, T *d) { \
+    if (knn == 0 || knn > KNN_HEAP_THRESHOLD) return -1;                                                            \
+    try { return f->forest.searchFLANN(q, knn, checks, ids, d); } catch (...) { return -1; }         \
+}                                                                                                    \
+extern "C" long ckdforest_##T##_leaves_checked(const ckdforest_##T *f) { return f->forest.leavesChecked; } \
+extern "C" size_t ckdforest_##T##_used_memory(const ckdforest_##T *f) { return size_t(f->forest.usedMemory()); } \
+extern "C" void ckdforest_##T##_free(ckdforest_##T *f) { delete f; }
+
+CKDFOREST_DEFINE(float)
+CKDFOREST_DEFINE(double)

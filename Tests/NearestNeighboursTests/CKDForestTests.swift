@@ -1,0 +1,69 @@
+import CAllocationCounter
+import CKDForest
+import SAMNumerics
+import Testing
+
+/// CKDForest's search is FLANN's own best-bin-first search on reused buffers: on the same forest and
+/// the same queries it returns exactly FLANN's ids and distances (`findNeighbors`, fresh heap and set),
+/// before and after points are removed and added, and a steady-state search allocates nothing.
+@Suite struct CKDForestTests {
+    static let dimension = 33, checks: Int32 = 32, knn = 8
+
+    /// `count x dimension` seeded points in [-1, 1).
+    static func points(_ count: Int, seed: UInt64) -> UnsafeMutablePointer<Float> {
+        var g = SeededGenerator(seed: seed)
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: count * dimension)
+        for i in 0..<count * dimension { p[i] = g.uniform(Float(1)) }
+        return p
+    }
+
+    /// The mismatches between CKDForest's search and FLANN's over `queries` seeded queries.
+    static func mismatches(_ forest: OpaquePointer, queries: Int, seed: UInt64) -> Int {
+        let q = points(queries, seed: seed)
+        defer { q.deallocate() }
+        var ids = [Int32](repeating: 0, count: knn), flannIDs = ids
+        var d = [Float](repeating: 0, count: knn), flannD = d
+        var bad = 0
+        for j in 0..<queries {
+            let n = ckdforest_float_search(forest, q + j * dimension, knn, checks, &ids, &d)
+            let m = ckdforest_float_search_flann(forest, q + j * dimension, knn, checks, &flannIDs, &flannD)
+            if n != m || n < 1 || ids != flannIDs || d != flannD { bad += 1 }
+        }
+        return bad
+    }
+
+    @Test(arguments: [64, 700, 4096])
+    func searchIsFLANNs(rows: Int) throws {
+        let data = Self.points(rows, seed: UInt64(rows))
+        let extra = Self.points(rows / 4, seed: UInt64(rows) + 1)
+        defer { data.deallocate(); extra.deallocate() }
+        let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(forest) }
+        #expect(Self.mismatches(forest, queries: 40, seed: 11) == 0)
+        // Remove every third point and add rows / 4 new ones (ids continue after the built ones).
+        for id in stride(from: 0, to: rows, by: 3) { #expect(ckdforest_float_remove(forest, id) == 0) }
+        for j in 0..<rows / 4 {
+            #expect(ckdforest_float_add(forest, extra + j * Self.dimension) == rows + j)
+        }
+        #expect(Self.mismatches(forest, queries: 40, seed: 12) == 0)
+        // The search really prunes at this size (fewer leaves than points per query), at 4096 at least.
+        let before = ckdforest_float_leaves_checked(forest)
+        _ = Self.mismatches(forest, queries: 1, seed: 13)
+        let leaves = ckdforest_float_leaves_checked(forest) - before
+        #expect(rows < 16 * Int(Self.checks) || leaves < rows / 2, "\(leaves) leaves for \(rows) points")
+    }
+
+    @Test func steadyStateSearchAllocatesNothing() throws {
+        let rows = 4096
+        let data = Self.points(rows, seed: 3), q = Self.points(20, seed: 4)
+        defer { data.deallocate(); q.deallocate() }
+        let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(forest) }
+        var ids = [Int32](repeating: 0, count: Self.knn), d = [Float](repeating: 0, count: Self.knn)
+        for j in 0..<10 { _ = ckdforest_float_search(forest, q + j * Self.dimension, Self.knn, Self.checks, &ids, &d) }
+        allocation_counter_start_thread()
+        for j in 10..<20 { _ = ckdforest_float_search(forest, q + j * Self.dimension, Self.knn, Self.checks, &ids, &d) }
+        let counted = allocation_counter_stop_thread()
+        #expect(counted == 0, "\(counted) allocations in 10 searches")
+    }
+}
