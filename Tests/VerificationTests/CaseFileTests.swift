@@ -157,7 +157,7 @@ import MemoryModels
     /// `verify --memory file:PATH`: a given M_0 is every generated case's M_0 (the model starts from
     /// it), the replay check holds on it, and values of the wrong count are refused naming the field.
     @Test(arguments: [ModelKind.sam, .dam]) func givenInitialMemoryIsEveryCasesM0(_ model: ModelKind) throws {
-        let memory = (0..<(5 * 3)).map { Double(($0 * 37) % 11) / 11 - 0.45 }
+        let memory: [Double] = (0..<15).map { (i: Int) -> Double in Double((i * 37) % 11) / 11.0 - 0.45 }
         var ranges = CaseRanges.toy
         ranges.memoryWords = 5...5
         ranges.wordSize = 3...3
