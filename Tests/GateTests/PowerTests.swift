@@ -15,7 +15,12 @@ struct GatePowerTests {
         let b = try Baseline.load(path: baselinePath)
         #expect(b.work.allSatisfy { Set($0.compareSizes).isSuperset(of: [1 << 10, 1 << 16]) })
         let work = r.outcomes.filter { $0.kind == .work }
-        #expect(work.allSatisfy { $0.verdict == .holds && $0.detail?["equal across sizes"] == 1 }, "\(work.map(\.measured))")
+        #expect(work.allSatisfy { $0.verdict == .holds }, "\(work.map(\.measured))")
+        // A field compared exactly is equal at every N; a growth field (the SDNC's distinct-row counts,
+        // `WorkCheck.growthFields`) is judged by its slope and carries no such detail.
+        let exact = work.filter { !$0.name.hasSuffix(" slope") }
+        #expect(exact.count >= 20)
+        #expect(exact.allSatisfy { $0.detail?["equal across sizes"] == 1 }, "\(exact.map(\.measured))")
     }
 
     /// Each performance injection that loops over N in a counted stage fails a work counter
