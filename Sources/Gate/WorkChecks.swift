@@ -20,8 +20,7 @@ extension GateRunner {
                 let expected = "\(GateFormat.number(check.perStep[field]!)) exactly at " + sizes.map(GateFormat.size).joined(separator: ", ")
                 let values = sizes.map { measured[$0]?[field] }
                 guard values.allSatisfy({ $0 != nil }) else {
-                    outcomes.append(CheckOutcome(kind: .work, name: check.name(field), expected: expected,
-                                                 measured: "cannot judge: counter not measured", verdict: .skipped, value: nil))
+                    outcomes.append(Self.notMeasured(check.name(field), expected: expected))
                     continue
                 }
                 let holds = values.allSatisfy { $0! == check.perStep[field]! }
@@ -38,8 +37,7 @@ extension GateRunner {
                 let expected = "slope ≤ \(GateFormat.number(bound)) over " + ascending.map(GateFormat.size).joined(separator: ", ")
                 let values = ascending.map { measured[$0]?[field] }
                 guard values.allSatisfy({ $0 != nil }) else {
-                    outcomes.append(CheckOutcome(kind: .work, name: check.growthName(field), expected: expected,
-                                                 measured: "cannot judge: counter not measured", verdict: .skipped, value: nil))
+                    outcomes.append(Self.notMeasured(check.growthName(field), expected: expected))
                     continue
                 }
                 let slope = Self.logLogSlope(sizes: ascending, values: values.map { max($0!, 1) })
@@ -50,5 +48,11 @@ extension GateRunner {
             }
         }
         return outcomes
+    }
+
+    /// A work check whose counter some size did not report: cannot judge (skipped), never holds.
+    static func notMeasured(_ name: String, expected: String) -> CheckOutcome {
+        CheckOutcome(kind: .work, name: name, expected: expected, measured: "cannot judge: counter not measured",
+                     verdict: .skipped, value: nil)
     }
 }
