@@ -86,29 +86,49 @@ enum CacheSteps {
 
     /// χ² of the stepped fit (floored at the measurement resolution like `ClassFitter`); nil if invalid.
     static func chiSquared(_ cls: ComplexityClass, summaries: [SizeSummary], steps: [Int]) throws -> Double? {
-        let y = summaries.map(\.median), w = summaries.map(\.weight)
-        let scale = cls.growth(Double(summaries.last!.size)) ?? 1
-        let g = summaries.map { cls.growth(Double($0.size)).map { $0 / scale } }
-        let regime = summaries.indices.map { i in steps.filter { $0 <= i }.count }
-        var factor = [Double](repeating: 1, count: steps.count + 1)
-        let floor = ClassFitter.resolution * ClassFitter.resolution * zip(w, y).reduce(0) { $0 + $1.0 * $1.1 * $1.1 }
+        // Index loops over pointers (fast in a debug build, where `map` and `reduce` run unspecialised:
+        // the fitter's validation tests call this millions of times); the sums run in index order.
+        let k = summaries.count, regimes = steps.count + 1
+        let scale = cls.growth(Double(summaries[k - 1].size)) ?? 1
+        var y = [Double](repeating: 0, count: k), w = y, g = y, law = y
+        var regime = [Int](repeating: 0, count: k), hasGrowth = true
+        var factor = [Double](repeating: 1, count: regimes)
+        var rows = [[Double]](repeating: [], count: k)
+        var floorSum = 0.0
+        for i in 0..<k {
+            y[i] = summaries[i].median
+            w[i] = summaries[i].weight
+            if let growth = cls.growth(Double(summaries[i].size)) { g[i] = growth / scale } else { hasGrowth = false }
+            var r = 0
+            for j in 0..<steps.count where steps[j] <= i { r += 1 }
+            regime[i] = r
+            floorSum += w[i] * y[i] * y[i]
+        }
+        let floor = ClassFitter.resolution * ClassFitter.resolution * floorSum
         var previous = Double.infinity, chi2 = Double.infinity
-        var law = [Double](repeating: 0, count: y.count)
         for _ in 0..<60 {
-            let rows = y.indices.map { i in g[i].map { [factor[regime[i]], factor[regime[i]] * $0] } ?? [factor[regime[i]]] }
+            for i in 0..<k {
+                let f = factor[regime[i]]
+                rows[i] = hasGrowth ? [f, f * g[i]] : [f]
+            }
             let c = try GSLRegression.weightedLeastSquares(design: rows, weights: w, y: y).coefficients
-            law = y.indices.map { i in c[0] + (g[i].map { $0 * c[1] } ?? 0) }
             if c.count == 2 && c[1] < 0 { return nil }
-            if law.contains(where: { $0 <= 0 }) { return nil }
-            for r in 1..<factor.count {
-                let members = y.indices.filter { regime[$0] == r }
-                let num = members.reduce(0) { $0 + w[$1] * y[$1] * law[$1] }
-                let den = members.reduce(0) { $0 + w[$1] * law[$1] * law[$1] }
+            for i in 0..<k {
+                law[i] = c[0] + (hasGrowth ? g[i] * c[1] : 0)
+                if law[i] <= 0 { return nil }
+            }
+            for r in 1..<regimes {
+                var num = 0.0, den = 0.0
+                for i in 0..<k where regime[i] == r {
+                    num += w[i] * y[i] * law[i]
+                    den += w[i] * law[i] * law[i]
+                }
                 factor[r] = max(factor[r - 1], den > 0 ? num / den : factor[r - 1])
             }
-            chi2 = y.indices.reduce(0) { acc, i in
-                let r = y[i] - factor[regime[i]] * law[i]
-                return acc + w[i] * r * r
+            chi2 = 0
+            for i in 0..<k {
+                let residual = y[i] - factor[regime[i]] * law[i]
+                chi2 += w[i] * residual * residual
             }
             if steps.isEmpty || abs(previous - chi2) <= 1e-10 * chi2 { break }
             previous = chi2

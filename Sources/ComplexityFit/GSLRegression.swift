@@ -86,22 +86,34 @@ enum GSLRegression {
 
     private static func matrix(_ rows: [[Double]]) -> UnsafeMutablePointer<gsl_matrix> {
         let m = gsl_matrix_alloc(rows.count, rows[0].count)!
-        for (i, row) in rows.enumerated() { for (j, v) in row.enumerated() { gsl_matrix_set(m, i, j, v) } }
+        // Index loops: `enumerated()` runs unspecialised in a debug build (the tests' Monte Carlo).
+        for i in 0..<rows.count {
+            let row = rows[i]
+            for j in 0..<row.count { gsl_matrix_set(m, i, j, row[j]) }
+        }
         return m
     }
 
     private static func vector(_ values: [Double]) -> UnsafeMutablePointer<gsl_vector> {
         let v = gsl_vector_alloc(values.count)!
-        for (i, x) in values.enumerated() { gsl_vector_set(v, i, x) }
+        for i in 0..<values.count { gsl_vector_set(v, i, values[i]) }
         return v
     }
 
     private static func array(_ v: UnsafePointer<gsl_vector>) -> [Double] {
-        (0..<v.pointee.size).map { gsl_vector_get(v, $0) }
+        var values = [Double](repeating: 0, count: v.pointee.size)
+        for i in 0..<values.count { values[i] = gsl_vector_get(v, i) }
+        return values
     }
 
     private static func array(_ m: UnsafePointer<gsl_matrix>) -> [[Double]] {
-        (0..<m.pointee.size1).map { i in (0..<m.pointee.size2).map { j in gsl_matrix_get(m, i, j) } }
+        var rows = [[Double]](repeating: [], count: m.pointee.size1)
+        for i in 0..<rows.count {
+            var row = [Double](repeating: 0, count: m.pointee.size2)
+            for j in 0..<row.count { row[j] = gsl_matrix_get(m, i, j) }
+            rows[i] = row
+        }
+        return rows
     }
 
     private static func free(_ m: UnsafeMutablePointer<gsl_matrix>, _ a: UnsafeMutablePointer<gsl_vector>?,

@@ -54,16 +54,20 @@ import Testing
         }
     }
 
-    /// Recall@4 of each of `queries` random unit queries (seeded) on `memory`, against the exact index.
-    func recalls(_ index: any NearestNeighbourIndex<Float>, _ memory: MemoryMatrix<Float>, queries: Int) -> [Double] {
+    /// Recall@4 of each index over `queries` random unit queries (seeded) on `memory`, against the
+    /// exact index, whose answer is computed once per query.
+    func recalls(_ indexes: [any NearestNeighbourIndex<Float>], _ memory: MemoryMatrix<Float>, queries: Int) -> [[Double]] {
         var g = SeededGenerator(seed: 9)
         let exact = ExactIndex<Float>(epsilon: Self.eps)
         exact.build(from: memory)
-        return (0..<queries).map { _ in
+        var result = [[Double]](repeating: [], count: indexes.count)
+        for _ in 0..<queries {
             var q = [Float](repeating: 0, count: 32)
             q.withUnsafeMutableBufferPointer { Support.writeUnitVector($0.baseAddress!, width: 32, &g) }
-            return Support.recall(Support.query(index, q, k: 4, memory), Support.query(exact, q, k: 4, memory))
+            let truth = Support.query(exact, q, k: 4, memory)
+            for i in indexes.indices { result[i].append(Support.recall(Support.query(indexes[i], q, k: 4, memory), truth)) }
         }
+        return result
     }
 
     /// At equal checks on the same seeded N = 2^14 memory and the same queries, recall@4 is not below
@@ -73,7 +77,7 @@ import Testing
         let (memory, compact, _) = forest(rows: 1 << 14, checks: checks)
         let flann = KDForestIndex<Float>(settings: IndexSettings(checks: checks), epsilon: Self.eps)
         flann.build(from: memory)
-        let ours = recalls(compact, memory, queries: 400), theirs = recalls(flann, memory, queries: 400)
+        let both = recalls([compact, flann], memory, queries: 400), ours = both[0], theirs = both[1]
         let d = zip(ours, theirs).map { $0 - $1 }, m = d.reduce(0, +) / Double(d.count)
         let se = (d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(d.count - 1) / Double(d.count)).squareRoot()
         #expect(m >= -2 * se, "checks \(checks): compact \(ours.reduce(0, +) / 400), FLANN \(theirs.reduce(0, +) / 400), difference \(m) ± \(se)")
