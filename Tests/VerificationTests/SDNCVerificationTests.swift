@@ -64,4 +64,35 @@ import Testing
             #expect(!caught.isEmpty, "\(fault) was not caught by replay")
         }
     }
+
+    /// Issue 16's clean-code replay failure under the full link gradient (case seed 3604140020936512258,
+    /// interface.b[0], error/tolerance 1.7) is a kink of the link store's K_L cut, not a missing backward
+    /// term: with u, S, F and B held, a perturbation of +2e-5 makes row 1 of P_3 keep column 3 instead of
+    /// column 11 (a near-tie, gap ~1e-4 relative), which replay does not hold (Proofs/sdnc-gradients.md,
+    /// "What the checks hold"). Inside the kink-free interval the central difference agrees with the
+    /// analytic gradient; the replay check's widened step (1e-4) straddles the kink.
+    @Test func issue16ReplayFailureIsAStoreCutKinkNotABackwardTerm() throws {
+        let c = try CaseGenerator.makeCase(seed: 3604140020936512258, model: .sdnc).with(linkGradient: .full)
+        let probe = try Probe(c)
+        let i = try #require(probe.blocks.first { $0.0 == "interface.b" }).1.lowerBound
+        let x0 = probe.value(i), analytic = probe.analytic[i]
+        func loss(_ d: Double) throws -> Double {
+            try probe.set(i, x0 + d)
+            defer { try? probe.set(i, x0) }
+            return try probe.evaluate(replay: true).loss
+        }
+        let near = (try loss(1e-5) - loss(-1e-5)) / 2e-5, wide = (try loss(1e-4) - loss(-1e-4)) / 2e-4
+        #expect(abs(near - analytic) < 1e-9, "central difference at h = 1e-5: \(near) vs analytic \(analytic)")
+        #expect(abs(wide - analytic) > 1e-9, "at h = 1e-4 the difference straddles the kink: \(wide) vs \(analytic)")
+        // The kink: the same decisions replayed, P_3(1, ·)'s kept columns change.
+        let model = try #require(try c.makeModel() as? SDNC<Double>)
+        model.reset()
+        _ = try model.forward(try c.episode(), mode: .training, replay: nil)
+        let decisions = model.decisions
+        #expect(model.link(forward: false, row: 1, column: 11) > 0 && model.link(forward: false, row: 1, column: 3) == 0)
+        model.parameters.values[i] = x0 + 2e-5
+        model.reset()
+        _ = try model.forward(try c.episode(), mode: .inference, replay: decisions)
+        #expect(model.link(forward: false, row: 1, column: 11) == 0 && model.link(forward: false, row: 1, column: 3) > 0)
+    }
 }
