@@ -20,7 +20,7 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
     /// M_0 is all zeros: rows are restored by zeroing, and no contents are saved.
     private let initialIsZero: Bool
     /// Per row: bit 0 the row was written since reset, bit 1 its usage changed since reset.
-    private var flags: UnsafeMutablePointer<UInt8>
+    private let flags: UnsafeMutablePointer<UInt8>
     private let rowCount: Int
     private let writtenRows = GrowableBuffer<Int32>()
     private let savedContents = GrowableBuffer<Scalar>()

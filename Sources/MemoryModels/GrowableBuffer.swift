@@ -1,45 +1,67 @@
 /// A contiguous, growable buffer of trivial values (scalars or row indices) whose storage is
 /// reused across segments: `removeAll()` keeps the capacity, so a steady-state step allocates nothing.
+///
+/// The base, count and capacity live in one heap header behind a `let` pointer, not in stored
+/// `var`s: an access to a class's stored `var` costs a dynamic exclusivity check (`swift_beginAccess`)
+/// wherever the compiler cannot prove it safe (for instance once cross-module optimisation makes the
+/// property visible to other modules), and `append` runs several times per step.
 @usableFromInline
 final class GrowableBuffer<Element> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var count = 0
-    private(set) var capacity: Int
+    private struct Header {
+        var base: UnsafeMutablePointer<Element>
+        var count: Int
+        var capacity: Int
+    }
+    private let header: UnsafeMutablePointer<Header>
+
+    /// The first element; valid until the next append or reserve that grows the buffer.
+    var base: UnsafeMutablePointer<Element> { header.pointee.base }
+    /// Elements appended since the last `removeAll()`.
+    var count: Int { header.pointee.count }
+    /// Elements the storage holds before it must grow.
+    var capacity: Int { header.pointee.capacity }
 
     init(capacity: Int = 16) {
-        self.capacity = max(capacity, 1)
-        base = .allocate(capacity: self.capacity)
+        let capacity = max(capacity, 1)
+        header = .allocate(capacity: 1)
+        header.initialize(to: Header(base: .allocate(capacity: capacity), count: 0, capacity: capacity))
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        header.pointee.base.deallocate()
+        header.deinitialize(count: 1)
+        header.deallocate()
+    }
 
     /// Appends `n` uninitialised-but-writable elements and returns a pointer to the first.
     /// The pointer is valid until the next append.
     func append(_ n: Int) -> UnsafeMutablePointer<Element> {
-        if count + n > capacity {
-            var newCapacity = capacity
-            while count + n > newCapacity { newCapacity *= 2 }
-            let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = grown
-            capacity = newCapacity
+        let start = header.pointee.count
+        if start + n > header.pointee.capacity {
+            var newCapacity = header.pointee.capacity
+            while start + n > newCapacity { newCapacity *= 2 }
+            moveStorage(toCapacity: newCapacity)
         }
-        defer { count += n }
-        return base + count
+        header.pointee.count = start + n
+        return header.pointee.base + start
     }
 
-    func removeAll() { count = 0 }
+    func removeAll() { header.pointee.count = 0 }
 
     /// Makes the capacity at least `n` elements, in one allocation of exactly `n` when it grows
     /// (no doubling, so no copy and no spare pages: a segment whose length is known up front).
     func reserve(_ n: Int) {
-        guard n > capacity else { return }
-        let grown = UnsafeMutablePointer<Element>.allocate(capacity: n)
-        grown.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = grown
-        capacity = n
+        guard n > header.pointee.capacity else { return }
+        moveStorage(toCapacity: n)
+    }
+
+    /// Moves the elements into a new allocation of `newCapacity` elements.
+    private func moveStorage(toCapacity newCapacity: Int) {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        grown.moveInitialize(from: header.pointee.base, count: header.pointee.count)
+        header.pointee.base.deallocate()
+        header.pointee.base = grown
+        header.pointee.capacity = newCapacity
     }
 
     /// Bytes of the elements held (not of spare capacity).

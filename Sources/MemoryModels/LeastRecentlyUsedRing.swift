@@ -28,6 +28,12 @@ public struct LeastRecentlyUsedRing: Sendable, Equatable {
         }
     }
 
+    /// Moves each of `rows` for which `isMoved` holds to the most recently used end, in order
+    /// (one mutating access to the ring for the batch).
+    public mutating func moveToBack(_ rows: [Int], where isMoved: (Int) -> Bool) {
+        for row in rows where isMoved(row) { moveToBack(row) }
+    }
+
     /// Moves `row` to the most recently used end.
     public mutating func moveToBack(_ row: Int) {
         let i = Int32(row)

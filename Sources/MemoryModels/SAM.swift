@@ -249,14 +249,28 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
         return ForwardResult(outputs: outputs, loss: loss)
     }
 
-    /// Marks `row` as a candidate for this step's usage update (once per step).
-    private func touch(_ row: Int) {
-        work.usageRows += 1
-        if stamp[row] != stampValue {
-            stamp[row] = stampValue
-            accessWeight[row] = 0
-            accessed.append(row)
+    /// Marks each of `rows` as a candidate for this step's usage update (once per step), in order.
+    /// One access to each stored array for the whole batch, not one per row (each access to a
+    /// class's stored property can cost a dynamic exclusivity check).
+    private func touch<Rows: Sequence>(_ rows: Rows) where Rows.Element: BinaryInteger {
+        let value = stampValue
+        var touched = 0, list: [Int] = []
+        swap(&list, &accessed)   // uniquely held while appended to (no copy)
+        stamp.withUnsafeMutableBufferPointer { stamp in
+            accessWeight.withUnsafeMutableBufferPointer { accessWeight in
+                for r in rows {
+                    let row = Int(r)
+                    touched += 1
+                    if stamp[row] != value {
+                        stamp[row] = value
+                        accessWeight[row] = 0
+                        list.append(row)
+                    }
+                }
+            }
         }
+        swap(&list, &accessed)
+        work.usageRows += touched
     }
 
     /// SPEC step 4 on M_{t-1}: erase the R least recently used rows, then add
@@ -265,41 +279,45 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     private func write(record: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>, replay: StepDecisions?) {
         let c = configuration, w = c.wordSize
         if let replay { leastUsed = replay.leastUsed } else { findLeastUsed(c.heads) }
-        for j in 0..<c.heads { indices[j] = Int32(leastUsed[j]) }
-        for u in leastUsed { touch(u) }
-        for i in state.previousRows { touch(Int(i)) }
+        let lru = leastUsed, previousRows = state.previousRows, previousWeights = state.previousWeights
+        for j in 0..<c.heads { indices[j] = Int32(lru[j]) }
+        touch(lru)
+        touch(previousRows)
         written.removeAll(keepingCapacity: true)
         written.append(contentsOf: accessed)
-        for i in written { undo.willWrite(row: i, of: memory) }
+        let rows = written
+        for i in rows { undo.willWrite(row: i, of: memory) }
         if recording {
             journal.beginStep()
-            for i in written { journal.save(row: i, of: memory) }
-            work.journalRows += written.count
+            for i in rows { journal.save(row: i, of: memory) }
+            work.journalRows += rows.count
             if performanceFault == .copyMemoryPerStep {
                 journal.saveWholeMemory(memory)
                 work.journalRows += memory.rows
             }
         }
         if performanceFault == .allocatePerStep { allocationSink = [Scalar](repeating: Scalar(time), count: 8) }
-        for u in leastUsed { memory.row(u).update(repeating: 0, count: w) }
-        work.writeRows += leastUsed.count + state.previousRows.count
-        let previousCount = state.previousRows.count / c.heads
-        for j in 0..<c.heads {
-            let head = HeadInterface(xi: record + layout.xi, head: j, width: w)
-            let alpha = head.writeGate, gamma = head.interpolation
-            for q in 0..<previousCount {
-                let i = Int(state.previousRows[j * previousCount + q])
-                let weight = alpha * gamma * state.previousWeights[j * previousCount + q]
-                Scalar.axpy(w, alpha: weight, head.addition, memory.row(i))
-                accessWeight[i] += weight
+        for u in lru { memory.row(u).update(repeating: 0, count: w) }
+        work.writeRows += lru.count + previousRows.count
+        let previousCount = previousRows.count / c.heads, xi = record + layout.xi
+        accessWeight.withUnsafeMutableBufferPointer { accessWeight in
+            for j in 0..<c.heads {
+                let head = HeadInterface(xi: xi, head: j, width: w)
+                let alpha = head.writeGate, gamma = head.interpolation
+                for q in 0..<previousCount {
+                    let i = Int(previousRows[j * previousCount + q])
+                    let weight = alpha * gamma * previousWeights[j * previousCount + q]
+                    Scalar.axpy(w, alpha: weight, head.addition, memory.row(i))
+                    accessWeight[i] += weight
+                }
+                let weight = alpha * (1 - gamma)
+                Scalar.axpy(w, alpha: weight, head.addition, memory.row(lru[j]))
+                accessWeight[lru[j]] += weight
             }
-            let weight = alpha * (1 - gamma)
-            Scalar.axpy(w, alpha: weight, head.addition, memory.row(leastUsed[j]))
-            accessWeight[leastUsed[j]] += weight
         }
         if performanceFault != .staleIndex {
-            index.update(rows: written, in: memory)
-            work.indexRowsUpdated += written.count
+            index.update(rows: rows, in: memory)
+            work.indexRowsUpdated += rows.count
         }
     }
 
@@ -315,10 +333,11 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
                 work.indexQueries += 1
                 work.indexDistances += index.counters.distanceEvaluations - before
             }
+            let rows = selection, epsilon = epsilon
             let queryNorm = stabilisedNorm(head.query, count: w, epsilon: epsilon)
             let s = record + similarityOffset + j * k, weights = record + weightOffset + j * k
             for q in 0..<k {
-                let i = selection[q]
+                let i = rows[q]
                 indices[c.heads + j * k + q] = Int32(i)
                 s[q] = ContentAddressing.cosine(head.query, queryNorm: queryNorm, memory.row(i), width: w,
                                                 epsilon: epsilon).similarity
@@ -326,11 +345,11 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             ContentAddressing.softmax(strength: head.strength, similarities: s, count: k, weights: weights)
             let r = record + layout.read + j * w
             r.update(repeating: 0, count: w)
-            for q in 0..<k {
-                let i = selection[q]
-                Scalar.axpy(w, alpha: weights[q], memory.row(i), r)
-                touch(i)
-                accessWeight[i] += weights[q]
+            for q in 0..<k { Scalar.axpy(w, alpha: weights[q], memory.row(rows[q]), r) }
+            // Touching row i zeroes its access weight the first time this step, before adding wR_j(i).
+            touch(rows.prefix(k))
+            accessWeight.withUnsafeMutableBufferPointer { accessWeight in
+                for q in 0..<k { accessWeight[rows[q]] += weights[q] }
             }
             work.readRows += k
         }
@@ -341,10 +360,16 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
     private func updateUsage() {
         let threshold = Scalar(configuration.accessThreshold)
         if fault != .unsortedUsageOrder { accessed.sort() }
-        for i in accessed where accessWeight[i] > threshold {
-            ring.moveToBack(i)
-            lastAccess[i] = time
-            undo.didUse(row: i)
+        // Locals and one access per stored array, not one per row (each can cost a dynamic
+        // exclusivity check). The ring, the access times and the undo log are independent, so
+        // updating them in separate passes over the same rows, in the same order, changes nothing.
+        let rows = accessed, weights = accessWeight, now = time
+        ring.moveToBack(rows, where: { weights[$0] > threshold })
+        lastAccess.withUnsafeMutableBufferPointer { lastAccess in
+            for i in rows where weights[i] > threshold {
+                lastAccess[i] = now
+                undo.didUse(row: i)
+            }
         }
         if performanceFault == .usageScan { usageScanSink &+= lastAccess.reduce(0, &+) }   // uncounted, on purpose
     }

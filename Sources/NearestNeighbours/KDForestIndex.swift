@@ -109,7 +109,7 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             rowNorms = Array(repeating: 0, count: rowCount)
             queryPoint = Array(repeating: 0, count: dimension)
         }
-        for i in 0..<rowCount { writePoint(i, from: memory) }
+        writePoints(0..<rowCount, from: memory)
         buildForest()
         built = true
         counters.rebuilds += 1
@@ -121,13 +121,18 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         guard !rows.isEmpty else { return }
         guard built, let points else { return build(from: memory) }
         counters.rowsUpdated += rows.count
-        var added = 0
-        for i in rows {
-            if let flann, idOfRow[i] >= 0 { _ = ops.remove(flann, Int(idOfRow[i])) }
-            idOfRow[i] = -1
-            writePoint(i, from: memory)
-            if !zeroRows.contains(i) { added += 1 }
+        // Each row's old point leaves the forest before the row is rewritten (rows are distinct and
+        // each step touches only its own row, so removing all first is the same as interleaving).
+        let forest = flann
+        idOfRow.withUnsafeMutableBufferPointer { idOfRow in
+            for i in rows {
+                if let forest, idOfRow[i] >= 0 { _ = ops.remove(forest, Int(idOfRow[i])) }
+                idOfRow[i] = -1
+            }
         }
+        writePoints(rows, from: memory)
+        var added = 0
+        for i in rows where !zeroRows.contains(i) { added += 1 }
         if added == 0 { return }
         guard let flann, insertionsSinceBuild + added < rowCount else {
             // The paper's policy: rebuild once N rows have been inserted since the last build
@@ -137,15 +142,21 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             counters.rebuilds += 1
             return
         }
-        for i in rows where !zeroRows.contains(i) {
-            let slot = UnsafeMutableRawPointer(points + i * dimension)
-            // CKDForest never rebuilds on add: rebuilds are ours to count.
-            let id = Int32(rowOfID.count)
-            let assigned = ops.add(flann, slot)
-            assert(assigned == Int(id) && ops.point(flann, Int(id)) == slot, "FLANN assigned an unexpected id")
-            idOfRow[i] = id
-            rowOfID.append(Int32(i))
+        let dimension = dimension, zero = zeroRows
+        var rowOf: [Int32] = []
+        swap(&rowOf, &rowOfID)   // uniquely held while appended to (no copy)
+        idOfRow.withUnsafeMutableBufferPointer { idOfRow in
+            for i in rows where !zero.contains(i) {
+                let slot = UnsafeMutableRawPointer(points + i * dimension)
+                // CKDForest never rebuilds on add: rebuilds are ours to count.
+                let id = Int32(rowOf.count)
+                let assigned = ops.add(flann, slot)
+                assert(assigned == Int(id) && ops.point(flann, Int(id)) == slot, "FLANN assigned an unexpected id")
+                idOfRow[i] = id
+                rowOf.append(Int32(i))
+            }
         }
+        swap(&rowOf, &rowOfID)
         insertionsSinceBuild += added
     }
 
@@ -171,22 +182,30 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
             counters.flannSearches += 1
         }
         let status: Int32 = found >= 0 ? 0 : -1
+        // The candidates are ranked in locals: one access to each stored property per query, not
+        // one per candidate (each can cost a dynamic exclusivity check). `ranking` is moved out (into
+        // `top`) and back (a swap, so its storage stays uniquely held and is not copied).
+        let candidates = candidateIDs, rowOf = rowOfID, idOf = idOfRow, norms = rowNorms
+        var top = TopK<Scalar>(), evaluations = 0
+        swap(&top, &ranking)
         if status == 0 {
             for j in 0..<wanted {
-                let id = Int(candidateIDs[j])
-                guard id >= 0, id < rowOfID.count else { continue }
-                let row = Int(rowOfID[id])
+                let id = Int(candidates[j])
+                guard id >= 0, id < rowOf.count else { continue }
+                let row = Int(rowOf[id])
                 // Only the live point of a row counts; a duplicate id cannot occur but is skipped too.
-                guard Int(idOfRow[row]) == id, !ranking.entries.contains(where: { $0.row == row }) else { continue }
-                ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row),
-                                               rowNorm: rowNorms[row], width: w), row: row)
-                counters.distanceEvaluations += 1
+                guard Int(idOf[row]) == id, !top.entries.contains(where: { $0.row == row }) else { continue }
+                top.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row),
+                                               rowNorm: norms[row], width: w), row: row)
+                evaluations += 1
             }
         }
-        zeroRows.forLowest(ranking.k) { row in
-            ranking.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row), rowNorm: rowNorms[row], width: w), row: row)
-            counters.distanceEvaluations += 1
+        zeroRows.forLowest(top.k) { row in
+            top.offer(cosineSimilarity(q, queryNorm: queryNorm, memory.row(row), rowNorm: norms[row], width: w), row: row)
+            evaluations += 1
         }
+        swap(&top, &ranking)
+        counters.distanceEvaluations += evaluations
         if settings.checks >= n || (status != 0 && live > 0) || !ranking.isFull {
             counters.distanceEvaluations += ranking.offerAllRows(q, queryNorm: queryNorm, in: memory, rowNorms: rowNorms)
         }
@@ -220,10 +239,21 @@ public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         ]
     }
 
-    /// Writes row i's indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm, and whether it is a zero row.
-    private func writePoint(_ i: Int, from memory: MemoryMatrix<Scalar>) {
-        rowNorms[i] = writeAugmentedUnitPoint(memory.row(i), width: width, epsilon: epsilon, into: points! + i * dimension)
-        zeroRows.set(i, zero: ZeroRows.isZero(memory.row(i), width: width))
+    /// Writes each of `rows`' indexed point `[M(i)/‖M(i)‖_ε ; sqrt(ε)/‖M(i)‖_ε]` and its norm, and
+    /// whether it is a zero row. One access to each stored property for the batch, not one per row
+    /// (each can cost a dynamic exclusivity check); `zeroRows` is moved out and back (a swap, no copy).
+    private func writePoints<Rows: Sequence<Int>>(_ rows: Rows, from memory: MemoryMatrix<Scalar>) {
+        guard let points else { return }
+        let width = width, dimension = dimension, epsilon = epsilon
+        var zero = ZeroRows()
+        swap(&zero, &zeroRows)
+        rowNorms.withUnsafeMutableBufferPointer { rowNorms in
+            for i in rows {
+                rowNorms[i] = writeAugmentedUnitPoint(memory.row(i), width: width, epsilon: epsilon, into: points + i * dimension)
+                zero.set(i, zero: ZeroRows.isZero(memory.row(i), width: width))
+            }
+        }
+        swap(&zero, &zeroRows)
     }
 
     /// Builds the forest over the non-zero rows' points; FLANN id j is then the j-th of them. When no
