@@ -46,15 +46,23 @@ struct BlockJudgement {
             return "\(kinks) of \(total) coordinates kinked (more than \(Int(Self.kinkLimit * 100))%): "
                 + "free mode compared too few to judge"
         }
-        for b in blocks where b.maxEntry > 0 {
-            if b.maxTolerance >= Self.vacuousFraction * b.maxEntry {
-                return "\(b.name): tolerance \(format(b.maxTolerance)) is not small against the block's largest entry "
-                    + "\(format(b.maxEntry)) (≥ \(Self.vacuousFraction)x)"
-            }
-            if let l = b.largest, l.rounding >= Self.roundingFraction * max(abs(l.numeric), abs(l.analytic)) {
-                return "\(b.name): the finite difference is mostly rounding (rounding \(format(l.rounding)) vs entry "
-                    + "\(format(abs(l.numeric)))); try a larger --step"
-            }
+        return blocks.lazy.compactMap(Self.reason).first
+    }
+
+    /// Why the block begun last cannot be judged, or nil.
+    var currentBlockReason: String? { blocks.last.flatMap(Self.reason) }
+
+    /// Why one block cannot be judged: its largest τ not small against its largest entry, or its finite
+    /// difference mostly rounding; nil for a block that can be judged (or whose entries are all 0).
+    private static func reason(_ b: Block) -> String? {
+        guard b.maxEntry > 0 else { return nil }
+        if b.maxTolerance >= vacuousFraction * b.maxEntry {
+            return "\(b.name): tolerance \(format(b.maxTolerance)) is not small against the block's largest entry "
+                + "\(format(b.maxEntry)) (≥ \(vacuousFraction)x)"
+        }
+        if let l = b.largest, l.rounding >= roundingFraction * max(abs(l.numeric), abs(l.analytic)) {
+            return "\(b.name): the finite difference is mostly rounding (rounding \(format(l.rounding)) vs entry "
+                + "\(format(abs(l.numeric)))); try a larger --step"
         }
         return nil
     }

@@ -24,7 +24,7 @@ extension CaseFile {
         }
         let decoded: CaseFile
         do { decoded = try JSONDecoder().decode(CaseFile.self, from: data) } catch let error as DecodingError {
-            throw CaseFileError(field: file, problem: InputErrorText.describe(error, input: data, accepted: InputErrorText.accepted(ModelKind.self, IndexKind.self, LossKind.self)))
+            throw CaseFileError(field: file, problem: InputErrorText.describe(error, input: data, accepted: InputErrorText.accepted(ModelKind.self, IndexKind.self, LossKind.self, CasePrecision.self)))
         } catch let error as ConfigurationError {
             throw CaseFileError(field: "configuration", problem: error.description)
         } catch {
@@ -64,6 +64,21 @@ extension CaseFile {
             throw CaseFileError(field: "decisions", problem: "\(decisions.count) steps, expected T = \(t)")
         }
         try RecordedDecisions(steps: decisions).validate(c, sparse: model.readsSelectedRows)
+        if judgedPrecision == .float32 { try validateFloatPoint() }
+    }
+
+    /// A float32 case's point (parameters, M_0, inputs, targets) must be float32 values, so that the
+    /// Double model starts from exactly the point the Float run was at (Proofs/float-precision.md).
+    func validateFloatPoint() throws {
+        let tensors = [("initialMemory", initialMemory), ("inputs", inputs), ("targets", targets)]
+            + parameters.keys.sorted().map { ("parameters.\($0)", parameters[$0]!) }
+        for (field, tensor) in tensors {
+            if let i = tensor.values.firstIndex(where: { Double(Float($0)) != $0 }) {
+                let v = tensor.values[i]
+                throw CaseFileError(field: "\(field).values[\(i)]", problem: "\(v) is not a float32 value (precision float32: "
+                    + "the point must be float32 values written as they are; valid: e.g. \(Double(Float(v))), or precision float64)")
+            }
+        }
     }
 
     /// A tensor's shape must be `shape`, its values product(shape) finite numbers.

@@ -32,8 +32,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Run exactly the case this seed denotes (printed by a failure report).") var caseSeed: String?
     @Option(help: "replay, free, fast, dense, structural, float or all, or a comma list (default: all for toy, fast,replay,structural for paper).")
     var mode: String?
-    @Option(help: "double (the Double checks), float (the Float model against Double at the same point) or both.")
-    var precision = "double"
+    @Option(help: "double (the Double checks), float (the Float model against Double at the same point) or both (default: double). With --dump-case: double or float, the model that computes the case (a float32 case file). Not with --check-case (the file's precision field decides).")
+    var precision: String?
     @Option(help: "Case sizes: toy (N 2-12, W 1-5, R 1-3, H 1-6, X 1-4, Y 1-3, T 1-6: every coordinate) or paper (W 32, R 4, K 4, H 100, X Y 8, N 2^10-2^16, T 1-50).")
     var preset = "toy"
     @Option(name: .customLong("N"), help: "Memory words N: a value or a range a...b (overrides the preset).") var n: String?
@@ -144,7 +144,7 @@ struct VerifyCommand: ParsableCommand {
     private func dump(_ o: Options, to directory: String) throws {
         let c = try (o.caseSeed.map { try CaseGenerator.makeCase(seed: $0, model: o.models[0], index: o.index, ranges: o.ranges) }
             ?? CaseGenerator(seed: o.seed, index: o.index, ranges: o.ranges).makeCase(0, model: o.models[0])).with(linkGradient: o.linkGradient)
-        let path = try CaseFile.dump(c, to: directory)
+        let path = try CaseFile.dump(c, to: directory, precision: o.casePrecision)
         print("wrote \(path): \(c.model) \(c)")
     }
 
@@ -193,6 +193,8 @@ struct Options {
     let models: [ModelKind], cases: Int, seed: UInt64, caseSeed: UInt64?, checks: [CheckKind]
     let index: IndexKind, step: Double, directions: Int, json: String?, linkGradient: TemporalLinkSettings.Gradient
     let ranges: CaseRanges, coordinates: Int?, cleanCases: Int
+    /// The precision a dumped case is computed in (`--precision float`: float32).
+    let casePrecision: CasePrecision
 
     /// `--model all`: the registry's families in `inDefaultRuns`; only the first when dumping one case.
     static func all(dumping: Bool) -> [ModelKind] {
@@ -234,14 +236,21 @@ struct Options {
         let named = try (v.mode ?? (paper ? "fast,replay,structural" : "all")).split(separator: ",")
             .map { try choice("mode", String($0), modes) }
         let selected = CheckKind.allCases.filter { k in named.contains { $0.checks.contains(k) } }
-        let precision = try choice("precision", v.precision, ["double": 0, "float": 1, "both": 2])
+        let precision = try choice("precision", v.precision ?? "double", ["double": 0, "float": 1, "both": 2])
+        if let given = v.precision, v.checkCase != nil {
+            throw UsageError(message: "--precision \(given) does not apply with --check-case (the case file's precision field decides; valid: omit --precision)")
+        }
+        if v.dumpCase != nil && precision == 2 {
+            throw UsageError(message: "--precision both does not apply with --dump-case (it writes one case; valid: double or float)")
+        }
+        casePrecision = precision == 1 ? .float32 : .float64
         checks = switch precision {
         case 0: selected.filter { $0 != .floatAgreement }
         case 1: [.floatAgreement]
         default: Array(Set(selected + [.floatAgreement])).sorted { CheckKind.allCases.firstIndex(of: $0)! < CheckKind.allCases.firstIndex(of: $1)! }
         }
         if checks.isEmpty {   // e.g. --mode float with --precision double: nothing would run, and 0/0 is no verdict
-            throw UsageError(message: "--mode \(v.mode ?? "") with --precision \(v.precision) selects no check "
+            throw UsageError(message: "--mode \(v.mode ?? "") with --precision \(v.precision ?? "double") selects no check "
                              + "(valid: --precision float or both for the float mode)")
         }
         func range(_ option: String, _ value: String?) throws -> ClosedRange<Int>? {

@@ -46,6 +46,9 @@ enum FileProbes {
             // An unknown enumeration value lists the valid ones (issue 13, item 6).
             caseFile(["configuration", "index"], "hnsw?", field: "valid: exact, kdtree, lsh", owner: "issue-10"),
             caseFile(["model"], "rnn", field: "valid: sam, dam", owner: "issue-10"),
+            // A case's precision: float32 or float64; a float32 case's point must be float32 values.
+            caseFile(["precision"], "float16", field: "valid: float32, float64", owner: "issue-10"),
+            caseFile(["precision"], "float32", field: "not a float32 value", owner: "issue-10"),
             // Values this large overflow the model: a named non-finite error, exit 2 (issue 13, item 5).
             // (The fixture's loss is mean squared error: an output of 1e300 squares to inf.)
             caseFile(["parameters", "output.b", "values", 0], 1e300, field: "non-finite value"),

@@ -118,6 +118,8 @@ enum OptionProbes {
         o("verify --json folder", "--json", files: ["folder/keep": []]),
         o("verify --dump-case file", "--dump-case", files: ["file": [1]]),
         o("verify --dump-case d --check-case c.json", "--check-case"),
+        o("verify --dump-case d --precision both", "--precision"),
+        o("verify --check-case c.json --precision float", "--precision"),
         // samkit profile and report
         o("profile --sizes 3,8,16,32", "3"),
         o("profile --sizes 2^25,8,16,32", "16777216"),

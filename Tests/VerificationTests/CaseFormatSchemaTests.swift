@@ -54,10 +54,12 @@ import MemoryModels
     @Test(arguments: ModelKind.allCases) func caseFormatSchemaMatchesWhatSamkitWrites(_ model: ModelKind) throws {
         let schema = try Self.schema()
         for c in try [Cases.small(model)] + Cases.generated(model, count: 6) {
-            let data = try JSONEncoder().encode(try CaseFile.make(c))
-            let json = try JSONSerialization.jsonObject(with: data)
-            let found = Self.errors(json, schema, root: schema)
-            #expect(found.isEmpty, "\(c): \(found.prefix(5))")
+            for file in [try CaseFile.make(c), try CaseFile.makeFloat(c)] {   // float64 and float32 (`precision`)
+                let data = try JSONEncoder().encode(file)
+                let json = try JSONSerialization.jsonObject(with: data)
+                let found = Self.errors(json, schema, root: schema)
+                #expect(found.isEmpty, "\(c) \(file.judgedPrecision): \(found.prefix(5))")
+            }
         }
         // The validator can fail: a missing field, an extra field and a wrong enum are each named.
         var broken = try JSONSerialization.jsonObject(with: JSONEncoder().encode(try CaseFile.make(try Cases.small(model)))) as! [String: Any]
