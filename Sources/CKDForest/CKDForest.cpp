@@ -6,6 +6,7 @@
 #include <flann/flann.hpp>
 #include <algorithm>
 #include <memory>
+#include <random>
 #include <vector>
 
 namespace {
@@ -16,6 +17,19 @@ template <class Tag, auto Member> struct Expose { friend constexpr auto member(T
 template <class Index> struct TreeRoots { friend constexpr auto member(TreeRoots); };
 template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<float>>>, &flann::KDTreeIndex<flann::L2<float>>::tree_roots_>;
 template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<double>>>, &flann::KDTreeIndex<flann::L2<double>>::tree_roots_>;
+// The same for the private members FLANN's build uses, so that `Forest::buildIndexImpl` can be
+// FLANN's with a seeded shuffle (Debian's FLANN 1.9.2 seeds it from std::random_device).
+template <class Index> struct MeanOf { friend constexpr auto member(MeanOf); };
+template <class Index> struct VarianceOf { friend constexpr auto member(VarianceOf); };
+template <class Index> struct TreesOf { friend constexpr auto member(TreesOf); };
+template <class Index> struct DivideTree { friend constexpr auto member(DivideTree); };
+#define CKDFOREST_EXPOSE_BUILD(T)                                                                     \
+template struct Expose<MeanOf<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTreeIndex<flann::L2<T>>::mean_>; \
+template struct Expose<VarianceOf<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTreeIndex<flann::L2<T>>::var_>; \
+template struct Expose<TreesOf<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTreeIndex<flann::L2<T>>::trees_>; \
+template struct Expose<DivideTree<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTreeIndex<flann::L2<T>>::divideTree>;
+CKDFOREST_EXPOSE_BUILD(float)
+CKDFOREST_EXPOSE_BUILD(double)
 
 template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     using Base = flann::KDTreeIndex<flann::L2<T>>;
@@ -32,11 +46,39 @@ template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     std::unique_ptr<flann::KNNSimpleResultSet<D>> result; // FLANN's result set for knn <= 250
     size_t resultCapacity = 0;
 
+    unsigned int seed; // of every build's shuffles (`buildIndexImpl`)
+
+protected:
+    /// FLANN 1.9's `KDTreeIndex::buildIndexImpl` step for step, except that each tree's shuffle of
+    /// the point order (FLANN's "unbiased sampling" of the first points for the split's mean and
+    /// variance) draws from a std::mt19937 seeded with `seed` instead of std::random_device. So one
+    /// seed gives one forest, in every process: the split dimensions already come from std::rand,
+    /// which `flann::seed_random` seeds.
+    void buildIndexImpl() override {
+        std::vector<int> ind(this->Nn::size_);
+        for (size_t i = 0; i < this->Nn::size_; ++i) ind[i] = int(i);
+        auto &mean = this->*member(MeanOf<Base>{}), &variance = this->*member(VarianceOf<Base>{});
+        auto &roots = this->*member(TreeRoots<Base>{});
+        const int trees = this->*member(TreesOf<Base>{});
+        mean = new D[this->Nn::veclen_];
+        variance = new D[this->Nn::veclen_];
+        roots.resize(trees);
+        std::mt19937 generator(seed);
+        for (int i = 0; i < trees; i++) {
+            std::shuffle(ind.begin(), ind.end(), generator);
+            roots[i] = (this->*member(DivideTree<Base>{}))(ind.data(), int(this->Nn::size_));
+        }
+        delete[] mean;
+        delete[] variance;
+        mean = nullptr;
+        variance = nullptr;
+    }
+
 public:
     long leavesChecked = 0;
 
-    Forest(T *points, size_t rows, size_t cols, int trees)
-        : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)) {}
+    Forest(T *points, size_t rows, size_t cols, int trees, unsigned int seed)
+        : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)), seed(seed) {}
 
     /// Builds the trees and reserves every buffer for up to 2 x rows points (the wrapper rebuilds
     /// before that many are added), so neither search nor a steady-state add grows a vector.
@@ -141,11 +183,11 @@ private:
 } // namespace
 
 #define CKDFOREST_DEFINE(T)                                                                          \
-struct ckdforest_##T { Forest<T> forest; ckdforest_##T(T *p, size_t r, size_t c, int t) : forest(p, r, c, t) {} }; \
+struct ckdforest_##T { Forest<T> forest; ckdforest_##T(T *p, size_t r, size_t c, int t, unsigned s) : forest(p, r, c, t, s) {} }; \
 extern "C" ckdforest_##T *ckdforest_##T##_build(T *points, size_t rows, size_t cols, int trees, long seed) { \
     try {                                                                                            \
         if (seed > 0) flann::seed_random((unsigned int)seed);                                        \
-        auto *f = new ckdforest_##T(points, rows, cols, trees);                                      \
+        auto *f = new ckdforest_##T(points, rows, cols, trees, (unsigned int)seed);                  \
         f->forest.build();                                                                           \
         return f;                                                                                    \
     } catch (...) { return nullptr; }                                                                \

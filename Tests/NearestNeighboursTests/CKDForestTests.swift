@@ -53,6 +53,29 @@ import Testing
         #expect(rows < 16 * Int(Self.checks) || leaves < rows / 2, "\(leaves) leaves for \(rows) points")
     }
 
+    /// One seed, one forest: two forests built from the same seed over the same points answer every
+    /// query alike, ids, distances and leaves checked (Debian's FLANN shuffles from std::random_device;
+    /// `Forest::buildIndexImpl` shuffles from the seed). A different seed gives a different forest,
+    /// so the comparison can tell forests apart.
+    @Test func theSeedDecidesTheForest() throws {
+        let rows = 2048
+        let data = Self.points(rows, seed: 21), q = Self.points(60, seed: 22)
+        defer { data.deallocate(); q.deallocate() }
+        func answers(seed: Int) throws -> [Int32] {
+            let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, seed))
+            defer { ckdforest_float_free(forest) }
+            var all: [Int32] = [], ids = [Int32](repeating: 0, count: Self.knn), d = [Float](repeating: 0, count: Self.knn)
+            for j in 0..<60 {
+                _ = ckdforest_float_search(forest, q + j * Self.dimension, Self.knn, Self.checks, &ids, &d)
+                all += ids + d.map { Int32(bitPattern: $0.bitPattern) }
+            }
+            return all + [Int32(ckdforest_float_leaves_checked(forest))]
+        }
+        let first = try answers(seed: 5)
+        #expect(try answers(seed: 5) == first)
+        #expect(try answers(seed: 6) != first)
+    }
+
     @Test func steadyStateSearchAllocatesNothing() throws {
         let rows = 4096
         let data = Self.points(rows, seed: 3), q = Self.points(20, seed: 4)

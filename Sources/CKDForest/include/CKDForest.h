@@ -17,7 +17,8 @@ extern "C" {
 #define CKDFOREST_DECLARE(T)                                                                        \
 typedef struct ckdforest_##T ckdforest_##T;                                                         \
 /** A forest of `trees` trees over `rows x cols` points (kept by pointer, not copied); FLANN's C  */ \
-/** library seeding (`srand(seed)`) when `seed > 0`. NULL on failure. */                            \
+/** library seeding (`srand(seed)`) when `seed > 0`, and each tree's shuffle from mt19937(seed): */ \
+/** one seed, one forest, in every process. NULL on failure. */                                     \
 ckdforest_##T *ckdforest_##T##_build(T *points, size_t rows, size_t cols, int trees, long seed);     \
 /** Adds one point (kept by pointer) to every tree, never rebuilding. Its id, or -1. */             \
 long ckdforest_##T##_add(ckdforest_##T *forest, T *point);                                          \
