@@ -11,6 +11,7 @@
 # Run on a quiet machine. Usage: scripts/compare-step-time.sh [ROUNDS] [REPORT]
 #   ROUNDS (default 3); REPORT, if given, is a markdown file the table is also written to
 #   (`make step-time-comparison` writes reports/step-time-comparison.md).
+# What the two builds execute (callgrind): scripts/compare-step-callgrind.sh, docs/cmo-step-time.md.
 # Exit 0 within 5%, 1 not within 5%, 2 bad usage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,6 +99,7 @@ if [ -n "$report" ] && [ "$status" -le 1 ]; then
     echo
     echo "Single-threaded (OPENBLAS_NUM_THREADS=1) on a shared 2-core machine; load average $load_before at the start, $load_after at the end."
     echo "Timings are compared only as ratios within this one run."
+    echo "Instruction counts and simulated cache misses of the same two builds: \`scripts/compare-step-callgrind.sh\` (docs/cmo-step-time.md)."
     echo
     cat "$out/table.md"
   } > "$report.tmp" && mv "$report.tmp" "$report"
