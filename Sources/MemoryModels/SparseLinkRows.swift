@@ -15,6 +15,21 @@ func insertRanked(_ candidate: Int32, into ranked: UnsafeMutablePointer<Int32>, 
     count = min(count + 1, k)
 }
 
+/// Replay's cut (`StepDecisions.linkCuts`), in place of `insertRanked`'s: for each held id (distinct),
+/// its position among the candidates `ids[0..<count]`, into `ranked`, in the held order; returns how
+/// many, or nil when more than `k` are held or one is not a candidate. O(held · count), no allocation.
+func heldRanking(_ held: [Int], among ids: UnsafePointer<Int32>, count: Int, into ranked: UnsafeMutablePointer<Int32>,
+                 k: Int) -> Int? {
+    guard held.count <= k else { return nil }
+    for (e, id) in held.enumerated() {
+        var s = 0
+        while s < count && Int(ids[s]) != id { s += 1 }
+        guard s < count else { return nil }
+        ranked[e] = Int32(s)
+    }
+    return held.count
+}
+
 /// One sparse N x N link matrix (N_t or P_t of SPEC "Sparse DNC"): each row keeps at most K_L
 /// (column, value) entries, all positive, in flat row-major buffers; each column keeps a linked list
 /// of the rows that may hold it (entries cut from a row leave stale nodes; `column(_:)` unlinks them
@@ -195,8 +210,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
     /// Row i becomes `scale`·row + Σ_e factor·addValues[e] at column addColumns[e] (e < addCount,
     /// skipping column `skip`), then keeps its K_L largest entries (value desc, column asc); entries
     /// that are not positive are dropped. O((K_L + addCount)·(K_L + addCount)) at most.
+    /// `held` (replay, `StepDecisions.linkCuts`): keep exactly these columns (≤ K_L, distinct) in this
+    /// order, whatever their values, instead of cutting; false, the row left as it was, when one is
+    /// not a candidate (neither an entry of the row nor an added column).
+    @discardableResult
     func merge(row i: Int, scale: Scalar, columns addColumns: UnsafePointer<Int32>, values addValues: UnsafePointer<Scalar>,
-               count addCount: Int, times factor: Scalar, skipping skip: Int) {
+               count addCount: Int, times factor: Scalar, skipping skip: Int, keeping held: [Int]? = nil) -> Bool {
         save(row: i)
         rowsMerged += 1
         if listed[i] & 1 == 0 { listed[i] |= 1; touchedRows.append(1).pointee = Int32(i) }
@@ -213,9 +232,14 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             if s < m { sv[s] += v } else { sc[m] = k; sv[m] = v; m += 1 }
         }
         var kept = 0
-        for s in 0..<m where sv[s] > 0 {
-            insertRanked(Int32(s), into: order, count: &kept, k: capacity) { a, b in
-                sv[Int(a)] != sv[Int(b)] ? sv[Int(a)] > sv[Int(b)] : sc[Int(a)] < sc[Int(b)]
+        if let held {
+            guard let n = heldRanking(held, among: sc, count: m, into: order, k: capacity) else { return false }
+            kept = n
+        } else {
+            for s in 0..<m where sv[s] > 0 {
+                insertRanked(Int32(s), into: order, count: &kept, k: capacity) { a, b in
+                    sv[Int(a)] != sv[Int(b)] ? sv[Int(a)] > sv[Int(b)] : sc[Int(a)] < sc[Int(b)]
+                }
             }
         }
         for s in 0..<kept {
@@ -225,6 +249,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             if o >= before { list(row: i, column: Int(sc[o])) }   // a new entry
         }
         counts[i] = Int32(kept)
+        return true
+    }
+
+    /// Row i's kept columns, in its order (valid until the row changes).
+    func columns(ofRow i: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: columns + i * capacity, count: Int(counts[i]))
     }
 
     /// Bytes of the matrix as the links count it (as before the column lists became linked lists): the
