@@ -15,19 +15,32 @@ func insertRanked(_ candidate: Int32, into ranked: UnsafeMutablePointer<Int32>, 
     count = min(count + 1, k)
 }
 
-/// Replay's cut (`StepDecisions.linkCuts`), in place of `insertRanked`'s: for each held id (distinct),
-/// its position among the candidates `ids[0..<count]`, into `ranked`, in the held order; returns how
-/// many, or nil when more than `k` are held or one is not a candidate. O(held · count), no allocation.
-func heldRanking(_ held: [Int], among ids: UnsafePointer<Int32>, count: Int, into ranked: UnsafeMutablePointer<Int32>,
-                 k: Int) -> Int? {
+/// The cut behind a row of N or P and behind p: of the candidates ids[0..<count] with `values`, the
+/// positions of the `k` largest positive values (value desc, id asc) into `ranked`, best first; with
+/// `held` (replay, `StepDecisions.linkCuts`) the positions of exactly those ids (distinct), in the held
+/// order, whatever their values. Returns how many, or nil when more than `k` are held or a held id is
+/// not a candidate. O(count · k), no allocation.
+@inline(__always)
+func cutCandidates<Scalar: ModelScalar>(_ ids: UnsafePointer<Int32>, _ values: UnsafePointer<Scalar>, count: Int, k: Int, held: [Int]?,
+                              into ranked: UnsafeMutablePointer<Int32>) -> Int? {
+    var kept = 0
+    guard let held else {
+        for s in 0..<count where values[s] > 0 {
+            insertRanked(Int32(s), into: ranked, count: &kept, k: k) { a, b in
+                values[Int(a)] != values[Int(b)] ? values[Int(a)] > values[Int(b)] : ids[Int(a)] < ids[Int(b)]
+            }
+        }
+        return kept
+    }
     guard held.count <= k else { return nil }
-    for (e, id) in held.enumerated() {
+    for id in held {
         var s = 0
         while s < count && Int(ids[s]) != id { s += 1 }
         guard s < count else { return nil }
-        ranked[e] = Int32(s)
+        ranked[kept] = Int32(s)
+        kept += 1
     }
-    return held.count
+    return kept
 }
 
 /// One sparse N x N link matrix (N_t or P_t of SPEC "Sparse DNC"): each row keeps at most K_L
@@ -231,17 +244,7 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             while s < m && sc[s] != k { s += 1 }
             if s < m { sv[s] += v } else { sc[m] = k; sv[m] = v; m += 1 }
         }
-        var kept = 0
-        if let held {
-            guard let n = heldRanking(held, among: sc, count: m, into: order, k: capacity) else { return false }
-            kept = n
-        } else {
-            for s in 0..<m where sv[s] > 0 {
-                insertRanked(Int32(s), into: order, count: &kept, k: capacity) { a, b in
-                    sv[Int(a)] != sv[Int(b)] ? sv[Int(a)] > sv[Int(b)] : sc[Int(a)] < sc[Int(b)]
-                }
-            }
-        }
+        guard let kept = cutCandidates(sc, sv, count: m, k: capacity, held: held, into: order) else { return false }
         for s in 0..<kept {
             let o = Int(order[s])
             rowColumns[s] = sc[o]

@@ -165,17 +165,7 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
             if s < m { cv[s] += weights[e] } else { cr[m] = rows[e]; cv[m] = weights[e]; m += 1 }
         }
         let order = ranked.append(entries)
-        var kept = 0
-        if let held {
-            guard let n = heldRanking(held, among: cr, count: m, into: order, k: entries) else { return false }
-            kept = n
-        } else {
-            for s in 0..<m where cv[s] > 0 {
-                insertRanked(Int32(s), into: order, count: &kept, k: entries) { a, b in
-                    cv[Int(a)] != cv[Int(b)] ? cv[Int(a)] > cv[Int(b)] : cr[Int(a)] < cr[Int(b)]
-                }
-            }
-        }
+        guard let kept = cutCandidates(cr, cv, count: m, k: entries, held: held, into: order) else { return false }
         for s in 0..<kept { precedenceRows[s] = cr[Int(order[s])]; precedenceValues[s] = cv[Int(order[s])] }
         precedenceCount = kept
         if recordingCuts {
