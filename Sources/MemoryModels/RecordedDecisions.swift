@@ -9,10 +9,16 @@ public struct StepDecisions: Codable, Sendable, Equatable {
     /// K rows of f_j and of b_j (−1: empty slot), and the K x 3K link entries N_t(F_q, ·), P_t(B_q, ·)
     /// at the rows of wR_{t-1,j}'s 3K slots, row-major. Replaying them holds the link state fixed.
     public var links: [HeadLinks]?
-    public init(leastUsed: [Int], selected: [[Int]], links: [HeadLinks]? = nil) {
+    /// SDNC under the full link gradient only (nil otherwise, and in case files written before it): the
+    /// entries the sparse link store's cuts kept at this step, for each row of N_t and P_t the update
+    /// merged and for p_t (`LinkCuts`, each the K_L largest). Replay keeps exactly these entries, so a
+    /// perturbation that would flip a cut does not change N, P or p discontinuously.
+    public var linkCuts: LinkCuts?
+    public init(leastUsed: [Int], selected: [[Int]], links: [HeadLinks]? = nil, linkCuts: LinkCuts? = nil) {
         self.leastUsed = leastUsed
         self.selected = selected
         self.links = links
+        self.linkCuts = linkCuts
     }
 }
 
@@ -48,6 +54,9 @@ public struct RecordedDecisions: Codable, Sendable, Equatable {
                 if Set(la.backwardRows) != Set(lb.backwardRows) {
                     return "step \(t + 1) head \(j + 1) backward rows \(la.backwardRows) vs \(lb.backwardRows)"
                 }
+            }
+            if let ca = a.linkCuts, let cb = b.linkCuts, let d = ca.differences(from: cb).first {
+                return "step \(t + 1) \(d.field) \(d.mine) vs \(d.theirs)"
             }
         }
         return nil

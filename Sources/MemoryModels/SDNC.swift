@@ -226,7 +226,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
                 links: (0..<c.heads).map { j in
                     HeadLinks(forwardRows: rows(j, 1), backwardRows: rows(j, 2),
                               forwardEntries: entries(forwardEntriesOffset, j), backwardEntries: entries(backwardEntriesOffset, j))
-                })
+                }, linkCuts: links.cuts(step: t))
         })
     }
 
@@ -243,6 +243,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
         journal.removeAll()
         links.clearJournal()
         links.journaling = recording && settings.gradient == .full   // the full-gradient backward rolls the links back
+        links.recordingCuts = links.journaling   // the cuts' kept entries, a decision of that gradient (`StepDecisions.linkCuts`)
         if recording {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
@@ -263,7 +264,10 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
             stampValue += 1
             accessed.removeAll(keepingCapacity: true)
             write(record: record, indices: indices, replay: replay?.steps[t])
-            links.update(rows: written, weights: meanWrite)
+            do { try links.update(rows: written, weights: meanWrite, holding: replay?.steps[t].linkCuts) } catch {
+                guard case let .outOfRange(field, value, valid) = error else { throw error }
+                throw .outOfRange(field: "replay.steps[\(t)].\(field)", value: value, valid: valid)
+            }
             read(record: record, indices: indices, replay: replay?.steps[t], held: (replay ?? heldLinks)?.steps[t].links)
             loss += controller.endStep(p, record: record, step: t, loss: c.loss, episode: episode, outputs: &outputs)
             updateUsage()
@@ -292,6 +296,11 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
                 throw .outOfRange(field: "replay.steps[\(t)].links", value: "\(step.links.map { "\($0.count) heads" } ?? "nil")",
                                   valid: "R = \(c.heads) heads of K = \(k) forward and backward rows in -1..<N and K x 3K entries each")
             }
+            guard let cuts = step.linkCuts else { continue }
+            if settings.dense {
+                throw .outOfRange(field: "replay.steps[\(t)].linkCuts", value: "present", valid: "absent: dense links cut nothing")
+            }
+            try cuts.validate(rows: c.memoryWords, entries: settings.entries, field: "replay.steps[\(t)].linkCuts")
         }
     }
 

@@ -15,6 +15,34 @@ func insertRanked(_ candidate: Int32, into ranked: UnsafeMutablePointer<Int32>, 
     count = min(count + 1, k)
 }
 
+/// The cut behind a row of N or P and behind p: of the candidates ids[0..<count] with `values`, the
+/// positions of the `k` largest positive values (value desc, id asc) into `ranked`, best first; with
+/// `held` (replay, `StepDecisions.linkCuts`) the positions of exactly those ids (distinct), in the held
+/// order, whatever their values. Returns how many, or nil when more than `k` are held or a held id is
+/// not a candidate. O(count · k), no allocation.
+@inline(__always)
+func cutCandidates<Scalar: ModelScalar>(_ ids: UnsafePointer<Int32>, _ values: UnsafePointer<Scalar>, count: Int, k: Int, held: [Int]?,
+                              into ranked: UnsafeMutablePointer<Int32>) -> Int? {
+    var kept = 0
+    guard let held else {
+        for s in 0..<count where values[s] > 0 {
+            insertRanked(Int32(s), into: ranked, count: &kept, k: k) { a, b in
+                values[Int(a)] != values[Int(b)] ? values[Int(a)] > values[Int(b)] : ids[Int(a)] < ids[Int(b)]
+            }
+        }
+        return kept
+    }
+    guard held.count <= k else { return nil }
+    for id in held {
+        var s = 0
+        while s < count && Int(ids[s]) != id { s += 1 }
+        guard s < count else { return nil }
+        ranked[kept] = Int32(s)
+        kept += 1
+    }
+    return kept
+}
+
 /// One sparse N x N link matrix (N_t or P_t of SPEC "Sparse DNC"): each row keeps at most K_L
 /// (column, value) entries, all positive, in flat row-major buffers; each column keeps a linked list
 /// of the rows that may hold it (entries cut from a row leave stale nodes; `column(_:)` unlinks them
@@ -195,8 +223,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
     /// Row i becomes `scale`·row + Σ_e factor·addValues[e] at column addColumns[e] (e < addCount,
     /// skipping column `skip`), then keeps its K_L largest entries (value desc, column asc); entries
     /// that are not positive are dropped. O((K_L + addCount)·(K_L + addCount)) at most.
+    /// `held` (replay, `StepDecisions.linkCuts`): keep exactly these columns (≤ K_L, distinct) in this
+    /// order, whatever their values, instead of cutting; false, the row left as it was, when one is
+    /// not a candidate (neither an entry of the row nor an added column).
+    @discardableResult
     func merge(row i: Int, scale: Scalar, columns addColumns: UnsafePointer<Int32>, values addValues: UnsafePointer<Scalar>,
-               count addCount: Int, times factor: Scalar, skipping skip: Int) {
+               count addCount: Int, times factor: Scalar, skipping skip: Int, keeping held: [Int]? = nil) -> Bool {
         save(row: i)
         rowsMerged += 1
         if listed[i] & 1 == 0 { listed[i] |= 1; touchedRows.append(1).pointee = Int32(i) }
@@ -212,12 +244,7 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             while s < m && sc[s] != k { s += 1 }
             if s < m { sv[s] += v } else { sc[m] = k; sv[m] = v; m += 1 }
         }
-        var kept = 0
-        for s in 0..<m where sv[s] > 0 {
-            insertRanked(Int32(s), into: order, count: &kept, k: capacity) { a, b in
-                sv[Int(a)] != sv[Int(b)] ? sv[Int(a)] > sv[Int(b)] : sc[Int(a)] < sc[Int(b)]
-            }
-        }
+        guard let kept = cutCandidates(sc, sv, count: m, k: capacity, held: held, into: order) else { return false }
         for s in 0..<kept {
             let o = Int(order[s])
             rowColumns[s] = sc[o]
@@ -225,6 +252,12 @@ final class SparseLinkRows<Scalar: ModelScalar> {
             if o >= before { list(row: i, column: Int(sc[o])) }   // a new entry
         }
         counts[i] = Int32(kept)
+        return true
+    }
+
+    /// Row i's kept columns, in its order (valid until the row changes).
+    func columns(ofRow i: Int) -> UnsafeBufferPointer<Int32> {
+        UnsafeBufferPointer(start: columns + i * capacity, count: Int(counts[i]))
     }
 
     /// Bytes of the matrix as the links count it (as before the column lists became linked lists): the

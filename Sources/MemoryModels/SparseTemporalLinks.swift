@@ -27,6 +27,9 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     }
     private let savedPrecedenceCounts = GrowableBuffer<Int32>(), savedPrecedenceRows = GrowableBuffer<Int32>()
     private let savedPrecedenceValues = GrowableBuffer<Scalar>()
+    /// `StepDecisions.linkCuts`: while set, each update logs the entries its cuts kept (`cuts(step:)`).
+    var recordingCuts = false
+    private let cutLog = LinkCutLog()
 
     init(rows n: Int, entries: Int) {
         self.entries = entries
@@ -56,6 +59,7 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     }
 
     func clearJournal() {
+        cutLog.removeAll()
         forwardLinks.clearJournal()
         backwardLinks.clearJournal()
         savedPrecedenceCounts.removeAll()
@@ -97,35 +101,60 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func update(rows: [Int], weights: [Scalar]) {
+    func update(rows: [Int], weights: [Scalar], holding cuts: LinkCuts?) throws(ConfigurationError) {
         if journaling { beginJournalStep() }
         let written = rows.count
+        if let cuts, cuts.forward.count != written || cuts.backward.count != precedenceCount {
+            throw .outOfRange(field: "linkCuts", value: "\(cuts.forward.count) rows of N, \(cuts.backward.count) of P",
+                              valid: "the rows the update merges: \(rows) of N, \(precedenceCount) of P (p_{t-1}'s support)")
+        }
+        if recordingCuts { cutLog.beginStep(); cutLog.append(written) }
         writtenRows.removeAll()
         let w32 = writtenRows.append(written)
         for e in 0..<written { w32[e] = Int32(rows[e]) }
+        // A held cut that does not fit (a row not merged, a column that is no candidate) stops the update.
+        var misfit: (field: String, row: Int)?
         weights.withUnsafeBufferPointer { w in
             let w = w.baseAddress ?? UnsafePointer(product)   // never read when nothing was written
             // N_t(i,k) = (1 − w̄(i)) N_{t-1}(i,k) + w̄(i) p_{t-1}(k), k ≠ i, for each written row i.
             for e in 0..<written {
-                let i = rows[e], wi = w[e]
-                forwardLinks.merge(row: i, scale: fault == .sdncLinkUpdate ? 1 : 1 - wi, columns: precedenceRows,
-                                   values: precedenceValues, count: precedenceCount, times: wi, skipping: i)
+                let i = rows[e], wi = w[e], held = cuts?.forward.held(e, row: i)
+                guard held?.found ?? true, forwardLinks.merge(
+                    row: i, scale: fault == .sdncLinkUpdate ? 1 : 1 - wi, columns: precedenceRows, values: precedenceValues,
+                    count: precedenceCount, times: wi, skipping: i, keeping: held?.columns) else { misfit = ("forward", i); return }
+                if recordingCuts { cutLog.append(row: i, columns: forwardLinks.columns(ofRow: i)) }
             }
             // P_t(i,k) = (1 − w̄(k)) P_{t-1}(i,k) + w̄(k) p_{t-1}(i), i ≠ k: decay the written columns, then add.
             for e in 0..<written { backwardLinks.scaleColumn(rows[e], by: 1 - w[e]) }
+            if recordingCuts { cutLog.append(precedenceCount) }
             for e in 0..<precedenceCount {
-                let i = Int(precedenceRows[e])
-                backwardLinks.merge(row: i, scale: 1, columns: w32, values: w, count: written, times: precedenceValues[e], skipping: i)
+                let i = Int(precedenceRows[e]), held = cuts?.backward.held(e, row: i)
+                guard held?.found ?? true, backwardLinks.merge(
+                    row: i, scale: 1, columns: w32, values: w, count: written, times: precedenceValues[e], skipping: i,
+                    keeping: held?.columns) else { misfit = ("backward", i); return }
+                if recordingCuts { cutLog.append(row: i, columns: backwardLinks.columns(ofRow: i)) }
             }
             // p_t = (1 − Σ_i w̄(i)) p_{t-1} + w̄, cut to its K_L largest (value desc, row asc).
             var total: Scalar = 0
             for e in 0..<written { total += w[e] }
-            updatePrecedence(decay: fault == .sdncPrecedence ? 1 : 1 - total, rows: w32, weights: w, count: written)
+            guard updatePrecedence(decay: fault == .sdncPrecedence ? 1 : 1 - total, rows: w32, weights: w, count: written,
+                                   keeping: cuts?.precedence) else { misfit = ("precedence", -1); return }
+        }
+        if let misfit {
+            let held = misfit.field == "forward" ? cuts?.forward : cuts?.backward
+            throw .outOfRange(field: "linkCuts.\(misfit.field)", value: misfit.row < 0 ? "\(cuts?.precedence ?? [])"
+                                  : "row \(misfit.row): \(held?.first { $0.row == misfit.row }.map { "\($0.columns)" } ?? "not held")",
+                              valid: "columns among the row's candidates (its entries and the added ones), a row the update merges")
         }
     }
 
-    /// p_t = decay·p_{t-1} + w̄ on the written rows, cut to its K_L largest positive entries.
-    private func updatePrecedence(decay: Scalar, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int) {
+    /// Step t's cuts since the log was last cleared (`recordingCuts`).
+    func cuts(step t: Int) -> LinkCuts? { t < cutLog.steps ? cutLog.cuts(step: t) : nil }
+
+    /// p_t = decay·p_{t-1} + w̄ on the written rows, cut to its K_L largest positive entries; `held`
+    /// (replay): keep exactly these rows instead (false, p left as it was, when one is no candidate).
+    private func updatePrecedence(decay: Scalar, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int,
+                                  keeping held: [Int]?) -> Bool {
         candidateRows.removeAll(); candidateValues.removeAll(); ranked.removeAll()
         let cr = candidateRows.append(precedenceCount + count), cv = candidateValues.append(precedenceCount + count)
         var m = 0
@@ -136,14 +165,14 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
             if s < m { cv[s] += weights[e] } else { cr[m] = rows[e]; cv[m] = weights[e]; m += 1 }
         }
         let order = ranked.append(entries)
-        var kept = 0
-        for s in 0..<m where cv[s] > 0 {
-            insertRanked(Int32(s), into: order, count: &kept, k: entries) { a, b in
-                cv[Int(a)] != cv[Int(b)] ? cv[Int(a)] > cv[Int(b)] : cr[Int(a)] < cr[Int(b)]
-            }
-        }
+        guard let kept = cutCandidates(cr, cv, count: m, k: entries, held: held, into: order) else { return false }
         for s in 0..<kept { precedenceRows[s] = cr[Int(order[s])]; precedenceValues[s] = cv[Int(order[s])] }
         precedenceCount = kept
+        if recordingCuts {
+            cutLog.append(kept)
+            for s in 0..<kept { cutLog.append(Int(precedenceRows[s])) }
+        }
+        return true
     }
 
     @_specialize(where Scalar == Float)

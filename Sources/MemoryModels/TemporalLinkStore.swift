@@ -37,8 +37,14 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     /// N_0 = P_0 = 0, p_0 = 0.
     func reset()
     /// N_t, P_t from N_{t-1}, P_{t-1}, p_{t-1} and w̄W_t (no self-links), then p_t; each row of N and P,
-    /// and p, keeps its K_L largest entries (the dense store keeps all).
-    func update(rows: [Int], weights: [Scalar])
+    /// and p, keeps its K_L largest entries (the dense store keeps all). `cuts` (replay): keep exactly
+    /// those entries instead of cutting; one that does not fit the update (a row it does not merge, an
+    /// entry that is no candidate) throws, the update left part done (reset before reuse).
+    func update(rows: [Int], weights: [Scalar], holding cuts: LinkCuts?) throws(ConfigurationError)
+    /// While set, each `update` logs the entries its cuts kept, one step per update, cleared with the
+    /// journal; `cuts(step:)` reads step t back (`StepDecisions.linkCuts`; nil from the dense store).
+    var recordingCuts: Bool { get set }
+    func cuts(step t: Int) -> LinkCuts?
     /// (L w)(i) for L = N (`forward`) or P, with w given on `count` (row, weight) pairs (rows may repeat;
     /// a negative row is an empty slot): the `k` rows with the largest positive value, largest first,
     /// ties to the lower row, into `into` (cleared first).
@@ -65,6 +71,13 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     /// Swaps journal step t's pre-images with the values held now, as `Journal.exchange`: for t = T..1
     /// after the forward it rolls the state back to before each update, for t = 1..T it re-applies it.
     func exchange(step t: Int)
+}
+
+extension TemporalLinkStore {
+    /// `update` with nothing held: every cut runs live, so nothing can misfit.
+    func update(rows: [Int], weights: [Scalar]) {
+        do { try update(rows: rows, weights: weights, holding: nil) } catch { assertionFailure("\(error)") }
+    }
 }
 
 /// The `k` candidates with the largest positive `values[row]` (value desc, row asc), into `into`
@@ -137,7 +150,8 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         for i in 0..<n { saved.append((2, i, p[i])) }
     }
 
-    func update(rows: [Int], weights: [Scalar]) {
+    /// Nothing is cut: no cuts to hold (`cuts` is ignored) or record.
+    func update(rows: [Int], weights: [Scalar], holding cuts: LinkCuts?) {
         if journaling { beginJournalStep(rows: rows) }
         work.rowsMerged += rows.count * (1 + n)   // row i of N, and every row of P at column i
         for (i, wi) in zip(rows, weights) {
@@ -169,6 +183,9 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
     }
 
     func precedence(_ i: Int) -> Scalar { p[i] }
+
+    var recordingCuts: Bool { get { false } set {} }
+    func cuts(step t: Int) -> LinkCuts? { nil }
 
     var byteSize: Int { (2 * n * n + 2 * n) * MemoryLayout<Scalar>.stride }
 }

@@ -75,11 +75,18 @@ public struct CaseCheck: Sendable {
                                   mask: file.mask.values)
         } catch { throw CaseFileError(field: "inputs/targets/mask", problem: error.description) }
         let recorded = RecordedDecisions(steps: file.decisions)
-        let audit = try DecisionAudit.run(model: file.model, configuration: c, initialMemory: file.initialMemory.values,
+        let audit: (mismatches: [DecisionAudit.Mismatch], notes: [String]), result: ForwardResult<Double>
+        do {
+            audit = try DecisionAudit.run(model: file.model, configuration: c, initialMemory: file.initialMemory.values,
                                           parameters: model.parameters, episode: episode, decisions: recorded)
-        // The numbers are those of the case's own decisions, right or wrong (the audit judges those).
-        DecisionAudit.start(model, memory: file.initialMemory.values)
-        let result = try model.forward(episode, mode: .training, replay: recorded)
+            // The numbers are those of the case's own decisions, right or wrong (the audit judges those).
+            DecisionAudit.start(model, memory: file.initialMemory.values)
+            result = try model.forward(episode, mode: .training, replay: recorded)
+        } catch let error as ConfigurationError {   // decisions the model cannot replay (e.g. a held cut that does not fit)
+            guard case let .outOfRange(field, value, valid) = error else { throw error }
+            throw CaseFileError(field: field.replacingOccurrences(of: "replay.steps[", with: "decisions["),
+                                problem: "\(value), expected \(valid)")
+        }
         let dx = try model.backward(outputGradient: nil)
         if let bad = NonFiniteScan.first(model, forward: result, inputGradient: dx, subject: "the case file") {
             throw CaseFileError(field: "parameters/inputs/initialMemory", problem: "\(bad) (values this large overflow the model)")

@@ -115,6 +115,20 @@ extension RecordedDecisions {
             for (j, s) in d.selected.enumerated() where s.count != c.neighbours || Set(s).count != s.count || !s.allSatisfy(rows.contains) {
                 throw CaseFileError(field: "\(field).selected[\(j)]", problem: "\(s), expected K = \(c.neighbours) distinct rows in 0..<\(c.memoryWords)")
             }
+            if let cuts = d.linkCuts { try Self.validate(cuts, c, field: "\(field).linkCuts") }
+        }
+    }
+
+    /// An SDNC step's `linkCuts` (optional: files written before it hold none): only with sparse
+    /// temporal links; rows and columns in 0..<N, at most K_L distinct per row, no self-link.
+    static func validate(_ cuts: LinkCuts, _ c: ModelConfiguration, field: String) throws {
+        guard let links = c.temporalLinks, !links.dense else {
+            throw CaseFileError(field: field, problem: "present, expected absent: only an SDNC with sparse temporal links "
+                + "(configuration.temporalLinks, dense false) cuts its links")
+        }
+        do { try cuts.validate(rows: c.memoryWords, entries: links.entries, field: field) } catch {
+            guard case let .outOfRange(name, value, valid) = error else { throw error }
+            throw CaseFileError(field: name, problem: "\(value), expected \(valid)")
         }
     }
 }

@@ -3,8 +3,10 @@ import SAMNumerics
 
 /// `--check-case` checks a case's decisions instead of trusting them: for each step t, from the case's
 /// own M_0, parameters and inputs, with the case's decisions of steps 1..t-1 replayed, it recomputes
-/// - u_t,1..R: the R least recently used rows (SPEC step 4; ties: the lower ring position), and
-/// - S_t,j: the top K rows under the exact index (SPEC step 5; ties: the lower row index), best first,
+/// - u_t,1..R: the R least recently used rows (SPEC step 4; ties: the lower ring position),
+/// - S_t,j: the top K rows under the exact index (SPEC step 5; ties: the lower row index), best first, and
+/// - for an SDNC case holding `linkCuts` (full link gradient): the entries each cut of the link store
+///   kept (SPEC "Sparse DNC": the K_L largest of each merged row of N_t and P_t, and of p_t), as sets,
 /// and compares them with the case's, in order. Replaying the earlier steps keeps one wrong decision
 /// from hiding the others: every step is judged on the history the case itself claims.
 ///
@@ -17,7 +19,7 @@ public enum DecisionAudit {
     public struct Mismatch: Codable, Sendable, Equatable, CustomStringConvertible {
         /// 1-based step.
         public let step: Int
-        /// `leastUsed`, `selected[j]` (0-based head j) or `order of selected[j]`.
+        /// `leastUsed`, `selected[j]` (0-based head j), `order of selected[j]` or a `linkCuts` choice.
         public let field: String
         /// The rows the case file holds.
         public let file: [Int]
@@ -50,6 +52,11 @@ public enum DecisionAudit {
                 let m = Mismatch(step: t + 1, field: "selected[\(j)]", file: theirs, recomputed: mine)
                 if c.index == .exact || Set(mine) == Set(theirs) { mismatches.append(m) }
                 else { notes.append("\(m) (allowed: the case's index is \(c.index), not the exact top K)") }
+            }
+            if let theirs = file.linkCuts, let mine = recomputed.linkCuts {
+                for d in mine.differences(from: theirs) {
+                    mismatches.append(Mismatch(step: t + 1, field: d.field, file: d.theirs, recomputed: d.mine))
+                }
             }
         }
         if kind == .sam {

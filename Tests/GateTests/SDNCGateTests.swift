@@ -81,7 +81,7 @@ struct SDNCGateTests {
         // Seeded SDNC cases under both link-gradient options, with the dense-link equivalence.
         let sdnc = b.gradients.filter { $0.model == .sdnc }
         #expect(Set(sdnc.compactMap(\.linkGradient)) == Set(TemporalLinkSettings.Gradient.allCases))
-        #expect(sdnc.allSatisfy { $0.checks.contains(.denseEquivalence) && $0.checks.contains(.fast) })
+        #expect(sdnc.allSatisfy { $0.checks.contains(.denseEquivalence) && $0.checks.contains(.fast) && $0.checks.contains(.replay) })
         #expect(Set(sdnc.flatMap { g in g.checks.map(g.name) }).count == sdnc.map(\.checks.count).reduce(0, +),
                 "check names are distinct: \(sdnc.flatMap { g in g.checks.map(g.name) })")
         // The old baselines' gradient checks keep their names (no link gradient).
@@ -100,19 +100,21 @@ struct SDNCGateTests {
         let r = try GateRunner(baseline: Self.sdncGradientBaseline(cases: 2),
                                options: GateOptions(quick: true, timing: false, memory: false)).run()
         #expect(r.passed, "regressions: \(r.regressions.map(\.measured))")
-        #expect(r.outcomes.count == 7, "\(r.outcomes.map(\.name))")
+        #expect(r.outcomes.count == 8, "\(r.outcomes.map(\.name))")
     }
 
     /// Each SDNC fault fails the check that exists to see it: the forward link faults the dense-link
-    /// equivalence, the backward ones replay (recorded link gradient); the full-gradient faults the
-    /// directional check under the full link gradient (replay is not run there: see the template).
+    /// equivalence, the backward ones replay (recorded link gradient); the full-gradient faults replay
+    /// and the directional check under the full link gradient.
     @Test("an SDNC injection fails the gradient checks",
           arguments: [(GradientFault.sdncLinkUpdate, "dense K=N link-gradient recorded"),
                       (.sdncPrecedence, "dense K=N link-gradient recorded"),
                       (.sdncReadModeMixing, "replay link-gradient recorded"),
                       (.sdncDropLinkReadPath, "replay link-gradient recorded"),
                       (.sdncFullDropPrecedence, "fast link-gradient full"),
-                      (.sdncFullTransposedLinks, "fast link-gradient full")])
+                      (.sdncFullTransposedLinks, "fast link-gradient full"),
+                      (.sdncFullDropPrecedence, "replay link-gradient full"),
+                      (.sdncFullTransposedLinks, "replay link-gradient full")])
     func sdncInjectionFailsTheGradientChecks(_ fault: GradientFault, check: String) throws {
         var options = GateOptions(quick: true, injection: .gradient(fault), timing: false, memory: false,
                                   only: "gradient sdnc \(check)")

@@ -65,34 +65,63 @@ import Testing
         }
     }
 
-    /// Issue 16's clean-code replay failure under the full link gradient (case seed 3604140020936512258,
-    /// interface.b[0], error/tolerance 1.7) is a kink of the link store's K_L cut, not a missing backward
+    /// Issue 16's case: seed 3604140020936512258 under the full link gradient, whose replay check failed
+    /// on clean code (interface.b[0], error/tolerance 1.7) while replay recomputed the link store's cuts.
+    static func issue16Case() throws -> VerificationCase {
+        try CaseGenerator.makeCase(seed: 3604140020936512258, model: .sdnc).with(linkGradient: .full)
+    }
+
+    /// The regression test of issue 16: with the store's cuts recorded and held (`StepDecisions.linkCuts`),
+    /// replay holds on that case.
+    @Test func issue16CaseHoldsInReplayUnderTheFullLinkGradient() throws {
+        let r = Verifier.run(try Self.issue16Case(), check: .replay)
+        #expect(r.passed, "\(r.report)")
+    }
+
+    /// Issue 16's clean-code replay failure was a kink of the link store's K_L cut, not a missing backward
     /// term: with u, S, F and B held, a perturbation of +2e-5 makes row 1 of P_3 keep column 3 instead of
-    /// column 11 (a near-tie, gap ~1e-4 relative), which replay does not hold (Proofs/sdnc-gradients.md,
-    /// "What the checks hold"). Inside the kink-free interval the central difference agrees with the
-    /// analytic gradient; the replay check's widened step (1e-4) straddles the kink.
+    /// column 11 (a near-tie, gap ~1e-4 relative). Replay now holds the cuts (Proofs/sdnc-gradients.md,
+    /// "What the checks hold"): its central difference agrees with the analytic gradient at h = 1e-5 and
+    /// at h = 1e-4, which straddles the kink, and P_3(1, ·) keeps column 11. The kink itself is still
+    /// there: replaying the decisions without their cuts flips P_3(1, ·) as before, and free mode, whose
+    /// difference at h = 1e-4 straddles it, names the changed cut.
     @Test func issue16ReplayFailureIsAStoreCutKinkNotABackwardTerm() throws {
-        let c = try CaseGenerator.makeCase(seed: 3604140020936512258, model: .sdnc).with(linkGradient: .full)
+        let c = try Self.issue16Case()
         let probe = try Probe(c)
         let i = try #require(probe.blocks.first { $0.0 == "interface.b" }).1.lowerBound
         let x0 = probe.value(i), analytic = probe.analytic[i]
-        func loss(_ d: Double) throws -> Double {
+        var flips: [String] = []
+        func loss(_ d: Double, replay: Bool) throws -> Double {
             try probe.set(i, x0 + d)
             defer { try? probe.set(i, x0) }
-            return try probe.evaluate(replay: true).loss
+            let (l, flipped) = try probe.evaluate(replay: replay)
+            flips += flipped.map { [$0] } ?? []
+            return l
         }
-        let near = (try loss(1e-5) - loss(-1e-5)) / 2e-5, wide = (try loss(1e-4) - loss(-1e-4)) / 2e-4
-        #expect(abs(near - analytic) < 1e-9, "central difference at h = 1e-5: \(near) vs analytic \(analytic)")
-        #expect(abs(wide - analytic) > 1e-9, "at h = 1e-4 the difference straddles the kink: \(wide) vs \(analytic)")
-        // The kink: the same decisions replayed, P_3(1, ·)'s kept columns change.
+        func difference(_ h: Double, replay: Bool) throws -> Double { (try loss(h, replay: replay) - loss(-h, replay: replay)) / (2 * h) }
+        let near = try difference(1e-5, replay: true), wide = try difference(1e-4, replay: true)
+        #expect(abs(near - analytic) < 1e-9, "replay, h = 1e-5: \(near) vs analytic \(analytic)")
+        #expect(abs(wide - analytic) < 1e-9, "replay, h = 1e-4 (cuts held): \(wide) vs analytic \(analytic)")
+        let free = try difference(1e-4, replay: false)
+        #expect(abs(free - analytic) > 1e-9, "free, h = 1e-4 straddles the kink: \(free) vs \(analytic)")
+        #expect(flips.contains { $0.hasPrefix("step 3 linkCuts.backward") }, "free mode names the cut: \(flips)")
+        // The kink at the model: P_3(1, ·) at +2e-5 with the decisions replayed, with and without their cuts.
         let model = try #require(try c.makeModel() as? SDNC<Double>)
         model.reset()
         _ = try model.forward(try c.episode(), mode: .training, replay: nil)
         let decisions = model.decisions
+        #expect(decisions.steps.allSatisfy { $0.linkCuts != nil })
         #expect(model.link(forward: false, row: 1, column: 11) > 0 && model.link(forward: false, row: 1, column: 3) == 0)
         model.parameters.values[i] = x0 + 2e-5
-        model.reset()
-        _ = try model.forward(try c.episode(), mode: .inference, replay: decisions)
-        #expect(model.link(forward: false, row: 1, column: 11) == 0 && model.link(forward: false, row: 1, column: 3) > 0)
+        func keptAtPerturbedPoint(_ d: RecordedDecisions) throws -> (Bool, Bool) {
+            model.reset()
+            _ = try model.forward(try c.episode(), mode: .inference, replay: d)
+            return (model.link(forward: false, row: 1, column: 11) > 0, model.link(forward: false, row: 1, column: 3) > 0)
+        }
+        #expect(try keptAtPerturbedPoint(decisions) == (true, false), "cuts held: column 11 kept")
+        let withoutCuts = RecordedDecisions(steps: decisions.steps.map {
+            StepDecisions(leastUsed: $0.leastUsed, selected: $0.selected, links: $0.links)
+        })
+        #expect(try keptAtPerturbedPoint(withoutCuts) == (false, true), "cuts recomputed: column 3 instead")
     }
 }
