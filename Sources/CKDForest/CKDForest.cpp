@@ -18,7 +18,8 @@ template <class Tag, auto Member> struct Expose { friend constexpr auto member(T
 template <class Index> struct TreeRoots { friend constexpr auto member(TreeRoots); };
 template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<float>>>, &flann::KDTreeIndex<flann::L2<float>>::tree_roots_>;
 template struct Expose<TreeRoots<flann::KDTreeIndex<flann::L2<double>>>, &flann::KDTreeIndex<flann::L2<double>>::tree_roots_>;
-// The same for the forest's node pool `pool_` and the pool's current block (`base`, `loc`, `remaining`).
+
+// As for tree_roots_: the forest's node pool `pool_` and the pool's current block (`base`, `loc`, `remaining`).
 template <class Index> struct NodePool { friend constexpr auto member(NodePool); };
 template struct Expose<NodePool<flann::KDTreeIndex<flann::L2<float>>>, &flann::KDTreeIndex<flann::L2<float>>::pool_>;
 template struct Expose<NodePool<flann::KDTreeIndex<flann::L2<double>>>, &flann::KDTreeIndex<flann::L2<double>>::pool_>;
@@ -43,13 +44,12 @@ template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     std::vector<size_t> marked;         // the points `checked` marked in this query
     std::unique_ptr<flann::KNNSimpleResultSet<D>> result; // FLANN's result set for knn <= 250
     size_t resultCapacity = 0;
-    const size_t trees;
 
 public:
     long leavesChecked = 0;
 
     Forest(T *points, size_t rows, size_t cols, int trees)
-        : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)), trees(size_t(trees)) {}
+        : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)) {}
 
     /// Builds the trees and reserves every buffer for up to 2 x rows points (the wrapper rebuilds
     /// before that many are added), so neither search nor a steady-state add grows a vector or
@@ -78,6 +78,7 @@ public:
     void reserveNodes(size_t points) {
         using Node = std::remove_pointer_t<NodePtr>;
         auto &pool = static_cast<Base &>(*this).*member(NodePool<Base>{});
+        const size_t trees = (static_cast<Base &>(*this).*member(TreeRoots<Base>{})).size();
         const size_t node = (sizeof(Node) + flann::WORDSIZE - 1) & ~(flann::WORDSIZE - 1); // FLANN's rounding
         const size_t limit = (size_t(INT_MAX) - sizeof(void *)) / node * node;
         const size_t bytes = std::min(points * 2 * trees * node, limit);
