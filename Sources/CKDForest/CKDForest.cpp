@@ -5,6 +5,8 @@
 #include "CKDForest.h"
 #include <flann/flann.hpp>
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <vector>
@@ -30,6 +32,17 @@ template struct Expose<TreesOf<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTree
 template struct Expose<DivideTree<flann::KDTreeIndex<flann::L2<T>>>, &flann::KDTreeIndex<flann::L2<T>>::divideTree>;
 CKDFOREST_EXPOSE_BUILD(float)
 CKDFOREST_EXPOSE_BUILD(double)
+
+// As for tree_roots_: the forest's node pool `pool_` and the pool's current block (`base`, `loc`, `remaining`).
+template <class Index> struct NodePool { friend constexpr auto member(NodePool); };
+template struct Expose<NodePool<flann::KDTreeIndex<flann::L2<float>>>, &flann::KDTreeIndex<flann::L2<float>>::pool_>;
+template struct Expose<NodePool<flann::KDTreeIndex<flann::L2<double>>>, &flann::KDTreeIndex<flann::L2<double>>::pool_>;
+struct PoolBase { friend constexpr auto member(PoolBase); };
+struct PoolLocation { friend constexpr auto member(PoolLocation); };
+struct PoolRemaining { friend constexpr auto member(PoolRemaining); };
+template struct Expose<PoolBase, &flann::PooledAllocator::base>;
+template struct Expose<PoolLocation, &flann::PooledAllocator::loc>;
+template struct Expose<PoolRemaining, &flann::PooledAllocator::remaining>;
 
 template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     using Base = flann::KDTreeIndex<flann::L2<T>>;
@@ -81,16 +94,45 @@ public:
         : Base(flann::Matrix<T>(points, rows, cols), flann::KDTreeIndexParams(trees)), seed(seed) {}
 
     /// Builds the trees and reserves every buffer for up to 2 x rows points (the wrapper rebuilds
-    /// before that many are added), so neither search nor a steady-state add grows a vector.
+    /// before that many are added), so neither search nor a steady-state add grows a vector or
+    /// mallocs a node-pool block. FLANN's removed-points bitset, sized at the first removal, gets its
+    /// capacity here too (its bits are only read once a point was removed).
     void build() {
         this->buildIndex();
         size_t capacity = 2 * this->Nn::size_ + 1;
         this->Nn::points_.reserve(capacity);
         this->Nn::ids_.reserve(capacity);
+        this->Nn::removed_points_.resize(capacity);
+        this->Nn::removed_points_.resize(this->Nn::size_);
         checked.assign(capacity, 0);
         checked.resize(this->Nn::size_);
         marked.reserve(capacity);
         heap.reserve(4096);
+        reserveNodes(this->Nn::size_);
+    }
+
+    /// Gives FLANN's node pool one block with room for the nodes `points` adds take: `addPointToTree`
+    /// splits a leaf into two new nodes in each tree. Without it the pool mallocs an 8 KiB block
+    /// (FLANN's BLOCKSIZE) whenever one fills. The block joins the pool's chain as FLANN's own do (its
+    /// first word points at the previous block; the pool frees it), and the rest of the current block
+    /// is counted as wasted, as FLANN counts it when it moves to a new block. Where nodes live does not
+    /// change the trees or any search. The pool's `remaining` is an int: capped below 2 GiB.
+    void reserveNodes(size_t points) {
+        using Node = std::remove_pointer_t<NodePtr>;
+        auto &pool = static_cast<Base &>(*this).*member(NodePool<Base>{});
+        const size_t trees = (static_cast<Base &>(*this).*member(TreeRoots<Base>{})).size();
+        const size_t node = (sizeof(Node) + flann::WORDSIZE - 1) & ~(flann::WORDSIZE - 1); // FLANN's rounding
+        const size_t limit = (size_t(INT_MAX) - sizeof(void *)) / node * node;
+        const size_t bytes = std::min(points * 2 * trees * node, limit);
+        int &remaining = pool.*member(PoolRemaining{});
+        if (bytes <= size_t(remaining)) return;
+        void *block = ::malloc(bytes + sizeof(void *));
+        if (block == nullptr) return; // FLANN's own blocks then
+        pool.wastedMemory += remaining;
+        static_cast<void **>(block)[0] = pool.*member(PoolBase{});
+        pool.*member(PoolBase{}) = block;
+        pool.*member(PoolLocation{}) = static_cast<char *>(block) + sizeof(void *);
+        remaining = int(bytes);
     }
 
     long add(T *point) {

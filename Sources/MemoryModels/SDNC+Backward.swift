@@ -20,14 +20,12 @@ extension SDNC {
         let dM = gradientMemory
         dM.clear()
         dM.reserve(rows: episode.steps * heads * (slots + 1) + heads * slots)
-        var inputGradient = [Scalar](repeating: 0, count: episode.steps * c.inputSize)
+        resize(&inputGradient, to: episode.steps * c.inputSize)
         let v = backwardScratch
         let (dhr, dxi, dw) = (v.dhr, v.dxi, v.dw)
         var (dwNext, dwPrevious) = (v.dwNext, v.dwPrevious)
-        for (pointer, count) in [(v.dh, h), (v.dcell, h), (v.dc, c.controllerInputSize), (dwNext, heads * slots)] {
-            pointer.zero(count)
-        }
-        var dPi: [Scalar] = [0, 0, 0]
+        v.dh.zero(h); v.dcell.zero(h); v.dc.zero(c.controllerInputSize); dwNext.zero(heads * slots)   // no array literal: nothing allocated
+        var dPi: (Scalar, Scalar, Scalar) = (0, 0, 0)   // dπ (backward, content, forward): a tuple, not an array (no allocation)
         let hasSegmentRead = !segmentStart.previousRows.isEmpty
         if hasSegmentRead {
             segmentStartRows.update(from: segmentStart.previousRows, count: heads * slots)
@@ -63,12 +61,14 @@ extension SDNC {
                     Scalar.axpy(w, alpha: weights[m], dr, dM.row(i))
                 }
                 // dπ (backward, content, forward) and dc, df, db in place in dw's blocks.
-                dPi[1] = Scalar.dot(k, dw, content)
-                dPi[2] = Scalar.dot(k, dw + k, record + forwardOffset + j * k)
-                dPi[0] = Scalar.dot(k, dw + 2 * k, record + backwardOffset + j * k)
-                if fault == .sdncReadModeMixing { dPi.swapAt(0, 2) }
-                dPi.withUnsafeBufferPointer {
-                    ReadModes.modesBackward(pi, gradient: $0.baseAddress!, into: dxi + ReadModes<Scalar>.logitOffset(head: j, c))
+                dPi.1 = Scalar.dot(k, dw, content)
+                dPi.2 = Scalar.dot(k, dw + k, record + forwardOffset + j * k)
+                dPi.0 = Scalar.dot(k, dw + 2 * k, record + backwardOffset + j * k)
+                if fault == .sdncReadModeMixing { (dPi.0, dPi.2) = (dPi.2, dPi.0) }
+                withUnsafePointer(to: &dPi) {
+                    $0.withMemoryRebound(to: Scalar.self, capacity: 3) {
+                        ReadModes.modesBackward(pi, gradient: $0, into: dxi + ReadModes<Scalar>.logitOffset(head: j, c))
+                    }
                 }
                 for q in 0..<k { dw[q] *= pi[1]; dw[k + q] *= pi[2]; dw[2 * k + q] *= pi[0] }
                 if previousRows != nil && fault != .sdncDropLinkReadPath {
@@ -78,7 +78,9 @@ extension SDNC {
                                                     into: dwPrevious + j * slots)
                 }
                 if full, let previousRows, let previousWeights {   // proof step 1: Ñ_t and P̃_t from this read
-                    for (adjoint, block, offset) in [(lg.forward, 1, forwardEntriesOffset), (lg.backward, 2, backwardEntriesOffset)] {
+                    for block in 1...2 {   // forward, then backward (no array literal: nothing allocated)
+                        let adjoint = block == 1 ? lg.forward : lg.backward
+                        let offset = block == 1 ? forwardEntriesOffset : backwardEntriesOffset
                         LinkGradient.addRead(adjoint, rows: rows + block * k, columns: previousRows + j * slots,
                                              weights: previousWeights + j * slots, entries: record + offset + j * k * slots,
                                              gradient: dw + block * k, k: k, transposed: fault == .sdncFullTransposedLinks)

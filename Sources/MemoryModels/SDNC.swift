@@ -57,8 +57,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
     var restoredRows: [Int] = []
     var recording = false
     var episode: Episode<Scalar>?
-    /// The last outputs returned, refilled in place (`resize`).
-    var outputs: [Scalar] = []
+    /// The last outputs and input gradients returned, refilled in place (`resize`).
+    var outputs: [Scalar] = [], inputGradient: [Scalar] = []
 
     /// h, cell, r and the previous read wR_{t-1} (R*3K rows and weights; empty before the first step).
     struct RecurrentState: ControllerState {

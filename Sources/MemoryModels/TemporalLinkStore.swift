@@ -150,19 +150,26 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         for i in 0..<n { saved.append((2, i, p[i])) }
     }
 
-    /// Nothing is cut: no cuts to hold (`cuts` is ignored) or record.
+    /// Nothing is cut: no cuts to hold (`cuts` is ignored) or record. Specialised, with index loops:
+    /// reached through `any TemporalLinkStore`, the generic code's `zip` and `reduce` allocated a
+    /// coroutine frame per element (~180 allocations per step).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func update(rows: [Int], weights: [Scalar], holding cuts: LinkCuts?) {
         if journaling { beginJournalStep(rows: rows) }
         work.rowsMerged += rows.count * (1 + n)   // row i of N, and every row of P at column i
-        for (i, wi) in zip(rows, weights) {
+        for e in 0..<rows.count {
+            let i = rows[e], wi = weights[e]
             for k in 0..<n where k != i { forwardLinks[i * n + k] = (1 - wi) * forwardLinks[i * n + k] + wi * p[k] }
         }
-        for (k, wk) in zip(rows, weights) {
+        for e in 0..<rows.count {
+            let k = rows[e], wk = weights[e]
             for i in 0..<n where i != k { backwardLinks[i * n + k] = (1 - wk) * backwardLinks[i * n + k] + wk * p[i] }
         }
-        let total = weights.reduce(0, +)
+        var total: Scalar = 0   // Σ weights in order, as `reduce(0, +)`
+        for e in 0..<weights.count { total += weights[e] }
         for i in 0..<n { p[i] *= 1 - total }
-        for (i, wi) in zip(rows, weights) { p[i] += wi }
+        for e in 0..<rows.count { p[rows[e]] += weights[e] }
     }
 
     func weighting(forward: Bool, rows: UnsafePointer<Int32>, weights: UnsafePointer<Scalar>, count: Int, k: Int,

@@ -48,9 +48,13 @@ import SAMNumerics
 /// is not counted; `flannSearches` counts the searches handed to it, each bounded by `checks`.
 ///
 /// **Allocation.** No heap allocation per search: the index's buffers and CKDForest's heap, visited
-/// set and result set are reused (FLANN's C API made 5 per search, `make flann-allocations`). An added
-/// point takes 2 tree nodes per tree from FLANN's node pool, which allocates an 8 KiB block when one
-/// fills (about 0.035 allocations per point added); FLANN's point and id tables are reserved for 2N.
+/// set and result set are reused (FLANN's C API made 5 per search, `make flann-allocations`). None per
+/// update between rebuilds either: an added point takes 2 tree nodes per tree from FLANN's node pool
+/// (`PooledAllocator`, which on its own mallocs an 8 KiB block whenever one fills: once per 32 points
+/// with 4 trees of Float), and CKDForest's build gives the pool one block for the nodes of as many adds
+/// as the forest has points, and reserves FLANN's point and id tables and its removed-point bitset for
+/// 2N. What still allocates is the rebuild, once per N rows inserted: FLANN's `buildIndex` (its pool,
+/// its index parameters map, its index vectors), and the new forest's result set at its first search.
 public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public var kind: IndexKind { .kdtree }
     public private(set) var counters = IndexCounters()

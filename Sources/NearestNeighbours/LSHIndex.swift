@@ -8,10 +8,13 @@ import SAMNumerics
 /// `planes[t·k + b] · v ≥ 0`, so all L keys of a vector cost one gemv. The sign does not change
 /// under positive scaling, so rows are hashed as they are (a zero row hashes to all ones).
 ///
-/// **Storage.** Per table, a dictionary maps a key to a bucket number; the buckets of all tables
-/// are arrays of row numbers (`Int32`), each contiguous. For every (row, table) the index stores
-/// the row's bucket and its position in it, so an update costs O(L) per row: swap-remove from the
-/// old bucket, append to the new one. Emptied buckets are recycled with their capacity.
+/// **Storage.** Per table, a dictionary maps a key to a bucket number; a bucket is a doubly linked
+/// list of row numbers (`Int32`) threaded through two `N x L` arrays, so an update costs O(L) per row
+/// (unlink from the old bucket, push onto the new one) and never allocates: a row's links are its
+/// own slots. (Buckets as arrays reused their capacity under another key when recycled, so a
+/// steady-state step still grew one now and then.) Emptied bucket numbers are recycled.
+/// The order of the rows inside a bucket does not change a query's result or its count of
+/// distances: every unseen row of a probed bucket is scored, and the ranking's tie rule is total.
 ///
 /// **Queries.** The candidates are the union of the query's L buckets, each scored by SPEC's exact
 /// cosine from the current memory rows (so no stale similarity is ever used) and ranked with ties
@@ -39,14 +42,14 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     private var projections: [Scalar] = []
     /// `N x L`: bucket number of row i in table t at `i·L + t`.
     private var bucketOfRow: [Int32] = []
-    /// `N x L`: position of row i inside that bucket.
-    private var positionOfRow: [Int32] = []
+    /// `N x L`: the next and the previous row in that bucket's list (−1: none).
+    private var nextInBucket: [Int32] = [], previousInBucket: [Int32] = []
     /// Per table: key → bucket number.
     private var bucketOfKey: [[UInt64: Int32]] = []
     /// Per bucket number: its key (valid while the bucket is in use).
     private var keyOfBucket: [UInt64] = []
-    /// Per bucket number: the rows in it.
-    private var buckets: [[Int32]] = []
+    /// Per bucket number: the first row of its list (−1: empty).
+    private var bucketHead: [Int32] = []
     /// Bucket numbers free for reuse.
     private var freeBuckets: [Int32] = []
     private var rowNorms: [Scalar] = []
@@ -80,10 +83,11 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         }
         rowCount = memory.rows
         bucketOfRow = Array(repeating: -1, count: rowCount * tables)
-        positionOfRow = Array(repeating: -1, count: rowCount * tables)
+        nextInBucket = Array(repeating: -1, count: rowCount * tables)
+        previousInBucket = Array(repeating: -1, count: rowCount * tables)
         bucketOfKey = Array(repeating: [:], count: tables)
         keyOfBucket.removeAll()
-        buckets.removeAll()
+        bucketHead.removeAll()
         freeBuckets.removeAll()
         rowNorms = Array(repeating: 0, count: rowCount)
         seenAt = Array(repeating: 0, count: rowCount)
@@ -95,7 +99,8 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
-        for i in rows {
+        for r in 0..<rows.count {   // an index loop: a debug build's `for x in array` allocates
+            let i = rows[r]
             for t in 0..<tables { removeFromBucket(row: i, table: t) }
             insert(row: i, from: memory)
         }
@@ -134,13 +139,13 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
 
     public var byteSize: Int {
         let scalars = planes.capacity + projections.capacity + rowNorms.capacity
-        let int32s = bucketOfRow.capacity + positionOfRow.capacity + freeBuckets.capacity
-            + buckets.reduce(0) { $0 + $1.capacity }
-        // Dictionary storage estimated as capacity x (key + value); array headers as 32 bytes each.
+        let int32s = bucketOfRow.capacity + nextInBucket.capacity + previousInBucket.capacity + freeBuckets.capacity
+            + bucketHead.capacity
+        // Dictionary storage estimated as capacity x (key + value).
         let dictionaries = bucketOfKey.reduce(0) { $0 + $1.capacity * (8 + 4) }
         return scalars * MemoryLayout<Scalar>.stride + int32s * 4 + dictionaries
             + (keyOfBucket.capacity + queryKeys.capacity) * 8 + seenAt.capacity * 4
-            + probeOrder.capacity * 8 + buckets.capacity * 32
+            + probeOrder.capacity * 8
             + ranking.entries.capacity * MemoryLayout<(score: Scalar, row: Int)>.stride
     }
 
@@ -163,7 +168,7 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         return key
     }
 
-    /// Hashes row i, refreshes its norm and appends it to its bucket in every table.
+    /// Hashes row i, refreshes its norm and pushes it onto its bucket's list in every table.
     private func insert(row i: Int, from memory: MemoryMatrix<Scalar>) {
         rowNorms[i] = stabilisedNorm(memory.row(i), count: width, epsilon: epsilon)
         hash(memory.row(i))
@@ -177,26 +182,27 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
                 keyOfBucket[Int(bucket)] = key
                 bucketOfKey[t][key] = bucket
             } else {
-                bucket = Int32(buckets.count)
-                buckets.append([])
+                bucket = Int32(bucketHead.count)
+                bucketHead.append(-1)
                 keyOfBucket.append(key)
                 bucketOfKey[t][key] = bucket
             }
-            positionOfRow[i * tables + t] = Int32(buckets[Int(bucket)].count)
-            bucketOfRow[i * tables + t] = bucket
-            buckets[Int(bucket)].append(Int32(i))
+            let slot = i * tables + t, first = bucketHead[Int(bucket)]
+            bucketOfRow[slot] = bucket
+            previousInBucket[slot] = -1
+            nextInBucket[slot] = first
+            if first >= 0 { previousInBucket[Int(first) * tables + t] = Int32(i) }
+            bucketHead[Int(bucket)] = Int32(i)
         }
     }
 
-    /// Swap-removes row i from its bucket in table t; an emptied bucket is recycled.
+    /// Unlinks row i from its bucket in table t; an emptied bucket is recycled.
     private func removeFromBucket(row i: Int, table t: Int) {
-        let bucket = Int(bucketOfRow[i * tables + t]), position = Int(positionOfRow[i * tables + t])
-        let last = buckets[bucket].removeLast()
-        if Int(last) != i {
-            buckets[bucket][position] = last
-            positionOfRow[Int(last) * tables + t] = Int32(position)
-        }
-        if buckets[bucket].isEmpty {
+        let slot = i * tables + t, bucket = Int(bucketOfRow[slot])
+        let previous = previousInBucket[slot], next = nextInBucket[slot]
+        if previous >= 0 { nextInBucket[Int(previous) * tables + t] = next } else { bucketHead[bucket] = next }
+        if next >= 0 { previousInBucket[Int(next) * tables + t] = previous }
+        if bucketHead[bucket] < 0 {
             bucketOfKey[t][keyOfBucket[bucket]] = nil
             freeBuckets.append(Int32(bucket))
         }
@@ -216,9 +222,10 @@ public final class LSHIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     private func probe(table t: Int, key: UInt64, _ q: UnsafePointer<Scalar>, _ queryNorm: Scalar,
                        _ memory: MemoryMatrix<Scalar>) -> Int {
         guard let bucket = bucketOfKey[t][key] else { return 0 }
-        var fresh = 0
-        for j in buckets[Int(bucket)].indices {
-            let row = Int(buckets[Int(bucket)][j])
+        var fresh = 0, next = bucketHead[Int(bucket)]
+        while next >= 0 {
+            let row = Int(next)
+            next = nextInBucket[row * tables + t]
             guard seenAt[row] != stamp else { continue }
             score(row, q, queryNorm, memory)
             fresh += 1

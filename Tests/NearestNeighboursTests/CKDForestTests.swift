@@ -89,4 +89,26 @@ import Testing
         let counted = allocation_counter_stop_thread()
         #expect(counted == 0, "\(counted) allocations in 10 searches")
     }
+
+    /// Removals and adds up to the wrapper's rebuild point (as many adds as built points) make no heap
+    /// allocation: the build reserves FLANN's point, id and removed-point tables and gives its node
+    /// pool room for every node those adds split off (FLANN's own pool mallocs an 8 KiB block each
+    /// time one fills). Searches after them are still FLANN's own.
+    @Test func addsUntilTheRebuildAllocateNothing() throws {
+        let rows = 1024
+        let data = Self.points(rows, seed: 5), extra = Self.points(rows - 1, seed: 6)
+        defer { data.deallocate(); extra.deallocate() }
+        let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(forest) }
+        var failed = 0
+        allocation_counter_start_thread()
+        for j in 0..<rows - 1 {
+            if ckdforest_float_remove(forest, j) != 0 { failed += 1 }
+            if ckdforest_float_add(forest, extra + j * Self.dimension) != rows + j { failed += 1 }
+        }
+        let counted = allocation_counter_stop_thread()
+        #expect(failed == 0)
+        #expect(counted == 0, "\(counted) allocations in \(rows - 1) removals and adds")
+        #expect(Self.mismatches(forest, queries: 40, seed: 14) == 0)
+    }
 }
