@@ -236,7 +236,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
                         replay: RecordedDecisions? = nil) throws(ConfigurationError) -> ForwardResult<Scalar> {
         let c = configuration
         if let replay { try validate(replay: replay, steps: episode.steps, c, sparse: true) }
-        for held in [replay, heldLinks].compactMap({ $0 }) { try validateLinks(held, steps: episode.steps) }
+        if let replay { try validateLinks(replay, steps: episode.steps) }   // no array of the two: no allocation per forward
+        if let heldLinks { try validateLinks(heldLinks, steps: episode.steps) }
         try validate(episode: episode, c)
         recording = mode == .training
         tape.removeAll()
