@@ -111,7 +111,8 @@ extension Baseline {
                 counter(.samKDTree, .backwardRecordBytesPerStep),
                 counter(.samKDTree, .allocationsPerStep, tolerance: 0.5),
                 counter(.samExact, .backwardRecordBytesPerStep),
-                counter(.samExact, .allocationsPerStep), counter(.samLSH, .allocationsPerStep),
+                counter(.samExact, .allocationsPerStep),
+                counter(.samLSH, .allocationsPerStep),
                 counter(.dam, .backwardRecordBytesPerStep), counter(.dam, .allocationsPerStep),
                 counter(.controller, .backwardRecordBytesPerStep), counter(.controller, .allocationsPerStep),
             ] + sdncVariants.flatMap {
