@@ -8,6 +8,7 @@
 #include <climits>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <vector>
 
@@ -224,10 +225,16 @@ private:
 
 } // namespace
 
+// FLANN draws each split dimension from std::rand, one state for the whole process: builds hold this
+// lock from `flann::seed_random` to the last split, so that forests built on other threads at the same
+// time (tests run in parallel) cannot draw from the seeded sequence in between.
+static std::mutex buildLock;
+
 #define CKDFOREST_DEFINE(T)                                                                          \
 struct ckdforest_##T { Forest<T> forest; ckdforest_##T(T *p, size_t r, size_t c, int t, unsigned s) : forest(p, r, c, t, s) {} }; \
 extern "C" ckdforest_##T *ckdforest_##T##_build(T *points, size_t rows, size_t cols, int trees, long seed) { \
     try {                                                                                            \
+        std::lock_guard<std::mutex> lock(buildLock);                                                 \
         if (seed > 0) flann::seed_random((unsigned int)seed);                                        \
         auto *f = new ckdforest_##T(points, rows, cols, trees, (unsigned int)seed);                  \
         f->forest.build();                                                                           \
