@@ -61,9 +61,10 @@ if [ "$run" = 1 ]; then
         "$out/samkit" profile --worker --models "$model" "${index[@]}" --sizes "$n" --steps "$steps" \
         --repeats "$segments" --warmup 1 > "$out/$spec-$n.json"
       if [ "$model" != controller ]; then
-        # Bytes by part after 1 and after 1 + growth segments, natively (byte counts, not timing).
+        # Bytes by part after 1 and after 1 + growth segments, natively (byte counts, not timing), by
+        # the same copy of the binary, so that a rebuild during the run cannot change what is measured.
         for r in 1 "$growth"; do
-          .build/release/samkit profile --worker --models "$model" "${index[@]}" --sizes "$n" --steps "$steps" \
+          "$out/samkit" profile --worker --models "$model" "${index[@]}" --sizes "$n" --steps "$steps" \
             --repeats "$r" --warmup 0 > "$out/$spec-$n.native-$r.json"
         done
       fi
