@@ -17,7 +17,7 @@ import SAMNumerics
 /// memory with the index holding it.
 public enum IndexFrontier {
     /// One setting of one index: the settings used and a short label (e.g. "checks 256").
-    public struct Setting: Codable, Sendable {
+    public struct Setting: Codable, Sendable, Equatable {
         public var kind: IndexKind
         public var settings: IndexSettings
         public var label: String
@@ -100,7 +100,7 @@ public enum IndexFrontier {
     }
 
     /// One measured point. Times are seconds (single-threaded wall time).
-    public struct Point: Codable, Sendable {
+    public struct Point: Codable, Sendable, Equatable {
         public var setting: Setting
         public var workload: String
         public var rows: Int

@@ -74,6 +74,9 @@ public struct ScalingReport: Codable, Sendable, Equatable {
     public let extrapolatedSizes: [ProfiledModel: [Int]]
     /// The memory over steps (the paper's Fig. 1b), when this run measured it.
     public var overSteps: OverStepsResult? = nil
+    /// The indexes' recall/speed frontier (`samkit index-bench --frontier`, its own run), when the report
+    /// folder held `index-frontier.json`: read for the Headline's row 7, not measured by this sweep.
+    public var frontier: FrontierRecord? = nil
 
     /// Every claim confirmed (what `--strict` requires).
     public var allConfirmed: Bool { claims.allSatisfy { $0.outcome == .confirmed } }

@@ -48,14 +48,16 @@ struct FitCommand: ParsableCommand {
         }
         let set: MeasurementSet
         let transaction: ReportTransaction
+        let frontier: FrontierRecord?
         do {
             try OutputPath.check(out, option: "--out", as: .folder)
             set = try MeasurementSet.load(from: URL(fileURLWithPath: measurements))
             try checkFittable(set)
+            frontier = try existingFrontier(in: out)
             TerminationCleanup.shared.install()
             transaction = try ReportTransaction(target: URL(fileURLWithPath: out))
         } catch { fail("fit", error) }
-        let report = try writeReport(set, transaction: transaction, command: "fit")
+        let report = try writeReport(set, transaction: transaction, command: "fit", frontier: frontier)
         if strict && !report.allConfirmed { throw ExitCode(1) }
     }
 }
@@ -123,6 +125,15 @@ extension FitCommand {
     }
 }
 
+/// The frontier file (`index-frontier.json`, from `samkit index-bench --frontier`) already in the report
+/// folder `out`, for the Headline's row 7; nil when there is none. Read before any long work, so that a
+/// corrupt file stops the command at once (exit 2) instead of after the sweep.
+func existingFrontier(in out: String) throws(ProfilingError) -> FrontierRecord? {
+    let url = URL(fileURLWithPath: out).appendingPathComponent(FrontierRecord.fileName)
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    return try FrontierRecord.load(from: url)
+}
+
 /// At least one model must have the sizes a fit needs.
 func checkFittable(_ set: MeasurementSet) throws(ProfilingError) {
     let counts = ProfiledModel.allCases.map { Set(set.measurements(of: $0).map(\.size)).count }
@@ -134,9 +145,11 @@ func checkFittable(_ set: MeasurementSet) throws(ProfilingError) {
 /// `includeMeasurements`), swaps it in, and prints the verdict table on stdout.
 @discardableResult
 func writeReport(_ set: MeasurementSet, transaction: ReportTransaction, command: String,
-                 includeMeasurements: Bool = false, overSteps: OverStepsResult? = nil) throws -> ScalingReport {
+                 includeMeasurements: Bool = false, overSteps: OverStepsResult? = nil,
+                 frontier: FrontierRecord? = nil) throws -> ScalingReport {
     var report = ScalingAnalyser().analyse(set)
     report.overSteps = overSteps
+    report.frontier = frontier
     let written: (files: [String], warning: String?)
     do {
         written = try transaction.write { staging in

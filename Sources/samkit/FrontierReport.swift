@@ -8,7 +8,8 @@ import SAMNumerics
 /// `reports/index-frontier.md` and its plot: recall@K against query+update time per step, per memory and N.
 struct FrontierReport {
     /// The issue's target: recall@4 ≥ 0.9 on SAM-written memory at the largest N for ≤ 1 ms per step.
-    static let targetRecall = 0.9, targetSeconds = 1e-3, targetWorkload = "sam-written"
+    static let targetRecall = FrontierRecord.targetRecall, targetSeconds = FrontierRecord.targetSeconds,
+               targetWorkload = FrontierRecord.targetWorkload
     static let plotName = "plots/index-frontier.png"
     /// Query + update seconds after which a replay at N > `Grid.boundedAbove` stops.
     static let replayBudget = 20.0
@@ -153,7 +154,15 @@ struct FrontierReport {
             """
     }
 
-    /// Writes the plot (`folder/plots/index-frontier.png`) and then the markdown, each atomically.
+    /// The points with the build that measured them (`index-frontier.json`, read by `samkit report`).
+    var record: FrontierRecord {
+        let date = ISO8601DateFormatter().string(from: Date())
+        return FrontierRecord(command: command, gitCommit: BuildInfo.shortCommit, sourcesHash: BuildInfo.sourcesHash,
+                              date: date, steps: steps, points: points)
+    }
+
+    /// Writes the plot (`folder/plots/index-frontier.png`), the points (`index-frontier.json`) and then the
+    /// markdown, each atomically.
     func write(to folder: URL) throws {
         let plot = folder.appendingPathComponent(Self.plotName)
         try FileManager.default.createDirectory(at: plot.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -163,6 +172,7 @@ struct FrontierReport {
         let temporary = AtomicFile.temporaryURL(for: plot)
         try GnuplotPlotter().run(plotScript(output: temporary), named: "index-frontier", in: work, output: temporary)
         try AtomicFile.move(temporary, to: plot)
+        try AtomicFile.write(record.encoded(), to: folder.appendingPathComponent(FrontierRecord.fileName))
         try AtomicFile.write(markdown, to: folder.appendingPathComponent("index-frontier.md"))
     }
 }
@@ -209,6 +219,6 @@ extension IndexBenchCommand {
         let report = FrontierReport(points: points, command: command, steps: stepCount)
         try report.write(to: URL(fileURLWithPath: out))
         print(report.targetSentence)
-        print("wrote \(out)/index-frontier.md and \(out)/\(FrontierReport.plotName)")
+        print("wrote \(out)/index-frontier.md, \(out)/\(FrontierRecord.fileName) and \(out)/\(FrontierReport.plotName)")
     }
 }

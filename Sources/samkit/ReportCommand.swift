@@ -16,7 +16,8 @@ struct ReportCommand: ParsableCommand {
             --sizes, --steps, --repeats, --warmup and --processes override the preset. \
             Before the sweep a short quiet check (load average, spread of a calibration kernel) is run and \
             reported. After the sweep, the memory over steps (the paper's Fig. 1b, `samkit over-steps`; \
-            --no-over-steps skips it). scaling.md opens with the Headline table of issue 14's targets. \
+            --no-over-steps skips it). scaling.md opens with the Headline table of issue 14's targets; its row 7 is read from \
+            OUT/index-frontier.json when that file exists (`samkit index-bench --frontier`, `make frontier`). \
             Writes OUT/measurements.json, OUT/scaling.json, OUT/plots/*.png and OUT/scaling.md \
             into a staging folder beside OUT that replaces OUT whole (files of OUT it does not write, such as \
             baseline.json, are kept); a second run into the same OUT is refused; SIGINT/SIGTERM leave no \
@@ -62,6 +63,7 @@ struct ReportCommand: ParsableCommand {
         let preset = quick ? SweepPlan.quick() : SweepPlan.standard()
         let plan: SweepPlan
         let transaction: ReportTransaction
+        let frontier: FrontierRecord?
         do {
             if !(1...86_400).contains(timeout) {
                 throw ProfilingError.optionOutOfRange(name: "timeout", value: "\(timeout)", valid: "1...86400 seconds")
@@ -79,6 +81,7 @@ struct ReportCommand: ParsableCommand {
                                  warmup: warmup ?? preset.warmup, processes: processes ?? preset.processCount, shape: preset.shape)
             try OutputPath.check(out, option: "--out", as: .folder)
             try MemoryBudget.check(plan, command: "report")
+            frontier = try existingFrontier(in: out)
             TerminationCleanup.shared.install()
             transaction = try ReportTransaction(target: URL(fileURLWithPath: out))
         } catch { fail("report", error) }
@@ -95,7 +98,7 @@ struct ReportCommand: ParsableCommand {
         let overSteps = noOverSteps ? nil : overStepsRunner(timeout: 3 * timeout, processPerEpisode: false)
             .run(Self.overStepsPlans(quick: quick, sweep: plan, customSizes: sizes != nil), refusal: overStepsRefusal)
         let report = try writeReport(set, transaction: transaction, command: "report", includeMeasurements: true,
-                                     overSteps: overSteps)
+                                     overSteps: overSteps, frontier: frontier)
         if strict && !report.allConfirmed { throw ExitCode(1) }
     }
 

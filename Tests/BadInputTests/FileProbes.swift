@@ -21,6 +21,13 @@ enum FileProbes {
               detail: "\(path.map { "\($0)" }.joined(separator: ".")) = \(value.map { "\($0)" } ?? "(removed)")")
     }
 
+    /// `fit` into a folder whose `index-frontier.json` holds `bytes`, beside a valid measurements file.
+    static func frontier(_ bytes: String, field: String) -> Probe {
+        Probe(area: "frontier file", arguments: ["fit", "m.json", "--out", "out"],
+              files: ["m.json": Fixtures.measurements, "out/index-frontier.json": Data(bytes.utf8)], field: field,
+              detail: "out/index-frontier.json = '\(bytes)'")
+    }
+
     static func raw(_ area: String, _ arguments: [String], _ name: String, _ bytes: String, field: String, owner: String?) -> Probe {
         Probe(area: area, arguments: arguments, files: [name: Data(bytes.utf8)], field: field, owner: owner,
               detail: "\(name) = '\(bytes)'")
@@ -71,6 +78,10 @@ enum FileProbes {
             measurements(["plan"], nil, field: "plan"),
             raw("measurements", ["fit", "m.json", "--out", "out"], "m.json", "{", field: "m.json", owner: "issue-11"),
             raw("measurements", ["fit", "m.json", "--out", "out"], "m.json", "[]", field: "m.json", owner: "issue-11"),
+            // A report folder holding a broken index-frontier.json (the Headline's row 7): refused before any work.
+            frontier("{\"formatVersion\": 1}", field: "index-frontier"),
+            frontier(#"{"formatVersion": 1, "command": "x", "gitCommit": "x", "sourcesHash": "x", "date": "x", "steps": 10, "points": []}"#,
+                     field: "points"),
             // Baselines (gate --baseline).
             baseline(["complexity", 0, "maxSlope"], -0.5, field: "maxSlope"),
             baseline(["complexity", 0, "maxSlope"], "x", field: "maxSlope"),
