@@ -61,6 +61,42 @@ template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     size_t resultCapacity = 0;
 
     unsigned int seed; // of every build's shuffles (`buildIndexImpl`)
+    std::vector<NodePtr> freeNodes; // nodes `remove` spliced out of the trees, reused by `insert`
+
+    /// A node for `insert`: a spliced-out one if any, else FLANN's pool's (as `addPointToTree` takes).
+    NodePtr newNode() {
+        if (freeNodes.empty()) return new (static_cast<Base &>(*this).*member(NodePool<Base>{})) std::remove_pointer_t<NodePtr>();
+        NodePtr node = freeNodes.back();
+        freeNodes.pop_back();
+        node->child1 = node->child2 = NULL;
+        return node;
+    }
+
+    /// FLANN 1.9's `KDTreeIndex::addPointToTree`, iterative, with nodes from `newNode`.
+    void insert(NodePtr node, int ind) {
+        T *point = this->Nn::points_[ind];
+        while (node->child1 != NULL || node->child2 != NULL)
+            node = point[node->divfeat] < node->divval ? node->child1 : node->child2;
+        T *leafPoint = node->point;
+        T maxSpan = 0;
+        size_t divFeat = 0;
+        for (size_t i = 0; i < this->Nn::veclen_; ++i) {
+            T span = std::abs(point[i] - leafPoint[i]);
+            if (span > maxSpan) { maxSpan = span; divFeat = i; }
+        }
+        NodePtr left = newNode(), right = newNode();
+        if (point[divFeat] < leafPoint[divFeat]) {
+            left->divfeat = ind; left->point = point;
+            right->divfeat = node->divfeat; right->point = node->point;
+        } else {
+            left->divfeat = node->divfeat; left->point = node->point;
+            right->divfeat = ind; right->point = point;
+        }
+        node->divfeat = int(divFeat);
+        node->divval = (point[divFeat] + leafPoint[divFeat]) / 2;
+        node->child1 = left;
+        node->child2 = right;
+    }
 
 protected:
     /// FLANN 1.9's `KDTreeIndex::buildIndexImpl` step for step, except that each tree's shuffle of
@@ -109,6 +145,7 @@ public:
         checked.resize(this->Nn::size_);
         marked.reserve(capacity);
         heap.reserve(4096);
+        freeNodes.reserve(2 * (static_cast<Base &>(*this).*member(TreeRoots<Base>{})).size() * 4096);
         reserveNodes(this->Nn::size_);
     }
 
@@ -136,11 +173,56 @@ public:
         remaining = int(bytes);
     }
 
+    /// FLANN's `addPoints` for one point with its rebuild disabled (threshold 0: rebuilds are the
+    /// wrapper's), and `addPointToTree` in each tree, except that the two nodes a leaf's split needs
+    /// come from `freeNodes` (what `remove` spliced out) before FLANN's pool. The trees are the ones
+    /// FLANN's own add would grow from the same trees.
     long add(T *point) {
-        this->addPoints(flann::Matrix<T>(point, 1, this->Nn::veclen_), 0); // threshold 0: never rebuilds
+        const size_t index = this->Nn::size_;
+        this->Nn::extendDataset(flann::Matrix<T>(point, 1, this->Nn::veclen_));
+        auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
+        for (size_t j = 0; j < roots.size(); ++j) insert(roots[j], int(index));
         checked.resize(this->Nn::size_, 0);
         return long(this->Nn::removed_ ? this->Nn::ids_[this->Nn::size_ - 1] : this->Nn::size_ - 1);
     }
+
+    /// FLANN's `removePoint` (the point is marked removed; its index and id stay), then, in each tree,
+    /// the point's leaf is spliced out: the leaf's parent is replaced by the leaf's sibling, and the
+    /// leaf and its parent go to `freeNodes` for the next adds. So a steady state of removals and adds
+    /// takes no new nodes: without this, every add took 2 nodes per tree from a pool that only a
+    /// rebuild empties (24 KB per SAM step at N = 2^20, reports/step-profile.md). The leaf is found by
+    /// descending with the point's own coordinates (still intact: the wrapper removes before it
+    /// rewrites the row), the rule by which `addPointToTree` placed it. A point on the other side of a
+    /// split value equal to its own coordinate (`planeSplit` may put such ties on either side at build)
+    /// is not found that way; its leaf then stays in the tree, marked removed, as in FLANN. Searches
+    /// skip removed leaves, so a spliced tree answers as FLANN's would with the leaf left in place,
+    /// except that the leaf's split no longer adds a branch.
+    void remove(size_t id) {
+        this->removePoint(id);
+        const size_t index = this->Nn::id_to_index(id);
+        if (index == size_t(-1) || index >= this->Nn::size_) return;
+        const T *p = this->Nn::points_[index];
+        auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
+        for (auto &root : roots) {
+            NodePtr *link = &root, *parentLink = nullptr;
+            while ((*link)->child1 != NULL || (*link)->child2 != NULL) {
+                parentLink = link;
+                NodePtr node = *link;
+                link = p[node->divfeat] < node->divval ? &node->child1 : &node->child2;
+            }
+            NodePtr leaf = *link;
+            if (leaf->divfeat != int(index) || parentLink == nullptr) continue; // not found, or the tree's only leaf
+            NodePtr parent = *parentLink;
+            *parentLink = parent->child1 == leaf ? parent->child2 : parent->child1;
+            parent->child1 = parent->child2 = NULL;
+            freeNodes.push_back(parent);
+            freeNodes.push_back(leaf);
+            splicedLeaves++;
+        }
+    }
+
+    /// Leaves spliced out by `remove` since the build (a test's and the memory account's figure).
+    long splicedLeaves = 0;
 
     flann::KNNSimpleResultSet<D> &resultSet(size_t knn) {
         if (!result || resultCapacity != knn) { result.reset(new flann::KNNSimpleResultSet<D>(knn)); resultCapacity = knn; }
@@ -245,7 +327,7 @@ extern "C" long ckdforest_##T##_add(ckdforest_##T *f, T *point) {               
     try { return f->forest.add(point); } catch (...) { return -1; }                                  \
 }                                                                                                    \
 extern "C" int ckdforest_##T##_remove(ckdforest_##T *f, size_t id) {                                 \
-    try { f->forest.removePoint(id); return 0; } catch (...) { return -1; }                          \
+    try { f->forest.remove(id); return 0; } catch (...) { return -1; }                               \
 }                                                                                                    \
 extern "C" T *ckdforest_##T##_point(ckdforest_##T *f, size_t id) { return f->forest.getPoint(id); }  \
 extern "C" long ckdforest_##T##_search(ckdforest_##T *f, const T *q, size_t knn, int checks, int *ids, T *d) { \
@@ -257,6 +339,7 @@ extern "C" long ckdforest_##T##_search_flann(ckdforest_##T *f, const T *q, size_
     try { return f->forest.searchFLANN(q, knn, checks, ids, d); } catch (...) { return -1; }         \
 }                                                                                                    \
 extern "C" long ckdforest_##T##_leaves_checked(const ckdforest_##T *f) { return f->forest.leavesChecked; } \
+extern "C" long ckdforest_##T##_spliced_leaves(const ckdforest_##T *f) { return f->forest.splicedLeaves; } \
 extern "C" size_t ckdforest_##T##_used_memory(const ckdforest_##T *f) { return size_t(f->forest.usedMemory()); } \
 extern "C" void ckdforest_##T##_free(ckdforest_##T *f) { delete f; }
 

@@ -49,7 +49,9 @@ import SAMNumerics
 ///
 /// **Allocation.** No heap allocation per search: the index's buffers and CKDForest's heap, visited
 /// set and result set are reused (FLANN's C API made 5 per search, `make flann-allocations`). None per
-/// update between rebuilds either: an added point takes 2 tree nodes per tree from FLANN's node pool
+/// update between rebuilds either: an added point takes 2 tree nodes per tree, first from the nodes
+/// CKDForest's removal spliced out of the trees (a removed point's leaf and its parent, so steady-state
+/// replacements take no new nodes and the trees' bytes stay the build's), else from FLANN's node pool
 /// (`PooledAllocator`, which on its own mallocs an 8 KiB block whenever one fills: once per 32 points
 /// with 4 trees of Float), and CKDForest's build gives the pool one block for the nodes of as many adds
 /// as the forest has points, and reserves FLANN's point and id tables and its removed-point bitset for

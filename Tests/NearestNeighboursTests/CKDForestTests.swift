@@ -111,4 +111,37 @@ import Testing
         #expect(counted == 0, "\(counted) allocations in \(rows - 1) removals and adds")
         #expect(Self.mismatches(forest, queries: 40, seed: 14) == 0)
     }
+
+    /// A removal splices the point's leaf out of each tree and an add reuses the freed nodes, so a
+    /// steady state of replacements takes no new tree nodes (FLANN's own removal only marks the point
+    /// and every add took 2 nodes per tree, 256 B per point here, until a rebuild). The spliced trees
+    /// stay whole: every live point, searched with a single check, is found as its own nearest
+    /// neighbour at distance 0 (the first leaf its descent reaches), and the search is still FLANN's.
+    @Test func removalsFreeTheNodesThatAddsTake() throws {
+        let rows = 2048, replaced = 1500
+        let data = Self.points(rows, seed: 31), extra = Self.points(replaced, seed: 32)
+        defer { data.deallocate(); extra.deallocate() }
+        let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(forest) }
+        let built = ckdforest_float_used_memory(forest)
+        var failed = 0
+        for j in 0..<replaced {
+            if ckdforest_float_remove(forest, j) != 0 { failed += 1 }
+            if ckdforest_float_add(forest, extra + j * Self.dimension) != rows + j { failed += 1 }
+        }
+        #expect(failed == 0)
+        // Random coordinates never tie with a split value: every leaf is found, in every tree.
+        #expect(ckdforest_float_spliced_leaves(forest) == 4 * replaced)
+        // FLANN's usedMemory is its pool's bytes plus 4 B per point index: only the latter grows.
+        let growth = ckdforest_float_used_memory(forest) - built
+        #expect(growth < 16 * replaced, "\(growth) B for \(replaced) replacements")
+        var ids = [Int32](repeating: 0, count: 1), d = [Float](repeating: 0, count: 1), lost = 0
+        for id in replaced..<rows + replaced {
+            let point = id < rows ? data + id * Self.dimension : extra + (id - rows) * Self.dimension
+            let n = ckdforest_float_search(forest, point, 1, 1, &ids, &d)
+            if n != 1 || ids[0] != Int32(id) || d[0] != 0 { lost += 1 }
+        }
+        #expect(lost == 0, "\(lost) live points not found at their own leaf")
+        #expect(Self.mismatches(forest, queries: 40, seed: 33) == 0)
+    }
 }

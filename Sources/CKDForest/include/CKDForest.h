@@ -22,7 +22,8 @@ typedef struct ckdforest_##T ckdforest_##T;                                     
 ckdforest_##T *ckdforest_##T##_build(T *points, size_t rows, size_t cols, int trees, long seed);     \
 /** Adds one point (kept by pointer) to every tree, never rebuilding. Its id, or -1. */             \
 long ckdforest_##T##_add(ckdforest_##T *forest, T *point);                                          \
-/** Marks the point with `id` removed. 0 on success, -1 on failure. */                              \
+/** Marks the point with `id` removed and splices its leaf out of each tree where a descent with */ \
+/** its coordinates finds it (the nodes are reused by later adds). 0 on success, -1 on failure.   */ \
 int ckdforest_##T##_remove(ckdforest_##T *forest, size_t id);                                       \
 /** The stored pointer of the point with `id` (NULL if unknown). */                                 \
 T *ckdforest_##T##_point(ckdforest_##T *forest, size_t id);                                         \
@@ -35,6 +36,8 @@ long ckdforest_##T##_search_flann(ckdforest_##T *forest, const T *query, size_t 
                                   int *ids, T *distances);                                          \
 /** Leaves checked by this handle's searches since it was built (`checkCount`, summed). */          \
 long ckdforest_##T##_leaves_checked(const ckdforest_##T *forest);                                   \
+/** Leaves `remove` spliced out of the trees since the build (one per tree per point found). */    \
+long ckdforest_##T##_spliced_leaves(const ckdforest_##T *forest);                                   \
 /** Bytes FLANN reports for the trees (`usedMemory`). */                                            \
 size_t ckdforest_##T##_used_memory(const ckdforest_##T *forest);                                    \
 /** Frees the forest (NULL is allowed). */                                                          \
