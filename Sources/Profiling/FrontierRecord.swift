@@ -28,6 +28,7 @@ public struct FrontierRecord: Codable, Sendable, Equatable {
     /// Every measured point, in run order.
     public var points: [IndexFrontier.Point]
 
+    /// A record of `points`, measured by `command` over a trace of `steps` steps with the build named.
     public init(command: String, gitCommit: String, sourcesHash: String, date: String, steps: Int,
                 points: [IndexFrontier.Point]) {
         self.command = command
