@@ -61,6 +61,9 @@ template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     size_t resultCapacity = 0;
 
     unsigned int seed; // of every build's shuffles (`buildIndexImpl`)
+
+    /// FLANN's `tree_roots_`, one root per tree.
+    std::vector<NodePtr> &roots() { return static_cast<Base &>(*this).*member(TreeRoots<Base>{}); }
     std::vector<NodePtr> freeNodes; // nodes `remove` spliced out of the trees, reused by `insert`
 
     /// A node for `insert`: a spliced-out one if any, else FLANN's pool's (as `addPointToTree` takes).
@@ -108,7 +111,7 @@ protected:
         std::vector<int> ind(this->Nn::size_);
         for (size_t i = 0; i < this->Nn::size_; ++i) ind[i] = int(i);
         auto &mean = this->*member(MeanOf<Base>{}), &variance = this->*member(VarianceOf<Base>{});
-        auto &roots = this->*member(TreeRoots<Base>{});
+        auto &roots = this->roots();
         const int trees = this->*member(TreesOf<Base>{});
         mean = new D[this->Nn::veclen_];
         variance = new D[this->Nn::veclen_];
@@ -145,7 +148,7 @@ public:
         checked.resize(this->Nn::size_);
         marked.reserve(capacity);
         heap.reserve(4096);
-        freeNodes.reserve(2 * (static_cast<Base &>(*this).*member(TreeRoots<Base>{})).size() * 4096);
+        freeNodes.reserve(2 * roots().size() * 4096);
         reserveNodes(this->Nn::size_);
     }
 
@@ -158,7 +161,7 @@ public:
     void reserveNodes(size_t points) {
         using Node = std::remove_pointer_t<NodePtr>;
         auto &pool = static_cast<Base &>(*this).*member(NodePool<Base>{});
-        const size_t trees = (static_cast<Base &>(*this).*member(TreeRoots<Base>{})).size();
+        const size_t trees = roots().size();
         const size_t node = (sizeof(Node) + flann::WORDSIZE - 1) & ~(flann::WORDSIZE - 1); // FLANN's rounding
         const size_t limit = (size_t(INT_MAX) - sizeof(void *)) / node * node;
         const size_t bytes = std::min(points * 2 * trees * node, limit);
@@ -180,8 +183,7 @@ public:
     long add(T *point) {
         const size_t index = this->Nn::size_;
         this->Nn::extendDataset(flann::Matrix<T>(point, 1, this->Nn::veclen_));
-        auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
-        for (size_t j = 0; j < roots.size(); ++j) insert(roots[j], int(index));
+        for (NodePtr root : roots()) insert(root, int(index));
         checked.resize(this->Nn::size_, 0);
         return long(this->Nn::removed_ ? this->Nn::ids_[this->Nn::size_ - 1] : this->Nn::size_ - 1);
     }
@@ -202,8 +204,7 @@ public:
         const size_t index = this->Nn::id_to_index(id);
         if (index == size_t(-1) || index >= this->Nn::size_) return;
         const T *p = this->Nn::points_[index];
-        auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
-        for (auto &root : roots) {
+        for (NodePtr &root : roots()) {
             NodePtr *link = &root, *parentLink = nullptr;
             while ((*link)->child1 != NULL || (*link)->child2 != NULL) {
                 parentLink = link;
@@ -221,7 +222,7 @@ public:
         }
     }
 
-    /// Leaves spliced out by `remove` since the build (a test's and the memory account's figure).
+    /// Leaves spliced out by `remove` since the build (`ckdforest_*_spliced_leaves`, for the tests).
     long splicedLeaves = 0;
 
     flann::KNNSimpleResultSet<D> &resultSet(size_t knn) {
@@ -259,7 +260,7 @@ public:
 private:
     /// FLANN's `getNeighbors` with epsError = 1 + eps = 1.
     template <bool withRemoved> void neighbours(flann::ResultSet<D> &set, const T *vec, int maxCheck) {
-        const auto &roots = static_cast<Base &>(*this).*member(TreeRoots<Base>{});
+        const auto &roots = this->roots();
         int checkCount = 0;
         heap.clear();
         for (size_t i = 0; i < roots.size(); ++i) level<withRemoved>(set, vec, roots[i], 0, checkCount, maxCheck);
