@@ -57,8 +57,6 @@ template <class T> class Forest : public flann::KDTreeIndex<flann::L2<T>> {
     std::vector<Branch> heap;           // FLANN's branch heap, capped at size_ entries as FLANN's is
     std::vector<unsigned char> checked; // FLANN's DynamicBitset `checked`, one byte per point
     std::vector<size_t> marked;         // the points `checked` marked in this query
-    std::unique_ptr<flann::KNNSimpleResultSet<D>> result; // FLANN's result set for knn <= 250
-    size_t resultCapacity = 0;
 
     unsigned int seed; // of every build's shuffles (`buildIndexImpl`)
 
@@ -225,18 +223,23 @@ public:
     /// Leaves spliced out by `remove` since the build (`ckdforest_*_spliced_leaves`, for the tests).
     long splicedLeaves = 0;
 
-    flann::KNNSimpleResultSet<D> &resultSet(size_t knn) {
+    /// FLANN's result set for knn <= 250, cleared. One per thread and knn, not one per forest: the
+    /// forest a rebuild makes then allocates none at its first search (a search fills it and copies
+    /// it out before it returns, so forests on one thread can share it).
+    static flann::KNNSimpleResultSet<D> &resultSet(size_t knn) {
+        thread_local std::unique_ptr<flann::KNNSimpleResultSet<D>> result;
+        thread_local size_t resultCapacity = 0;
         if (!result || resultCapacity != knn) { result.reset(new flann::KNNSimpleResultSet<D>(knn)); resultCapacity = knn; }
         result->clear();
         return *result;
     }
 
     /// Copies the result out as FLANN's knnSearch does (sorted, internal indices mapped to ids).
-    long finish(size_t knn, int *ids, T *distances) {
-        size_t n = std::min(result->size(), knn);
+    long finish(flann::KNNSimpleResultSet<D> &result, size_t knn, int *ids, T *distances) {
+        size_t n = std::min(result.size(), knn);
         size_t indices[256];
         D dists[256];
-        result->copy(indices, dists, n, true);
+        result.copy(indices, dists, n, true);
         this->Nn::indices_to_ids(indices, indices, n);
         for (size_t j = 0; j < knn; ++j) {
             ids[j] = j < n ? int(indices[j]) : -1;
@@ -248,13 +251,13 @@ public:
     long searchFLANN(const T *query, size_t knn, int checks, int *ids, T *distances) {
         auto &set = resultSet(knn);
         this->findNeighbors(set, query, flann::SearchParams(checks, 0, true));
-        return finish(knn, ids, distances);
+        return finish(set, knn, ids, distances);
     }
 
     long search(const T *query, size_t knn, int checks, int *ids, T *distances) {
         auto &set = resultSet(knn);
         if (this->Nn::removed_) neighbours<true>(set, query, checks); else neighbours<false>(set, query, checks);
-        return finish(knn, ids, distances);
+        return finish(set, knn, ids, distances);
     }
 
 private:

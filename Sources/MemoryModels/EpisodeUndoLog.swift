@@ -36,6 +36,18 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
 
     deinit { flags.deallocate() }
 
+    /// Makes room for a segment of `steps` steps that each write or use at most `rowsPerStep` rows,
+    /// capped at N: allocates (once, exactly) only when that exceeds the capacity, so the steps of a
+    /// segment never grow the log (no allocation in a steady-state step, whichever rows the index picks).
+    /// Reserved but unwritten storage is address space, not resident memory.
+    func reserve(steps: Int, rowsPerStep: Int) {
+        let (product, overflow) = steps.multipliedReportingOverflow(by: rowsPerStep)
+        let rows = overflow ? rowCount : min(rowCount, product)
+        writtenRows.reserve(min(rowCount, writtenRows.count + rows))
+        if !initialIsZero { savedContents.reserve(min(rowCount, writtenRows.count + rows) * width) }
+        usedRows.reserve(min(rowCount, usedRows.count + rows))
+    }
+
     /// Row `row` of `memory` is about to be written: save its M_0 contents if this is its first write.
     @inline(__always)
     func willWrite(row: Int, of memory: MemoryMatrix<Scalar>) {
@@ -93,6 +105,9 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
         savedContents.removeAll()
         usedRows.removeAll()
     }
+
+    /// Appends that had to grow a list since creation (each an allocation; none once `reserve` covers the segment).
+    var growths: Int { writtenRows.growths + savedContents.growths + usedRows.growths }
 
     /// Bytes held: the saved rows and the two row lists, plus the N flag bytes.
     var byteSize: Int { rowCount + writtenRows.byteSize + savedContents.byteSize + usedRows.byteSize }

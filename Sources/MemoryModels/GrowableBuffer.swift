@@ -11,6 +11,7 @@ final class GrowableBuffer<Element> {
         var base: UnsafeMutablePointer<Element>
         var count: Int
         var capacity: Int
+        var growths: Int
     }
     private let header: UnsafeMutablePointer<Header>
 
@@ -20,11 +21,13 @@ final class GrowableBuffer<Element> {
     var count: Int { header.pointee.count }
     /// Elements the storage holds before it must grow.
     var capacity: Int { header.pointee.capacity }
+    /// Appends that had to grow the storage (an allocation in a step), since creation; `reserve` does not count.
+    var growths: Int { header.pointee.growths }
 
     init(capacity: Int = 16) {
         let capacity = max(capacity, 1)
         header = .allocate(capacity: 1)
-        header.initialize(to: Header(base: .allocate(capacity: capacity), count: 0, capacity: capacity))
+        header.initialize(to: Header(base: .allocate(capacity: capacity), count: 0, capacity: capacity, growths: 0))
     }
 
     deinit {
@@ -41,6 +44,7 @@ final class GrowableBuffer<Element> {
             var newCapacity = header.pointee.capacity
             while start + n > newCapacity { newCapacity *= 2 }
             moveStorage(toCapacity: newCapacity)
+            header.pointee.growths += 1
         }
         header.pointee.count = start + n
         return header.pointee.base + start

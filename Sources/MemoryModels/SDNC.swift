@@ -41,6 +41,8 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
     let layout: ControllerLayout
     let controller: Controller<Scalar>
     let k: Int, slots: Int
+    /// Rows one step touches at most: R(3K+1) written (R least used and the R·3K previous reads) and R·3K read.
+    var rowsTouchedPerStep: Int { configuration.heads * (2 * slots + 1) }
     let epsilon: Scalar
     let links: any TemporalLinkStore<Scalar>
     var linkFault: GradientFault? {
@@ -151,6 +153,10 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
         writeWeight = Array(repeating: 0, count: c.memoryWords)
         stamp = Array(repeating: 0, count: c.memoryWords)
         reinitialise()
+        // The per-step row lists never grow past their bound, so no step allocates them.
+        accessed.reserveCapacity(rowsTouchedPerStep)
+        written.reserveCapacity(rowsTouchedPerStep)
+        meanWrite.reserveCapacity(rowsTouchedPerStep)
     }
 
     deinit {
@@ -249,6 +255,9 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
         }
+        // A step writes R(3K+1) rows and uses those and the R·3K it reads; the links merge as many.
+        undo.reserve(steps: episode.steps, rowsPerStep: rowsTouchedPerStep)
+        links.reserve(steps: episode.steps, mergesPerStep: c.heads * (slots + 1) + settings.entries)
         segmentStart.assign(from: state)
         self.episode = recording ? episode : nil
         let p = ParameterPointers(parameters, gradients: false)

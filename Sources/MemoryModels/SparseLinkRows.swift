@@ -114,6 +114,37 @@ final class SparseLinkRows<Scalar: ModelScalar> {
         clearJournal()
     }
 
+    /// Makes room for `steps` more merges of at most `mergesPerStep` rows each (the rows of one
+    /// update), so that they allocate nothing: each merge lists at most one row and K_L new entries
+    /// (nodes and columns), and its scratch holds the row's K_L entries plus the added ones (at most
+    /// `mergesPerStep`: p's support or the written rows). Rows and columns are capped at N, new nodes
+    /// at N·K_L (stale ones stay listed until a read unlinks them, so a longer run may still grow the
+    /// pool). Exact, one-off allocations when it grows. The journal (full gradient) is not covered.
+    func reserve(steps: Int, mergesPerStep: Int) {
+        let (merges, overflow) = steps.multipliedReportingOverflow(by: mergesPerStep)
+        let rows = min(n, touchedRows.count + (overflow ? n : merges))
+        touchedRows.reserve(rows)
+        columnRows.reserve(rows)
+        let (entries, entriesOverflow) = (overflow ? n : merges).multipliedReportingOverflow(by: capacity)
+        let newEntries = entriesOverflow ? n : entries
+        touchedColumns.reserve(min(n, touchedColumns.count + newEntries))
+        let nodes = nodeRows.count + min(newEntries, n * capacity)
+        nodeRows.reserve(nodes)
+        nodeNext.reserve(nodes)
+        scratchColumns.reserve(capacity + mergesPerStep)
+        scratchValues.reserve(capacity + mergesPerStep)
+        ranked.reserve(capacity)
+    }
+
+    /// Appends outside the journal that had to grow a buffer since creation (each an allocation).
+    var growths: Int {
+        [nodeRows, nodeNext, touchedRows, touchedColumns, columnRows, ranked].reduce(0) { $0 + $1.growths }
+            + scratchColumns.growths + scratchValues.growths
+    }
+
+    /// Rows `reserve` made room for: any column's rows fit (a row holds entries only once listed).
+    var rowCapacity: Int { touchedRows.capacity }
+
     /// Rows and columns `reset` would visit now.
     var touchedCount: Int { touchedRows.count + touchedColumns.count }
 

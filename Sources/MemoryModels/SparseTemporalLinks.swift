@@ -58,6 +58,26 @@ final class SparseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         (forwardLinks.columnNodesWalked + backwardLinks.columnNodesWalked, forwardLinks.rowsMerged + backwardLinks.rowsMerged)
     }
 
+    /// Per update: the written rows and p's candidates (at most `mergesPerStep`), the cut rankings (K_L
+    /// or the weighting's k ≤ `mergesPerStep`); per weighting, the rows holding a column (rows that were
+    /// given entries since the reset, bounded as `SparseLinkRows.reserve` bounds them).
+    func reserve(steps: Int, mergesPerStep: Int) {
+        let perStep = max(mergesPerStep, entries)
+        writtenRows.reserve(perStep)
+        candidateRows.reserve(perStep)
+        candidateValues.reserve(perStep)
+        ranked.reserve(perStep)
+        forwardLinks.reserve(steps: steps, mergesPerStep: mergesPerStep)
+        backwardLinks.reserve(steps: steps, mergesPerStep: mergesPerStep)
+        touched.reserve(max(forwardLinks.rowCapacity, backwardLinks.rowCapacity))
+    }
+
+    /// Appends outside the journal that had to grow a buffer since creation (each an allocation).
+    var growths: Int {
+        [touched, ranked, writtenRows, candidateRows].reduce(0) { $0 + $1.growths } + candidateValues.growths
+            + forwardLinks.growths + backwardLinks.growths
+    }
+
     func clearJournal() {
         cutLog.removeAll()
         forwardLinks.clearJournal()

@@ -62,6 +62,10 @@ protocol TemporalLinkStore<Scalar>: AnyObject {
     /// nodes walked), and rows of N and P an update visited.
     var work: (columnNodes: Int, rowsMerged: Int) { get }
 
+    /// Makes room for a segment of `steps` updates that each merge at most `mergesPerStep` rows (the
+    /// written rows and p's support), so that no update or weighting of the segment allocates; it
+    /// allocates itself only when that exceeds the capacity. The full-gradient journal is not covered.
+    func reserve(steps: Int, mergesPerStep: Int)
     /// Full-gradient backward (Proofs/sdnc-gradients.md): while set, each `update` saves the pre-images
     /// of what it changes as one more journal step (cleared by `reset` and `clearJournal`).
     var journaling: Bool { get set }
@@ -128,6 +132,9 @@ final class DenseTemporalLinks<Scalar: ModelScalar>: TemporalLinkStore {
         saved.removeAll(keepingCapacity: true)
         stepStarts.removeAll(keepingCapacity: true)
     }
+
+    /// Nothing grows per update: N, P, p and the weighting's scratch are allocated whole.
+    func reserve(steps: Int, mergesPerStep: Int) {}
 
     var journalBytes: Int { saved.count * MemoryLayout<(Int, Int, Scalar)>.stride }
 

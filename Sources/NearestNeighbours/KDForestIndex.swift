@@ -56,7 +56,8 @@ import SAMNumerics
 /// with 4 trees of Float), and CKDForest's build gives the pool one block for the nodes of as many adds
 /// as the forest has points, and reserves FLANN's point and id tables and its removed-point bitset for
 /// 2N. What still allocates is the rebuild, once per N rows inserted: FLANN's `buildIndex` (its pool,
-/// its index parameters map, its index vectors), and the new forest's result set at its first search.
+/// its index parameters map, its index vectors). The result set is CKDForest's, one per thread, so the
+/// new forest's first search allocates none.
 public final class KDForestIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
     public var kind: IndexKind { .kdtree }
     public private(set) var counters = IndexCounters()

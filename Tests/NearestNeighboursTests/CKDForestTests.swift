@@ -90,6 +90,24 @@ import Testing
         #expect(counted == 0, "\(counted) allocations in 10 searches")
     }
 
+    /// The result set is one per thread, not one per forest: the forest a rebuild makes (a new handle)
+    /// allocates nothing at its first search, so no allocation waits for the step after a rebuild.
+    @Test func aRebuiltForestsFirstSearchAllocatesNothing() throws {
+        let rows = 512
+        let data = Self.points(rows, seed: 8), q = Self.points(2, seed: 9)
+        defer { data.deallocate(); q.deallocate() }
+        var ids = [Int32](repeating: 0, count: Self.knn), d = [Float](repeating: 0, count: Self.knn)
+        let first = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        _ = ckdforest_float_search(first, q, Self.knn, Self.checks, &ids, &d)
+        ckdforest_float_free(first)
+        let rebuilt = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(rebuilt) }
+        allocation_counter_start_thread()
+        _ = ckdforest_float_search(rebuilt, q + Self.dimension, Self.knn, Self.checks, &ids, &d)
+        let counted = allocation_counter_stop_thread()
+        #expect(counted == 0, "\(counted) allocations in the rebuilt forest's first search")
+    }
+
     /// Removals and adds up to the wrapper's rebuild point (as many adds as built points) make no heap
     /// allocation: the build reserves FLANN's point, id and removed-point tables and gives its node
     /// pool room for every node those adds split off (FLANN's own pool mallocs an 8 KiB block each
