@@ -13,9 +13,10 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Write the learning report: DAM and SAM (each index) on copy, recall and sort.",
         discussion: """
-            Every run: N = 128, W = 16, R = 1, K = 4, H = 64, 6-bit vectors, Adam, batch 1, global-norm \
-            clipping at 10, the curriculum (levels uniform up to h, h doubling when the window's mean loss \
-            per answer bit is below 0.05 nats); 3 seeds per (model, task), the same iteration budget for \
+            Every run: N = 128, W = 16, R = 1, K = 4, H = 64, 6-bit vectors, Adam (--learning-rate, default \
+            1e-3), --batch episodes per iteration (default 1), global-norm clipping at 10, the curriculum \
+            (levels uniform up to h, h doubling when the window's mean loss per answer bit is below \
+            --curriculum-threshold, default 0.05 nats); 3 seeds per (model, task), the same iteration budget for \
             each. Full: 10 copy patterns, 6 recall items, 10 sort vectors, 20000 iterations, 400 copy \
             episodes per timed run; --quick: 3 patterns, 3 items, 3 vectors, 300 iterations, 100 episodes \
             per timed run. The runs are independent and untimed, so --jobs (default 2) run at once; the \
@@ -30,12 +31,29 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Iterations per run instead of the preset's, \(OptionLimits.text(OptionLimits.episodes)).",
             transform: size("--iterations", OptionLimits.episodes))
     var iterations: Int?
+    @Option(help: "Adam's learning rate in every run, finite and > 0.") var learningRate = LearningPlan.full.learningRate
+    @Option(help: "Episodes per iteration in every run (gradients averaged), \(OptionLimits.text(OptionLimits.batch)).",
+            transform: size("--batch", OptionLimits.batch))
+    var batch = LearningPlan.full.batch
+    @Option(help: "Curriculum: h doubles when the window's mean loss per answer bit (nats) is below this, in (0, 1].")
+    var curriculumThreshold = LearningPlan.full.curriculumThreshold
 
-    func validate() throws { try OutputPath.check(out, option: "--out", as: .folder) }
+    func validate() throws {
+        try OutputPath.check(out, option: "--out", as: .folder)
+        if !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--learning-rate \(learningRate) is out of range (valid: finite and > 0)")
+        }
+        if !(curriculumThreshold > 0 && curriculumThreshold <= 1) {
+            throw ValidationError("--curriculum-threshold \(curriculumThreshold) is out of range (valid: (0, 1])")
+        }
+    }
 
     func run() throws {
         var plan = quick ? LearningPlan.quick : LearningPlan.full
         if let iterations { plan.iterations = iterations; plan.window = max(1, min(plan.window, iterations)) }
+        plan.learningRate = learningRate
+        plan.batch = batch
+        plan.curriculumThreshold = curriculumThreshold
         let folder = URL(fileURLWithPath: out), runs = folder.appendingPathComponent("learning-runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -146,7 +164,20 @@ struct LearningPlan {
     var timedSizes = [1 << 10, 1 << 20]
     var timedEpisodes: Int
     let memory = 128, wordSize = 16, heads = 1, neighbours = 4, hidden = 64, bits = 6
-    let learningRate = 1e-3, curriculumThreshold = 0.05
+    var learningRate = 1e-3, curriculumThreshold = 0.05
+    /// Episodes per iteration (the timed runs use 1, so that their time is per episode).
+    var batch = 1
+
+    /// The `samkit learn` options that give this plan (none for the full preset's defaults).
+    var commandOptions: String {
+        let preset = levels == Self.quick.levels ? Self.quick : Self.full
+        var options = preset.levels == Self.quick.levels ? " --quick" : ""
+        if iterations != preset.iterations { options += " --iterations \(iterations)" }
+        if learningRate != preset.learningRate { options += " --learning-rate \(learningRate)" }
+        if batch != preset.batch { options += " --batch \(batch)" }
+        if curriculumThreshold != preset.curriculumThreshold { options += " --curriculum-threshold \(curriculumThreshold)" }
+        return options
+    }
 
     static let full = LearningPlan(iterations: 20000, window: 200, levels: [.copy: 10, .recall: 6, .sort: 10], timedEpisodes: 400)
     static let quick = LearningPlan(iterations: 300, window: 25, levels: [.copy: 3, .recall: 3, .sort: 3], timedEpisodes: 100)
@@ -157,15 +188,15 @@ struct LearningPlan {
         }
     }
 
-    func common(model: String) -> [String] {
+    func common(model: String, batch: Int) -> [String] {
         let variant = ProfiledModel(rawValue: model)!
         return ["train", "--model", variant.family.name] + (variant.family.readsSelectedRows ? ["--index", variant.index.rawValue] : [])
             + ["--word-size", "\(wordSize)", "--heads", "\(heads)", "--neighbours", "\(neighbours)", "--hidden", "\(hidden)",
-               "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "1"]
+               "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "\(batch)"]
     }
 
     func arguments(_ run: LearningRun, out: URL) -> [String] {
-        common(model: run.model) + ["--task", run.task.rawValue, "--memory", "\(memory)", "--length", "\(levels[run.task]!)",
+        common(model: run.model, batch: batch) + ["--task", run.task.rawValue, "--memory", "\(memory)", "--length", "\(levels[run.task]!)",
                                     "--levels", "curriculum", "--curriculum-threshold", "\(curriculumThreshold)",
                                     "--iterations", "\(iterations)", "--window", "\(window)", "--seed", "\(run.seed)",
                                     "--out", out.path]
@@ -173,7 +204,7 @@ struct LearningPlan {
 
     /// A timed run: SAM-kdtree on copy at 4 patterns, levels uniform, one window (recall measured once, excluded from the time).
     func timingArguments(memory n: Int, out: URL) -> [String] {
-        common(model: "sam-kdtree") + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
+        common(model: "sam-kdtree", batch: 1) + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
                                        "--iterations", "\(timedEpisodes)", "--window", "\(timedEpisodes)", "--seed", "1",
                                        "--out", out.path]
     }
