@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OutputFiles
 import ModelFamilies
+import NearestNeighbours
 import Training
 
 /// `samkit learn`: the learning report. Trains DAM and SAM with each index on copy, associative
@@ -144,7 +145,7 @@ final class Tally: @unchecked Sendable {
 
 /// One training run of the report: a model (with its index) on a task with a seed.
 struct LearningRun: Hashable {
-    var model: String   // a profiled variant of a trainable family (LearningPlan.models)
+    var model: String   // a family, or a family and its index ("sam-hnsw"): LearningPlan.models
     var task: TaskKind
     var seed: UInt64
     var name: String { "\(task.rawValue)-\(model)-s\(seed)" }
@@ -152,8 +153,24 @@ struct LearningRun: Hashable {
 
 /// The learning report's sizes and budgets.
 struct LearningPlan {
-    /// The variants of the registry's trainable families in the default runs, without temporal links (DAM, SAM per index).
-    static let models = ProfiledModel.defaultRuns.filter { $0.family.isTrainable && $0.temporalLinks == nil }.map(\.rawValue)
+    /// The registry's trainable families in the default runs whose variants have no temporal links (DAM, SAM).
+    static let families: [any ModelFamily] = ProfiledModel.defaultRuns
+        .filter { $0.family.isTrainable && $0.temporalLinks == nil }
+        .map(\.family).reduce(into: []) { list, f in if !list.contains(where: { $0.name == f.name }) { list.append(f) } }
+    /// Each family, and for one that reads selected rows each index the package has (HNSW too, which
+    /// the profile's default runs leave out): "dam", "sam-exact", "sam-kdtree", "sam-lsh", "sam-hnsw".
+    static let models: [String] = families.flatMap { f in
+        f.readsSelectedRows ? IndexKind.allCases.map { "\(f.name)-\($0.rawValue)" } : [f.name]
+    }
+    /// The family of a name in `models`.
+    static func family(of model: String) -> any ModelFamily {
+        families.first { model == $0.name || model.hasPrefix($0.name + "-") }!
+    }
+    /// The index a name in `models` reads through (nil: the family reads no selected rows).
+    static func index(of model: String) -> IndexKind? {
+        let family = family(of: model)
+        return family.readsSelectedRows ? IndexKind(rawValue: String(model.dropFirst(family.name.count + 1))) : nil
+    }
     var iterations: Int
     var window: Int
     /// Highest level per task (copy patterns, recall items, sort vectors).
@@ -189,8 +206,7 @@ struct LearningPlan {
     }
 
     func common(model: String, batch: Int) -> [String] {
-        let variant = ProfiledModel(rawValue: model)!
-        return ["train", "--model", variant.family.name] + (variant.family.readsSelectedRows ? ["--index", variant.index.rawValue] : [])
+        return ["train", "--model", Self.family(of: model).name] + (Self.index(of: model).map { ["--index", $0.rawValue] } ?? [])
             + ["--word-size", "\(wordSize)", "--heads", "\(heads)", "--neighbours", "\(neighbours)", "--hidden", "\(hidden)",
                "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "\(batch)"]
     }

@@ -95,9 +95,9 @@ struct LearningReport {
         md += "\n## Recall against learning\n\nThe index's recall@\(plan.neighbours) against the exact index on the model's memory at every "
             + "window (20 steps of \(plan.heads) random unit queries each, `IndexBenchmark`), mean over windows and seeds, beside iterations "
             + "to threshold. SAM-exact has recall 1 by construction.\n\n| model | task | recall@\(plan.neighbours) | iterations to threshold |\n|---|---|---|---|\n"
-        for model in LearningPlan.models where ProfiledModel(rawValue: model)!.family.readsSelectedRows {
+        for model in LearningPlan.models where LearningPlan.index(of: model) != nil {
             for task in TaskKind.allCases {
-                let recall = ProfiledModel(rawValue: model)!.index == .exact ? "1 (exact)" : LearningCurve.meanRecall(runs(model, task).flatMap(\.points))
+                let recall = LearningPlan.index(of: model) == .exact ? "1 (exact)" : LearningCurve.meanRecall(runs(model, task).flatMap(\.points))
                     .map { String(format: "%.3f", $0) } ?? "not measured"
                 md += "| \(model) | \(task.rawValue) | \(recall) | \(thresholdCell(model, task)) |\n"
             }
