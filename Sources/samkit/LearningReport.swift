@@ -49,7 +49,7 @@ struct LearningReport {
             + "in \(ProgressLine.duration(wallSeconds)) of wall time (\(plan.runs.count) training runs, 2 at a time, then the timed pair alone).\n\n"
         md += "## Settings\n\n"
         md += "Every run: N = \(plan.memory), W = \(plan.wordSize), R = \(plan.heads), K = \(plan.neighbours), H = \(plan.hidden), "
-            + "\(plan.bits)-bit vectors; Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
+            + "\(plan.bits)-bit vectors; M_0 = 0 (SPEC's default); Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
             + "\(plan.iterations) iterations, points every \(plan.window) iterations (window means); seeds \(plan.seeds.map(String.init).joined(separator: ", ")). "
             + "Curriculum: each episode's level uniform up to h; h doubles when the window's mean loss per answer bit is below "
             + "\(plan.curriculumThreshold) nats. Highest levels: copy \(plan.levels[.copy]!) patterns, recall \(plan.levels[.recall]!) items "
