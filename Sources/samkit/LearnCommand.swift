@@ -157,8 +157,8 @@ struct LearningPlan {
     static let families: [any ModelFamily] = ProfiledModel.defaultRuns
         .filter { $0.family.isTrainable && $0.temporalLinks == nil }
         .map(\.family).reduce(into: []) { list, f in if !list.contains(where: { $0.name == f.name }) { list.append(f) } }
-    /// Each family, and for one that reads selected rows each index the package has (HNSW too, which
-    /// the profile's default runs leave out): "dam", "sam-exact", "sam-kdtree", "sam-lsh", "sam-hnsw".
+    /// Each family by its name, and for one that reads selected rows one name per index the package
+    /// has, "family-index" (HNSW too, which the profile's default runs leave out).
     static let models: [String] = families.flatMap { f in
         f.readsSelectedRows ? IndexKind.allCases.map { "\(f.name)-\($0.rawValue)" } : [f.name]
     }
