@@ -192,32 +192,42 @@ public:
     /// takes no new nodes: without this, every add took 2 nodes per tree from a pool that only a
     /// rebuild empties (24 KB per SAM step at N = 2^20, reports/step-profile.md). The leaf is found by
     /// descending with the point's own coordinates (still intact: the wrapper removes before it
-    /// rewrites the row), the rule by which `addPointToTree` placed it. A point on the other side of a
-    /// split value equal to its own coordinate (`planeSplit` may put such ties on either side at build)
-    /// is not found that way; its leaf then stays in the tree, marked removed, as in FLANN. Searches
-    /// skip removed leaves, so a spliced tree answers as FLANN's would with the leaf left in place,
-    /// except that the leaf's split no longer adds a branch.
+    /// rewrites the row), the rule by which `addPointToTree` placed it, and down both children where
+    /// the coordinate equals the split value: `planeSplit` may put such ties on either side at build,
+    /// and `addPointToTree` splits two identical points at their common value with the older one on
+    /// the left, where the descent rule would not look. Identical points are common when every row
+    /// starts at zero (SAM's M_0 = 0: a write spread evenly over tied zero rows makes them equal);
+    /// before ties were followed, each of their leaves stayed in the trees, marked removed, until the
+    /// next rebuild, and at N = 2^20 (a rebuild per 2^20 adds) a search crossed thousands of them.
+    /// Only a tree's last leaf is never spliced (a tree keeps a root). Searches skip removed leaves,
+    /// so a spliced tree answers as FLANN's would with the leaf left in place, except that the leaf's
+    /// split no longer adds a branch.
     void remove(size_t id) {
         this->removePoint(id);
         const size_t index = this->Nn::id_to_index(id);
         if (index == size_t(-1) || index >= this->Nn::size_) return;
         const T *p = this->Nn::points_[index];
-        for (NodePtr &root : roots()) {
-            NodePtr *link = &root, *parentLink = nullptr;
-            while ((*link)->child1 != NULL || (*link)->child2 != NULL) {
-                parentLink = link;
-                NodePtr node = *link;
-                link = p[node->divfeat] < node->divval ? &node->child1 : &node->child2;
-            }
-            NodePtr leaf = *link;
-            if (leaf->divfeat != int(index) || parentLink == nullptr) continue; // not found, or the tree's only leaf
+        for (NodePtr &root : roots())
+            if (splice(&root, nullptr, p, int(index))) splicedLeaves++;
+    }
+
+    /// Splices the leaf of point `index` (coordinates `p`) out of the subtree at `*link` (whose parent
+    /// node's link is `parentLink`, null at a root); false if it is not there or is the tree's only leaf.
+    bool splice(NodePtr *link, NodePtr *parentLink, const T *p, int index) {
+        NodePtr node = *link;
+        if (node->child1 == NULL && node->child2 == NULL) {
+            if (node->divfeat != index || parentLink == nullptr) return false;
             NodePtr parent = *parentLink;
-            *parentLink = parent->child1 == leaf ? parent->child2 : parent->child1;
+            *parentLink = parent->child1 == node ? parent->child2 : parent->child1;
             parent->child1 = parent->child2 = NULL;
             freeNodes.push_back(parent);
-            freeNodes.push_back(leaf);
-            splicedLeaves++;
+            freeNodes.push_back(node);
+            return true;
         }
+        const T value = p[node->divfeat];
+        if (value < node->divval) return splice(&node->child1, link, p, index);
+        if (value > node->divval) return splice(&node->child2, link, p, index);
+        return splice(&node->child2, link, p, index) || splice(&node->child1, link, p, index);
     }
 
     /// Leaves spliced out by `remove` since the build (`ckdforest_*_spliced_leaves`, for the tests).

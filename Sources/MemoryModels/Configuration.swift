@@ -172,6 +172,10 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public var controllerInputSize: Int { inputSize + heads * wordSize }
     /// Rows a sparse write touches at most, R*(K+1) (SPEC step 4).
     public var maxRowsWrittenPerStep: Int { heads * (neighbours + 1) }
+    /// Rows one sparse step touches at most when each head reads `readSlots` rows: R(S+1) written
+    /// (each head's least used row and its S previous reads) plus the R·S read, R(2S+1). SAM reads
+    /// S = K rows per head (SPEC steps 4-5), the SDNC S = 3K (content, forward and backward).
+    public func rowsTouchedPerStep(readSlots: Int) -> Int { heads * (2 * readSlots + 1) }
 
     /// A copy with some fields changed, re-validated.
     public func with(memoryWords: Int? = nil, neighbours: Int? = nil, index: IndexKind? = nil,

@@ -41,8 +41,7 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
     /// segment never grow the log (no allocation in a steady-state step, whichever rows the index picks).
     /// Reserved but unwritten storage is address space, not resident memory.
     func reserve(steps: Int, rowsPerStep: Int) {
-        let (product, overflow) = steps.multipliedReportingOverflow(by: rowsPerStep)
-        let rows = overflow ? rowCount : min(rowCount, product)
+        let rows = min(rowCount, SizeSyntax.product(steps, rowsPerStep) ?? rowCount)
         writtenRows.reserve(min(rowCount, writtenRows.count + rows))
         if !initialIsZero { savedContents.reserve(min(rowCount, writtenRows.count + rows) * width) }
         usedRows.reserve(min(rowCount, usedRows.count + rows))

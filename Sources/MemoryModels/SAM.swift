@@ -208,8 +208,7 @@ public final class SAM<Scalar: ModelScalar>: MemoryModel {
             tape.reserve(steps: episode.steps)
             journal.reserve(steps: episode.steps)
         }
-        // A step writes R(K+1) rows and uses those and the R·K it reads (SPEC steps 4-5).
-        undo.reserve(steps: episode.steps, rowsPerStep: c.maxRowsWrittenPerStep + c.heads * k)
+        undo.reserve(steps: episode.steps, rowsPerStep: c.rowsTouchedPerStep(readSlots: k))
         segmentStart.assign(from: state)
         segmentStartHasRead = !state.previousRows.isEmpty
         if segmentStartHasRead {

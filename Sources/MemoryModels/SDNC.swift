@@ -42,7 +42,7 @@ public final class SDNC<Scalar: ModelScalar>: MemoryModel, StepWorkCounting {
     let controller: Controller<Scalar>
     let k: Int, slots: Int
     /// Rows one step touches at most: R(3K+1) written (R least used and the R·3K previous reads) and R·3K read.
-    var rowsTouchedPerStep: Int { configuration.heads * (2 * slots + 1) }
+    var rowsTouchedPerStep: Int { configuration.rowsTouchedPerStep(readSlots: slots) }
     let epsilon: Scalar
     let links: any TemporalLinkStore<Scalar>
     var linkFault: GradientFault? {

@@ -121,12 +121,11 @@ final class SparseLinkRows<Scalar: ModelScalar> {
     /// at N·K_L (stale ones stay listed until a read unlinks them, so a longer run may still grow the
     /// pool). Exact, one-off allocations when it grows. The journal (full gradient) is not covered.
     func reserve(steps: Int, mergesPerStep: Int) {
-        let (merges, overflow) = steps.multipliedReportingOverflow(by: mergesPerStep)
-        let rows = min(n, touchedRows.count + (overflow ? n : merges))
+        let merges = min(n, SizeSyntax.product(steps, mergesPerStep) ?? n)
+        let rows = min(n, touchedRows.count + merges)
         touchedRows.reserve(rows)
         columnRows.reserve(rows)
-        let (entries, entriesOverflow) = (overflow ? n : merges).multipliedReportingOverflow(by: capacity)
-        let newEntries = entriesOverflow ? n : entries
+        let newEntries = SizeSyntax.product(merges, capacity) ?? n
         touchedColumns.reserve(min(n, touchedColumns.count + newEntries))
         let nodes = nodeRows.count + min(newEntries, n * capacity)
         nodeRows.reserve(nodes)

@@ -49,7 +49,7 @@ struct LearningReport {
             + "in \(ProgressLine.duration(wallSeconds)) of wall time (\(plan.runs.count) training runs, 2 at a time, then the timed pair alone).\n\n"
         md += "## Settings\n\n"
         md += "Every run: N = \(plan.memory), W = \(plan.wordSize), R = \(plan.heads), K = \(plan.neighbours), H = \(plan.hidden), "
-            + "\(plan.bits)-bit vectors; M_0 = 0 (SPEC's default); Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
+            + "\(plan.bits)-bit vectors; M_0 uniform in ±\(plan.memoryScale) from each run's seed (`train`'s default, not SPEC's M_0 = 0); Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
             + "\(plan.iterations) iterations, points every \(plan.window) iterations (window means); seeds \(plan.seeds.map(String.init).joined(separator: ", ")). "
             + "Curriculum: each episode's level uniform up to h; h doubles when the window's mean loss per answer bit is below "
             + "\(plan.curriculumThreshold) nats. Highest levels: copy \(plan.levels[.copy]!) patterns, recall \(plan.levels[.recall]!) items "
@@ -105,6 +105,7 @@ struct LearningReport {
 
         md += "\n## Time per episode at N = 2^10 and 2^20\n\n"
         md += "SAM with the k-d forest on copy (levels uniform in 1...4), \(plan.timedEpisodes) episodes each, run alone one after the other; "
+            + "M_0 as above, so no row is zero and the forest holds all N rows at both sizes; "
             + "the marginal time per episode excludes building the model (construction shown apart) and the recall measurement. "
             + "Wall clock on this machine, which may have been shared: a ratio within one run, not an absolute figure.\n\n"
             + "| N | episodes | construction (s) | training (s) | s per episode |\n|---|---|---|---|---|\n"

@@ -162,4 +162,27 @@ import Testing
         #expect(lost == 0, "\(lost) live points not found at their own leaf")
         #expect(Self.mismatches(forest, queries: 40, seed: 33) == 0)
     }
+
+    /// Identical points (SAM's M_0 = 0 makes them: a write spread evenly over tied zero rows) are
+    /// spliced out too: `addPointToTree` splits two equal points at their common value with the older
+    /// one on the left, where the descent rule alone does not look, so `remove` follows both children
+    /// on a tie. Before it did, none of these leaves was spliced and each stayed in the trees, marked
+    /// removed, for searches to cross until the next rebuild. Rounds of adding copies of one point and
+    /// removing them leave the trees as small as they were, and the search is still FLANN's.
+    @Test func identicalPointsAreSplicedOutToo() throws {
+        let rows = 512, copies = 8, rounds = 40
+        let data = Self.points(rows, seed: 41), copy = Self.points(1, seed: 42)
+        defer { data.deallocate(); copy.deallocate() }
+        let forest = try #require(ckdforest_float_build(data, rows, Self.dimension, 4, 7))
+        defer { ckdforest_float_free(forest) }
+        var failed = 0, next = rows
+        for _ in 0..<rounds {
+            for _ in 0..<copies where ckdforest_float_add(forest, copy) < 0 { failed += 1 }
+            for id in next..<next + copies where ckdforest_float_remove(forest, id) != 0 { failed += 1 }
+            next += copies
+        }
+        #expect(failed == 0)
+        #expect(ckdforest_float_spliced_leaves(forest) == 4 * copies * rounds)
+        #expect(Self.mismatches(forest, queries: 40, seed: 43) == 0)
+    }
 }
