@@ -167,8 +167,8 @@ import Testing
     /// spliced out too: `addPointToTree` splits two equal points at their common value with the older
     /// one on the left, where the descent rule alone does not look, so `remove` follows both children
     /// on a tie. Before it did, none of these leaves was spliced and each stayed in the trees, marked
-    /// removed, for searches to cross until the next rebuild. Rounds of adding copies of one point and
-    /// removing them leave the trees as small as they were, and the search is still FLANN's.
+    /// removed, for searches to cross until the next rebuild. Over rounds of adding copies of one point
+    /// and removing them, every copy's leaf leaves every tree again, and the search is still FLANN's.
     @Test func identicalPointsAreSplicedOutToo() throws {
         let rows = 512, copies = 8, rounds = 40
         let data = Self.points(rows, seed: 41), copy = Self.points(1, seed: 42)
