@@ -12,7 +12,7 @@
 #   make flann-recall  FLANN's own k-d forest recall on random unit vectors (no Swift)
 #   make flann-allocations  heap allocations per FLANN C API call of SAM's step (no Swift)
 #   make step-profile  callgrind counts and bytes per step at N = 2^10 and 2^20 (reports/step-profile.md)
-#   make step-time-comparison  step time with and without cross-module optimisation and an A/A control, 12 rounds, ~10 min on a quiet machine (reports/step-time-comparison.md)
+#   make step-time-comparison  step time with and without cross-module optimisation and an A/A control, 24 rounds, ~20 min on a quiet machine (reports/step-time-comparison.md)
 #   make frontier      recall@4 against time per step of every index over its settings (reports/index-frontier.md)
 #   make frontier-quick  the same on a small grid at small N (a smoke test; output in .build/frontier-quick)
 #   make bad-input     release build, then the bad-input suite against it (Tests/BadInputTests)
@@ -77,7 +77,7 @@ fit-validation: release
 # FLANN's and the compact k-d forest and for the bare controller (callgrind; needs valgrind; ~15 min).
 .PHONY: step-time-comparison
 step-time-comparison:
-	scripts/compare-step-time.sh 12 reports/step-time-comparison.md
+	scripts/compare-step-time.sh 24 reports/step-time-comparison.md
 
 .PHONY: step-profile
 step-profile: release
