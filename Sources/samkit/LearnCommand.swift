@@ -14,7 +14,7 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Write the learning report: DAM and SAM (each index) on copy, recall and sort.",
         discussion: """
-            Every run: N = 128, W = 16, R = 1, K = 4, H = 64, 6-bit vectors, M_0 uniform in ±0.1 (train's default), Adam (--learning-rate, \
+            Every run: N = 128, W = 16, R = 1, K = 4 (--neighbours), H = 64, 6-bit vectors, M_0 uniform in ±0.1 (train's default), Adam (--learning-rate, \
             default 3e-3), --batch episodes per iteration (default 1), global-norm clipping at 10, the curriculum \
             (levels uniform up to h, h doubling when the window's mean loss per answer bit is below \
             --curriculum-threshold, default 0.05 nats); 3 seeds per (model, task), the same iteration budget for \
@@ -38,6 +38,9 @@ struct LearnCommand: ParsableCommand {
     var batch = LearningPlan.full.batch
     @Option(help: "Curriculum: h doubles when the window's mean loss per answer bit (nats) is below this, in (0, 1].")
     var curriculumThreshold = LearningPlan.full.curriculumThreshold
+    @Option(help: "Neighbours K read per head by every SAM run (the timed pair too), 1...\(LearningPlan.full.memory) (N).",
+            transform: size("--neighbours", 1...LearningPlan.full.memory))
+    var neighbours = LearningPlan.full.neighbours
 
     func validate() throws {
         try OutputPath.check(out, option: "--out", as: .folder)
@@ -55,6 +58,7 @@ struct LearnCommand: ParsableCommand {
         plan.learningRate = learningRate
         plan.batch = batch
         plan.curriculumThreshold = curriculumThreshold
+        plan.neighbours = neighbours
         let folder = URL(fileURLWithPath: out), runs = folder.appendingPathComponent("learning-runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -114,7 +118,7 @@ struct LearnCommand: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         guard let handle = try? FileHandle(forWritingTo: log) else { return "cannot write \(log.path)" }
         defer { try? handle.close() }
         process.standardError = handle
@@ -180,7 +184,9 @@ struct LearningPlan {
     var seeds: [UInt64] = [1, 2, 3]
     var timedSizes = [1 << 10, 1 << 20]
     var timedEpisodes: Int
-    let memory = 128, wordSize = 16, heads = 1, neighbours = 4, hidden = 64, bits = 6
+    let memory = 128, wordSize = 16, heads = 1, hidden = 64, bits = 6
+    /// K, the rows each SAM head reads (`learn --neighbours`).
+    var neighbours = 4
     /// M_0: each entry uniform in ±0.1 from the run's seed, `train`'s own default (not SPEC's M_0 = 0).
     /// The timed pair uses it too, so its forest at N = 2^20 holds every one of the 2^20 rows.
     let memoryScale = 0.1
@@ -196,6 +202,7 @@ struct LearningPlan {
         if learningRate != preset.learningRate { options += " --learning-rate \(learningRate)" }
         if batch != preset.batch { options += " --batch \(batch)" }
         if curriculumThreshold != preset.curriculumThreshold { options += " --curriculum-threshold \(curriculumThreshold)" }
+        if neighbours != preset.neighbours { options += " --neighbours \(neighbours)" }
         return options
     }
 
