@@ -68,6 +68,9 @@ enum OptionProbes {
         o("learn --jobs 0", "--jobs"),
         o("learn --iterations 0", "--iterations"),
         o("learn --out file", "--out", files: ["file": [1]]),
+        o("learn --neighbours 0", "--neighbours"),
+        o("learn --neighbours 129", "--neighbours"),
+        o("learn --neighbours 2^62", "--neighbours"),
         // samkit index-bench
         o("index-bench --sizes 3", "--sizes"),
         o("index-bench --sizes 2^25", "--sizes"),
