@@ -79,16 +79,16 @@ def load(kind, r):
     return times
 runs = {k: [load(k, r) for r in range(1, rounds + 1)] for k in ("before", "after", "control")}
 loads = [line.split() for line in open(f"{folder}/loads")]
-def pooled(rounds_of_key):
+def fastest(rounds_of_key):
     """The fastest forward + backward segment of a build over the given rounds (see the header)."""
     return min(t for times in rounds_of_key for t in times)
-def pooled_median(rounds_of_key): return statistics.median([t for times in rounds_of_key for t in times])
+def median_of(rounds_of_key): return statistics.median([t for times in rounds_of_key for t in times])
 def bootstrap(base, other, draws=2000):
     """95% interval of the ratio of the fastest segments, resampling whole rounds (a noisy round moves together)."""
     rng, n, ratios = random.Random(13), len(base), []
     for _ in range(draws):
         pick = [rng.randrange(n) for _ in range(n)]
-        ratios.append(pooled([other[i] for i in pick]) / pooled([base[i] for i in pick]))
+        ratios.append(fastest([other[i] for i in pick]) / fastest([base[i] for i in pick]))
     ratios.sort()
     return ratios[int(0.025 * draws)], ratios[int(0.975 * draws) - 1]
 def judge(low, high):
@@ -100,16 +100,16 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 verdicts, control_verdicts, worst = [], [], 0.0
 for key in sorted(runs["before"][0]):
     b, a, c = ([run[key] for run in runs[k]] for k in ("before", "after", "control"))
-    ratio, control = pooled(a) / pooled(b), pooled(c) / pooled(b)
+    ratio, control = fastest(a) / fastest(b), fastest(c) / fastest(b)
     per_round = [min(y) / min(x) for x, y in zip(b, a)]
     low, high = bootstrap(b, a) if rounds > 1 else (ratio, ratio)
     clow, chigh = bootstrap(b, c) if rounds > 1 else (control, control)
     v, cv = judge(low, high), judge(clow, chigh)
     verdicts.append((key, v)); control_verdicts.append((key, cv))
     worst = max(worst, abs(ratio - 1))
-    print(f"| {key[0]} | {key[1]} | {pooled(b):.3e} | {pooled(a):.3e} | {ratio:.3f} | {' '.join(f'{x:.3f}' for x in per_round)} "
+    print(f"| {key[0]} | {key[1]} | {fastest(b):.3e} | {fastest(a):.3e} | {ratio:.3f} | {' '.join(f'{x:.3f}' for x in per_round)} "
           f"| {low:.3f}–{high:.3f} | {v} | {control:.3f} | {clow:.3f}–{chigh:.3f} | {cv} "
-          f"| {pooled_median(a) / pooled_median(b):.3f} | {pooled_median(b) / pooled(b):.2f} |")
+          f"| {median_of(a) / median_of(b):.3f} | {median_of(b) / fastest(b):.2f} |")
 print()
 print("Load average (1 min) at the start of each run: " +
       "; ".join(f"round {r}: before {l[1]}, after {l[2]}, control {l[3]}" for r, l in enumerate(loads, 1)) + ".")
@@ -129,7 +129,7 @@ for factor in (1.10, 1.20):
     for key in sorted(runs["before"][0]):
         b = [run[key] for run in runs["before"]]
         a = [[t * factor for t in run[key]] for run in runs["after"]]
-        low, high = bootstrap(b, a) if rounds > 1 else ((pooled(a) / pooled(b),) * 2)
+        low, high = bootstrap(b, a) if rounds > 1 else ((fastest(a) / fastest(b),) * 2)
         caught += judge(low, high) == "NOT within"
     power.append(f"{factor - 1:.0%} slower: {caught} of {len(verdicts)} rows NOT within")
 print("Power on this run's noise (the after times multiplied by a known slowdown, judged by the same rule): " + "; ".join(power) + ".")
