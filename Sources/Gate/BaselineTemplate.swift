@@ -113,6 +113,9 @@ extension Baseline {
                 counter(.samExact, .backwardRecordBytesPerStep),
                 counter(.samExact, .allocationsPerStep),
                 counter(.samLSH, .allocationsPerStep),
+                // The compact forest sizes every buffer at build; its tolerance covers a rebuild as the k-d forest's does.
+                counter(.samKDTreeCompact, .backwardRecordBytesPerStep),
+                counter(.samKDTreeCompact, .allocationsPerStep, tolerance: 0.5),
                 counter(.dam, .backwardRecordBytesPerStep), counter(.dam, .allocationsPerStep),
                 counter(.controller, .backwardRecordBytesPerStep), counter(.controller, .allocationsPerStep),
             ] + sdncVariants.flatMap {
@@ -143,6 +146,8 @@ extension Baseline {
                 MemoryCheck(model: .samKDTree, size: 1 << 16, shortSteps: 100, longSteps: 1000, peakBytes: 0,
                             peakTolerance: 0.25, growthBound: 1.5),
                 MemoryCheck(model: .samExact, size: 1 << 16, shortSteps: 100, longSteps: 1000, peakBytes: 0,
+                            peakTolerance: 0.25, growthBound: 1.5),
+                MemoryCheck(model: .samKDTreeCompact, size: 1 << 16, shortSteps: 100, longSteps: 1000, peakBytes: 0,
                             peakTolerance: 0.25, growthBound: 1.5),
                 MemoryCheck(model: .dam, size: 1 << 12, shortSteps: 10, longSteps: 100, peakBytes: 0,
                             peakTolerance: 0.25, growthBound: 1.5),

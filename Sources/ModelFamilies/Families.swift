@@ -44,6 +44,9 @@ struct SAMFamily: ModelFamily {
         variant(.exact, "exact", "exact", read: ("E1", .linear), reset: .constant, "#1f77b4", PlotStyle(4, 1.8, 2)),
         variant(.kdtree, "kdtree", "k-d forest", read: ("K1", .logN), reset: .logN, "#2ca02c", PlotStyle(8, 1.3, 3)),
         variant(.lsh, "lsh", "LSH", read: ("L1", .linear), reset: .constant, "#9467bd", PlotStyle(12, 0.9, 4)),
+        // The same randomised forest in flat arrays (K2): profiled beside FLANN's, whose bytes and update time it cuts.
+        variant(.kdtreeCompact, "kdtree-compact", "compact k-d forest", read: ("K2", .logN), reset: .logN, "#17becf",
+                PlotStyle(9, 1.3, 3)),
     ]
     func configuration(_ c: ModelConfiguration) throws(ConfigurationError) -> ModelConfiguration { try withoutLinks(c) }
     func build<Scalar: ModelScalar>(_ c: ModelConfiguration, as: Scalar.Type) throws -> any MemoryModel<Scalar> {

@@ -36,6 +36,7 @@ extension ProfiledModel {
     public static let samExact = ProfiledModel(registered: "sam-exact")
     public static let samKDTree = ProfiledModel(registered: "sam-kdtree")
     public static let samLSH = ProfiledModel(registered: "sam-lsh")
+    public static let samKDTreeCompact = ProfiledModel(registered: "sam-kdtree-compact")
     public static let controller = ProfiledModel(registered: "controller")
     public static let sdncKDTree = ProfiledModel(registered: "sdnc-kdtree")
     public static let sdncExact = ProfiledModel(registered: "sdnc-exact")

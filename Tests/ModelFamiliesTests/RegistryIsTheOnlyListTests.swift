@@ -86,7 +86,8 @@ import Testing
     @Test func namesAndOrderAreTheCommittedOnes() {
         #expect(ModelKind.allCases.map(\.rawValue) == ["sam", "dam", "sdnc"])
         #expect(ProfiledModel.allCases.map(\.rawValue)
-                == ["dam", "sam-exact", "sam-kdtree", "sam-lsh", "controller", "sdnc-kdtree", "sdnc-exact", "dnc-dense"])
+                == ["dam", "sam-exact", "sam-kdtree", "sam-lsh", "sam-kdtree-compact", "controller", "sdnc-kdtree", "sdnc-exact",
+                   "dnc-dense"])
         #expect(ModelKind.allCases.map(\.description) == ["SAM", "DAM", "SDNC"])
         #expect(ProfiledModel(rawValue: "sam-hnsw") == nil && ModelKind(rawValue: "controller") == nil)
     }
