@@ -137,6 +137,31 @@ import Testing
         #expect(md.contains("| SAM (k-d forest) | 1048576 | 100000 |"))
     }
 
+    /// SAM's two k-d forests are judged on rows of their own: FLANN's at 500 MiB is not met, the compact
+    /// forest's at 400 MiB is met, and neither row shows the other's value.
+    @Test func eachKDForestIsJudgedOnItsOwnRows() throws {
+        let sizes = [1 << 10, 1 << 20]
+        let plan = try SweepPlan(models: [.samKDTree, .samKDTreeCompact], sizes: sizes, steps: 8, repeats: 3, warmup: 1,
+                                 requireFitSizes: false)
+        let measurements = [
+            Self.measurement(.samKDTree, 1 << 10, step: 0.15e-3, peak: 30 << 20, reset: 1e-4),
+            Self.measurement(.samKDTree, 1 << 20, step: 0.45e-3, peak: 500 << 20, reset: 1e-3),
+            Self.measurement(.samKDTreeCompact, 1 << 10, step: 0.18e-3, peak: 30 << 20, reset: 1e-4),
+            Self.measurement(.samKDTreeCompact, 1 << 20, step: 0.22e-3, peak: 400 << 20, reset: 3e-4),
+        ]
+        let set = MeasurementSet(plan: plan, machine: .current(), measurements: measurements, failures: [], sweepSeconds: 1)
+        let md = Headline.render(ScalingAnalyser().analyse(set))
+        let flann = try Self.row(md, "SAM (k-d forest): peak resident memory")
+        let compact = try Self.row(md, "SAM (compact k-d forest): peak resident memory")
+        #expect(flann.contains("| 500 MiB |") && flann.contains("| **not met** |"), "\(flann)")
+        #expect(compact.contains("| 400 MiB |") && compact.contains("| met |"), "\(compact)")
+        #expect(try Self.row(md, "SAM (k-d forest): forward + backward").contains("| **not met** |"))
+        #expect(try Self.row(md, "SAM (compact k-d forest): forward + backward").contains("| met |"))
+        // The episode ratio: FLANN's (8·0.45 + 1) ms ÷ (8·0.15 + 0.1) ms ≈ 3.5×; the compact forest's ≈ 1.3×.
+        #expect(try Self.row(md, "SAM (k-d forest): an episode").contains("| **not met** |"))
+        #expect(try Self.row(md, "SAM (compact k-d forest): an episode").contains("| met |"))
+    }
+
     @Test func addingARowIsOneEntry() throws {
         let extra = HeadlineRow("9", "a fixture target", target: "≤ 1") { _ in HeadlineValue("0.5", .met) }
         let md = Headline.render(try Self.report(), rows: Headline.rows + [extra])
