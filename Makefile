@@ -142,7 +142,8 @@ bad-input: release
 example: deps
 	scripts/check-example.sh
 
-# The learning report (issue 15): DAM and SAM with each index on copy, recall and sort, 3 seeds,
+# The learning report (issue 15): DAM and SAM with each index on copy, recall and sort, 3 seeds (6 and a
+# second M_0 for DAM and SAM-kdtree on copy),
 # two training processes at once, then the timed N = 2^10 / 2^20 pair alone. Writes reports/learning.md.
 .PHONY: learning learning-quick
 learning: release

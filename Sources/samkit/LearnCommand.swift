@@ -6,7 +6,7 @@ import NearestNeighbours
 import Training
 
 /// `samkit learn`: the learning report. Trains DAM and SAM with each index on copy, associative
-/// recall and priority sort (3 seeds, one iteration budget), two `samkit train` processes at a time;
+/// recall and priority sort (3 seeds, 6 for the claim's pair on copy; one iteration budget), two `samkit train` processes at a time;
 /// then times SAM-kdtree copy episodes at N = 2^10 and 2^20, one process after the other; then
 /// writes OUT/learning.md with its plots (`LearningReport`).
 struct LearnCommand: ParsableCommand {
@@ -14,13 +14,16 @@ struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Write the learning report: DAM and SAM (each index) on copy, recall and sort.",
         discussion: """
-            Every run: N = 128, W = 16, R = 1, K = 4 (--neighbours), H = 64, 6-bit vectors, M_0 uniform in ±0.1 (train's default), Adam (--learning-rate, \
-            default 3e-3), --batch episodes per iteration (default 1), global-norm clipping at 10, the curriculum \
+            Every run: N = 128, W = 16, R = 1, K = 4 (--neighbours), H = 64, 6-bit vectors, M_0 = 0 (SPEC's default; \
+            --memory-scale), Adam (--learning-rate, default 3e-3), --batch episodes per iteration (default 1), global-norm clipping at 10, the curriculum \
             (levels uniform up to h, h doubling when the window's mean loss per answer bit is below \
-            --curriculum-threshold, default 0.05 nats); 3 seeds per (model, task), the same iteration budget for \
+            --curriculum-threshold, default 0.05 nats); 3 seeds per (model, task), 6 for DAM and SAM-kdtree on copy (whose \
+            runs each either learn or stall), the same iteration budget for \
             each. Full: 10 copy patterns, 6 recall items, 10 sort vectors, 60000 iterations in windows of 500, 400 copy \
             episodes per timed run; --quick: 3 patterns, 3 items, 3 vectors, 300 iterations, 100 episodes \
-            per timed run. The runs are independent and untimed, so --jobs (default 2) run at once; the \
+            per timed run. DAM and SAM-kdtree also learn copy at a second M_0 (--alternative-memory-scale, \
+            default uniform in ±0.1, `train`'s default), so the report shows how the claim depends on M_0; the timed pair \
+            always fills M_0 uniformly in ±0.1, so that the forest holds all N rows. The runs are independent and untimed, so --jobs (default 2) run at once; the \
             two timed runs (SAM-kdtree copy at N = 2^10 and 2^20) run alone, one after the other. \
             Writes OUT/learning.md, OUT/learning-*.png and the runs under OUT/learning-runs/. \
             \(ExitConvention.help)
@@ -41,6 +44,10 @@ struct LearnCommand: ParsableCommand {
     @Option(help: "Neighbours K read per head by every SAM run (the timed pair too), 1...\(LearningPlan.full.memory) (N).",
             transform: size("--neighbours", 1...LearningPlan.full.memory))
     var neighbours = LearningPlan.full.neighbours
+    @Option(help: "M_0 of every training run: each entry uniform in [-s, s] from the run's seed, or 0 for M_0 = 0 (SPEC's default); finite and >= 0.")
+    var memoryScale = LearningPlan.full.memoryScale
+    @Option(help: "M_0 of the second copy runs of DAM and SAM-kdtree (as --memory-scale; finite, >= 0 and not --memory-scale).")
+    var alternativeMemoryScale = LearningPlan.full.alternativeMemoryScale
 
     func validate() throws {
         try OutputPath.check(out, option: "--out", as: .folder)
@@ -49,6 +56,13 @@ struct LearnCommand: ParsableCommand {
         }
         if !(curriculumThreshold > 0 && curriculumThreshold <= 1) {
             throw ValidationError("--curriculum-threshold \(curriculumThreshold) is out of range (valid: (0, 1])")
+        }
+        if !(memoryScale >= 0 && memoryScale.isFinite) {
+            throw ValidationError("--memory-scale \(memoryScale) is out of range (valid: finite and >= 0)")
+        }
+        if !(alternativeMemoryScale >= 0 && alternativeMemoryScale.isFinite) || alternativeMemoryScale == memoryScale {
+            throw ValidationError("--alternative-memory-scale \(alternativeMemoryScale) is out of range "
+                                  + "(valid: finite, >= 0 and not --memory-scale \(memoryScale))")
         }
     }
 
@@ -59,6 +73,8 @@ struct LearnCommand: ParsableCommand {
         plan.batch = batch
         plan.curriculumThreshold = curriculumThreshold
         plan.neighbours = neighbours
+        plan.memoryScale = memoryScale
+        plan.alternativeMemoryScale = alternativeMemoryScale
         let folder = URL(fileURLWithPath: out), runs = folder.appendingPathComponent("learning-runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -147,12 +163,15 @@ final class Tally: @unchecked Sendable {
     }
 }
 
-/// One training run of the report: a model (with its index) on a task with a seed.
+/// One training run of the report: a model (with its index) on a task with a seed, from the plan's
+/// M_0 or its alternative one.
 struct LearningRun: Hashable {
     var model: String   // a family, or a family and its index ("sam-hnsw"): LearningPlan.models
     var task: TaskKind
     var seed: UInt64
-    var name: String { "\(task.rawValue)-\(model)-s\(seed)" }
+    /// Whether M_0 is the plan's `alternativeMemoryScale` rather than its `memoryScale`.
+    var alternativeMemory = false
+    var name: String { "\(task.rawValue)-\(model)-s\(seed)" + (alternativeMemory ? "-alternative-m0" : "") }
 }
 
 /// The learning report's sizes and budgets.
@@ -182,14 +201,29 @@ struct LearningPlan {
     /// Wrong bits per sequence at the highest level that count as learnt, per task.
     var thresholds: [TaskKind: Double] = [.copy: 0.1, .recall: 0.5, .sort: 2]
     var seeds: [UInt64] = [1, 2, 3]
+    /// The claim's pair (`alternativeModels`) on copy, at both M_0: more seeds, because session 8's study found
+    /// each run either learns copy or stalls near h = 8, so three seeds' median turns on one seed.
+    var claimSeeds: [UInt64] = [1, 2, 3, 4, 5, 6]
+    /// The seeds of `model` on `task`.
+    func seeds(_ model: String, _ task: TaskKind) -> [UInt64] {
+        task == .copy && Self.alternativeModels.contains(model) ? claimSeeds : seeds
+    }
     var timedSizes = [1 << 10, 1 << 20]
     var timedEpisodes: Int
     let memory = 128, wordSize = 16, heads = 1, hidden = 64, bits = 6
     /// K, the rows each SAM head reads (`learn --neighbours`).
     var neighbours = 4
-    /// M_0: each entry uniform in ±0.1 from the run's seed, `train`'s own default (not SPEC's M_0 = 0).
-    /// The timed pair uses it too, so its forest at N = 2^20 holds every one of the 2^20 rows.
-    let memoryScale = 0.1
+    /// M_0 of the training runs: 0 is SPEC's default; s > 0 fills each entry uniformly in ±s from the run's seed.
+    var memoryScale = 0.0
+    /// M_0 of the second copy runs of `alternativeModels`: `train`'s default (±0.1). Session 8's study
+    /// (reports/learning-s8) found the claim's verdict on copy flips between M_0 = 0 and ±0.1, so the report shows both.
+    var alternativeMemoryScale = 0.1
+    /// The claim's reference (DAM) and the model it judges (SAM with the k-d forest); the second M_0's runs train these two.
+    static let claimReference = "dam"
+    static let claimModel = "sam-kdtree"
+    static var alternativeModels: [String] { [claimReference, claimModel] }
+    /// M_0 of the timed pair: filled, so that its forest at N = 2^20 holds every one of the 2^20 rows.
+    let timedMemoryScale = 0.1
     var learningRate = 3e-3, curriculumThreshold = 0.05
     /// Episodes per iteration (the timed runs use 1, so that their time is per episode).
     var batch = 1
@@ -203,19 +237,24 @@ struct LearningPlan {
         if batch != preset.batch { options += " --batch \(batch)" }
         if curriculumThreshold != preset.curriculumThreshold { options += " --curriculum-threshold \(curriculumThreshold)" }
         if neighbours != preset.neighbours { options += " --neighbours \(neighbours)" }
+        if memoryScale != preset.memoryScale { options += " --memory-scale \(memoryScale)" }
+        if alternativeMemoryScale != preset.alternativeMemoryScale { options += " --alternative-memory-scale \(alternativeMemoryScale)" }
         return options
     }
 
     static let full = LearningPlan(iterations: 60000, window: 500, levels: [.copy: 10, .recall: 6, .sort: 10], timedEpisodes: 400)
-    static let quick = LearningPlan(iterations: 300, window: 25, levels: [.copy: 3, .recall: 3, .sort: 3], timedEpisodes: 100)
+    static let quick = LearningPlan(iterations: 300, window: 25, levels: [.copy: 3, .recall: 3, .sort: 3], claimSeeds: [1, 2, 3],
+                                    timedEpisodes: 100)
 
     var runs: [LearningRun] {
         TaskKind.allCases.flatMap { task in
-            Self.models.flatMap { model in seeds.map { LearningRun(model: model, task: task, seed: $0) } }
+            Self.models.flatMap { model in seeds(model, task).map { LearningRun(model: model, task: task, seed: $0) } }
+        } + Self.alternativeModels.flatMap { model in
+            seeds(model, .copy).map { LearningRun(model: model, task: .copy, seed: $0, alternativeMemory: true) }
         }
     }
 
-    func common(model: String, batch: Int) -> [String] {
+    func common(model: String, batch: Int, memoryScale: Double) -> [String] {
         return ["train", "--model", Self.family(of: model).name] + (Self.index(of: model).map { ["--index", $0.rawValue] } ?? [])
             + ["--word-size", "\(wordSize)", "--heads", "\(heads)", "--neighbours", "\(neighbours)", "--hidden", "\(hidden)",
                "--bits", "\(bits)", "--optimizer", "adam", "--learning-rate", "\(learningRate)", "--clip", "10", "--batch", "\(batch)",
@@ -223,7 +262,8 @@ struct LearningPlan {
     }
 
     func arguments(_ run: LearningRun, out: URL) -> [String] {
-        common(model: run.model, batch: batch) + ["--task", run.task.rawValue, "--memory", "\(memory)", "--length", "\(levels[run.task]!)",
+        common(model: run.model, batch: batch, memoryScale: run.alternativeMemory ? alternativeMemoryScale : memoryScale)
+            + ["--task", run.task.rawValue, "--memory", "\(memory)", "--length", "\(levels[run.task]!)",
                                     "--levels", "curriculum", "--curriculum-threshold", "\(curriculumThreshold)",
                                     "--iterations", "\(iterations)", "--window", "\(window)", "--seed", "\(run.seed)",
                                     "--out", out.path]
@@ -231,7 +271,7 @@ struct LearningPlan {
 
     /// A timed run: SAM-kdtree on copy at 4 patterns, levels uniform, one window (recall measured once, excluded from the time).
     func timingArguments(memory n: Int, out: URL) -> [String] {
-        common(model: "sam-kdtree", batch: 1) + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
+        common(model: Self.claimModel, batch: 1, memoryScale: timedMemoryScale) + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
                                        "--iterations", "\(timedEpisodes)", "--window", "\(timedEpisodes)", "--seed", "1",
                                        "--out", out.path]
     }

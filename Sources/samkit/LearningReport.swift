@@ -12,13 +12,14 @@ struct LearningReport {
     let timings: [Int: TrainRunSummary]
     let wallSeconds: Double
 
-    func runs(_ model: String, _ task: TaskKind) -> [TrainRunSummary] {
-        plan.seeds.compactMap { results[LearningRun(model: model, task: task, seed: $0)] }
+    /// The seeds' runs of `model` on `task`, from the plan's M_0 or (`alternative`) its alternative one.
+    func runs(_ model: String, _ task: TaskKind, alternative: Bool = false) -> [TrainRunSummary] {
+        plan.seeds(model, task).compactMap { results[LearningRun(model: model, task: task, seed: $0, alternativeMemory: alternative)] }
     }
 
     /// Iterations to threshold of each seed's run (nil: not reached).
-    func toThreshold(_ model: String, _ task: TaskKind) -> [Int?] {
-        runs(model, task).map {
+    func toThreshold(_ model: String, _ task: TaskKind, alternative: Bool = false) -> [Int?] {
+        runs(model, task, alternative: alternative).map {
             LearningCurve.iterationsToThreshold($0.points, top: plan.levels[task]!, threshold: plan.thresholds[task]!)
         }
     }
@@ -26,8 +27,8 @@ struct LearningReport {
     /// "median (k/n)": the median over all n seeds, a seed that did not reach the threshold counting
     /// as beyond the budget (`IterationsClaim.censoredMedian`); "median seed not reached (k/n: ...)"
     /// when fewer than half reached it; "not reached (0/n)".
-    func thresholdCell(_ model: String, _ task: TaskKind) -> String {
-        let seeds = toThreshold(model, task), reached = seeds.compactMap { $0 }.sorted(), n = seeds.count
+    func thresholdCell(_ model: String, _ task: TaskKind, alternative: Bool = false) -> String {
+        let seeds = toThreshold(model, task, alternative: alternative), reached = seeds.compactMap { $0 }.sorted(), n = seeds.count
         guard !reached.isEmpty else { return "not reached (0/\(n))" }
         guard let median = IterationsClaim.censoredMedian(seeds) else {
             return "median seed not reached (\(reached.count)/\(n): \(reached.map(String.init).joined(separator: ", ")))"
@@ -36,8 +37,8 @@ struct LearningReport {
     }
 
     /// The mean curve over seeds (points at the same iterations), written as CSV for the plot.
-    func meanCurve(_ model: String, _ task: TaskKind) -> [TrainingPoint] {
-        let curves = runs(model, task).map(\.points)
+    func meanCurve(_ model: String, _ task: TaskKind, alternative: Bool = false) -> [TrainingPoint] {
+        let curves = runs(model, task, alternative: alternative).map(\.points)
         guard let shortest = curves.map(\.count).min(), shortest > 0 else { return [] }
         return (0..<shortest).map { i in
             let ps = curves.map { $0[i] }, k = Double(ps.count)
@@ -54,8 +55,10 @@ struct LearningReport {
             + "in \(ProgressLine.duration(wallSeconds)) of wall time (\(plan.runs.count) training runs, 2 at a time, then the timed pair alone).\n\n"
         md += "## Settings\n\n"
         md += "Every run: N = \(plan.memory), W = \(plan.wordSize), R = \(plan.heads), K = \(plan.neighbours), H = \(plan.hidden), "
-            + "\(plan.bits)-bit vectors; " + (plan.memoryScale > 0 ? "M_0 uniform in ±\(plan.memoryScale) from each run's seed (`train`'s default, not SPEC's M_0 = 0)" : "M_0 = 0 (SPEC's default)") + "; Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
-            + "\(plan.iterations) iterations, points every \(plan.window) iterations (window means); seeds \(plan.seeds.map(String.init).joined(separator: ", ")). "
+            + "\(plan.bits)-bit vectors; M_0 " + Self.initialisation(plan.memoryScale) + "; Adam (learning rate \(plan.learningRate)), batch \(plan.batch) (episodes per iteration), gradients clipped to global norm 10; "
+            + "\(plan.iterations) iterations, points every \(plan.window) iterations (window means); seeds \(plan.seeds.map(String.init).joined(separator: ", "))"
+            + (plan.claimSeeds == plan.seeds ? "" : " (\(LearningPlan.alternativeModels.joined(separator: " and ")) on copy: "
+                + "\(plan.claimSeeds.map(String.init).joined(separator: ", ")), because each run either learns copy or stalls)") + ". "
             + "Curriculum: each episode's level uniform up to h; h doubles when the window's mean loss per answer bit is below "
             + "\(plan.curriculumThreshold) nats. Highest levels: copy \(plan.levels[.copy]!) patterns, recall \(plan.levels[.recall]!) items "
             + "of 3 vectors, sort \(plan.levels[.sort]!) vectors (top 4/5 answered).\n\n"
@@ -77,7 +80,7 @@ struct LearningReport {
             }
             if !curves.isEmpty {
                 try LearningPlot.draw(curves: curves, folder: folder, name: "learning-\(task.rawValue)",
-                                      heading: "\(task.rawValue): wrong bits per sequence (mean of \(plan.seeds.count) seeds)")
+                                      heading: "\(task.rawValue): wrong bits per sequence (mean over seeds)")
                 md += "![\(task.rawValue)](learning-\(task.rawValue).png)\n\n"
             }
         }
@@ -90,7 +93,19 @@ struct LearningReport {
         md += "\nSAM-kdtree against DAM (the claim: within 1.25× DAM's iterations; `IterationsClaim`: when a median seed did not "
             + "reach the threshold, the claim is contradicted only if the budget is at least 1.25× DAM's median, and inconclusive when "
             + "neither median seed reached it):\n\n"
-        for task in TaskKind.allCases { md += "- \(task.rawValue): \(claim("sam-kdtree", task))\n" }
+        for task in TaskKind.allCases { md += "- \(task.rawValue): \(claim(LearningPlan.claimModel, task))\n" }
+
+        md += "\n### Copy at M_0 " + Self.initialisation(plan.alternativeMemoryScale) + "\n\n"
+            + "The same copy runs of \(LearningPlan.alternativeModels.joined(separator: " and ")) with M_0 "
+            + Self.initialisation(plan.alternativeMemoryScale) + " instead (everything else as above), because the claim's verdict "
+            + "on copy depends on M_0 (reports/learning-s8).\n\n| model | iterations to threshold | final wrong bits (h) |\n|---|---|---|\n"
+        for model in LearningPlan.alternativeModels {
+            md += "| \(model) | \(thresholdCell(model, .copy, alternative: true)) | "
+                + (meanCurve(model, .copy, alternative: true).last.map { String(format: "%.3f (h %d)", $0.bitErrors, $0.level) } ?? "no run")
+                + " |\n"
+        }
+        md += "\n- copy at M_0 " + Self.initialisation(plan.alternativeMemoryScale) + ": "
+            + claim(LearningPlan.claimModel, .copy, alternative: true) + "\n"
 
         md += "\n## Final wrong bits per sequence\n\nLast window, mean over seeds (h at the end in brackets, lowest over seeds).\n\n| model | "
             + TaskKind.allCases.map(\.rawValue).joined(separator: " | ") + " |\n|---|" + String(repeating: "---|", count: TaskKind.allCases.count) + "\n"
@@ -113,8 +128,7 @@ struct LearningReport {
 
         md += "\n## Time per episode at N = 2^10 and 2^20\n\n"
         md += "SAM with the k-d forest on copy (levels uniform in 1...4), \(plan.timedEpisodes) episodes each, run alone one after the other; "
-            + (plan.memoryScale > 0 ? "M_0 as above, so no row is zero and the forest holds all N rows at both sizes; "
-                : "M_0 = 0, so the forest holds only the rows written since the episodes began; ")
+            + "M_0 " + Self.initialisation(plan.timedMemoryScale) + ", so no row is zero and the forest holds all N rows at both sizes; "
             + "the marginal time per episode excludes building the model (construction shown apart) and the recall measurement. "
             + "Wall clock on this machine, which may have been shared: a ratio within one run, not an absolute figure.\n\n"
             + "| N | episodes | construction (s) | training (s) | s per episode |\n|---|---|---|---|---|\n"
@@ -140,8 +154,14 @@ struct LearningReport {
 
     /// Whether `model` reaches the threshold within 1.25× DAM's iterations on `task` (censored medians
     /// over seeds, `IterationsClaim`).
-    func claim(_ model: String, _ task: TaskKind) -> String {
-        IterationsClaim(model: toThreshold(model, task), dam: toThreshold("dam", task), budget: plan.iterations)
+    func claim(_ model: String, _ task: TaskKind, alternative: Bool = false) -> String {
+        IterationsClaim(model: toThreshold(model, task, alternative: alternative),
+                        dam: toThreshold(LearningPlan.claimReference, task, alternative: alternative), budget: plan.iterations)
             .text(modelName: model)
+    }
+
+    /// M_0 in words: "= 0 (SPEC's default)" or "uniform in ±s from each run's seed".
+    static func initialisation(_ scale: Double) -> String {
+        scale > 0 ? "uniform in ±\(scale) from each run's seed" : "= 0 (SPEC's default)"
     }
 }

@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Task: copy, recall or sort.") var task = "copy"
     @Option(name: .long, help: ArgumentHelp("Model: " + TrainCommand.families.map { "\($0.name) (\($0.summary))" }.joined(separator: ", ") + "."))
     var model = "sam"
-    @Option(name: .long, help: ArgumentHelp("Index the model reads through: exact, kdtree, lsh or hnsw (default exact; "
+    @Option(name: .long, help: ArgumentHelp("Index the model reads through: " + IndexKind.allCases.map(\.rawValue).joined(separator: ", ") + " (default exact; "
                                             + TrainCommand.families.filter(\.readsSelectedRows).map(\.name).joined(separator: ", ") + " only)."))
     var index: String?
 

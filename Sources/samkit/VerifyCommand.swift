@@ -50,7 +50,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Loss: sigmoid-cross-entropy, mean-squared-error or either.") var loss: String?
     @Option(help: "Replay and free modes check a seeded sample of M coordinates, 1...10000000 (default: all for toy, 20 for paper).")
     var coordinates: String?
-    @Option(help: "Nearest-neighbour index of SAM: exact, kdtree, lsh or hnsw.") var index = "exact"
+    @Option(help: ArgumentHelp("Nearest-neighbour index of SAM: " + IndexKind.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+    var index = "exact"
     @Option(help: "SDNC gradient through the temporal links: recorded (the paper's choice: link state held, the default) or full (through N, P and the precedence; Proofs/sdnc-gradients.md). Other models ignore it.")
     var linkGradient = "recorded"
     @Option(help: "Central-difference step h, in [1e-9, 1e-2] (outside it the derived tolerance means nothing).")

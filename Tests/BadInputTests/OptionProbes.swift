@@ -71,6 +71,10 @@ enum OptionProbes {
         o("learn --neighbours 0", "--neighbours"),
         o("learn --neighbours 129", "--neighbours"),
         o("learn --neighbours 2^62", "--neighbours"),
+        o("learn --memory-scale=-1", "--memory-scale"),
+        o("learn --memory-scale nan", "--memory-scale"),
+        o("learn --alternative-memory-scale 0", "--alternative-memory-scale"),
+        o("learn --alternative-memory-scale inf", "--alternative-memory-scale"),
         // samkit index-bench
         o("index-bench --sizes 3", "--sizes"),
         o("index-bench --sizes 2^25", "--sizes"),
