@@ -33,10 +33,16 @@ public final class RMSProp<Scalar: ModelScalar>: Optimiser {
         let g = store.gradients, v = store.values
         let norm = clipGlobalNorm(g, to: clipNorm)
         steps += 1
-        for i in 0..<g.count {
-            meanSquare[i] = decay * meanSquare[i] + (1 - decay) * g[i] * g[i]
-            velocity[i] = momentum * velocity[i] + learningRate * g[i] / (Scalar.sqrt(meanSquare[i]) + epsilon)
-            v[i] -= velocity[i]
+        let (decay, momentum, epsilon, learningRate) = (decay, momentum, epsilon, learningRate)
+        // Through buffer pointers, as in `Adam.step`: no run-time exclusivity check per element.
+        meanSquare.withUnsafeMutableBufferPointer { meanSquare in
+            velocity.withUnsafeMutableBufferPointer { velocity in
+                for i in 0..<g.count {
+                    meanSquare[i] = decay * meanSquare[i] + (1 - decay) * g[i] * g[i]
+                    velocity[i] = momentum * velocity[i] + learningRate * g[i] / (Scalar.sqrt(meanSquare[i]) + epsilon)
+                    v[i] -= velocity[i]
+                }
+            }
         }
         return norm
     }
