@@ -89,7 +89,7 @@ final class EpisodeUndoLog<Scalar: ModelScalar> {
         restoreMemory(memory)
         rows.removeAll(keepingCapacity: true)
         for row in written { rows.append(Int(row)) }
-        if !rows.isEmpty { index.update(rows: rows, in: memory) }
+        if !rows.isEmpty { index.restore(rows: rows, in: memory) }
         ring.restoreInitialOrder(moved: used)
         for row in used { lastAccess[Int(row)] = 0 }
         clear()

@@ -46,6 +46,12 @@ public final class ComparedIndex<Scalar: ModelScalar>: NearestNeighbourIndex {
         for f in followers { f.index.update(rows: changed, in: memory) }
     }
 
+    public func restore(rows changed: [Int], in memory: MemoryMatrix<Scalar>) {
+        driver.restore(rows: changed, in: memory)
+        exact.restore(rows: changed, in: memory)
+        for f in followers { f.index.restore(rows: changed, in: memory) }
+    }
+
     public func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int]) {
         let w = memory.width, queryNorm = stabilisedNorm(q, count: w, epsilon: epsilon)
         func scored(_ rows: [Int]) -> [(row: Int, score: Scalar)] {

@@ -109,6 +109,19 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func update(rows: [Int], in memory: MemoryMatrix<Scalar>) {
+        reindex(rows, in: memory, restoring: false)
+    }
+
+    /// As `update`, with each row placed from its home node (`CompactKDTree.restore`): an episode's
+    /// reset re-indexes the rows it put back without descending the levels above their old leaves.
+    /// The rows land where `update` would put them, so the forest is the same bit for bit.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func restore(rows: [Int], in memory: MemoryMatrix<Scalar>) {
+        reindex(rows, in: memory, restoring: true)
+    }
+
+    private func reindex(_ rows: [Int], in memory: MemoryMatrix<Scalar>, restoring: Bool) {
         guard !rows.isEmpty else { return }
         guard memory.rows == rowCount, memory.width == width, !trees.isEmpty else { return build(from: memory) }
         counters.rowsUpdated += rows.count
@@ -122,7 +135,9 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
             let p = points(memory, norms.baseAddress!)
             var fitted = true
             for r in 0..<rows.count where fitted {
-                for t in trees.indices where fitted { fitted = trees[t].insert(rows[r], p) }
+                for t in trees.indices where fitted {
+                    fitted = restoring ? trees[t].restore(rows[r], p) : trees[t].insert(rows[r], p)
+                }
             }
             return fitted
         }

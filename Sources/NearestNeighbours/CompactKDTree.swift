@@ -18,7 +18,8 @@ struct AugmentedRows<Scalar: ModelScalar> {
 
 /// One randomised k-d tree of `CompactKDForestIndex` in flat arrays: nodes (split dimension, split
 /// value, first-child index; ~12 B for Float), leaf buckets of at most `capacity` row numbers, and the
-/// bucket of every row (`leafOf`), so a row is removed in O(capacity) and inserted in O(depth).
+/// bucket of every row (`leafOf`), so a row is removed in O(capacity) and inserted in O(depth); and
+/// each restored row's home node (`homeNode`), so an episode's reset puts a row back in O(1) levels.
 ///
 /// **Build** (FLANN's `KDTreeIndex::divideTree`, with buckets): a node of more than `leafSize` rows
 /// takes the mean and variance of each of the W + 1 coordinates over its first ≤ 100 rows, splits on
@@ -43,7 +44,11 @@ struct CompactKDTree<Scalar: ModelScalar> {
     private(set) var counts: [Int32] = []
     private(set) var bucketCount = 0
     private(set) var leafOf: [Int32] = []
-    /// Largest depth reached (root = 0), for sizing the search heap.
+    /// Per row: a node on the path its point took when it was last `restore`d (-1: none since the
+    /// build). Internal nodes never change between builds, so the row's restored point, the same as
+    /// then, descends from there to the leaf a descent from the root reaches, without the levels above.
+    private(set) var homeNode: [Int32] = []
+    /// Largest depth of the build (root = 0), for sizing the search heap.
     private(set) var depth = 0
     private var rng: SeededGenerator
     private var mean: [Scalar] = [], variance: [Scalar] = []
@@ -70,6 +75,8 @@ struct CompactKDTree<Scalar: ModelScalar> {
         order.append(contentsOf: 0..<Int32(n))
         leafOf.removeAll(keepingCapacity: true)
         leafOf.append(contentsOf: repeatElement(-1, count: n))
+        homeNode.removeAll(keepingCapacity: true)
+        homeNode.append(contentsOf: repeatElement(-1, count: n))
         nodes.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
         nodes.append(Node(value: 0, dimension: -1, child: 0))
@@ -166,12 +173,34 @@ struct CompactKDTree<Scalar: ModelScalar> {
     /// Inserts `row` (its norm already stored in `points`); false when a full bucket needed a split
     /// and no spare bucket is left (the owner then rebuilds).
     mutating func insert(_ row: Int, _ points: AugmentedRows<Scalar>) -> Bool {
-        var node = 0, level = 0
+        insert(row, points, leaf: leaf(of: row, points, from: 0))
+    }
+
+    /// Inserts `row`, whose contents are those it had when it was last restored (or, the first time
+    /// since the build, any): the same leaf as `insert`, reached from the row's home node, which then
+    /// becomes that leaf. O(levels below the home node): none while that leaf has not split.
+    mutating func restore(_ row: Int, _ points: AugmentedRows<Scalar>) -> Bool {
+        let home = Int(homeNode[row])
+        let leaf = leaf(of: row, points, from: max(home, 0))
+        assert(home < 0 || leaf == self.leaf(of: row, points, from: 0),
+               "row \(row) was restored to contents other than at its last restore")
+        homeNode[row] = Int32(leaf)
+        return insert(row, points, leaf: leaf)
+    }
+
+    /// The leaf node `row`'s point reaches from `node` (`< value` left).
+    @inline(__always)
+    private func leaf(of row: Int, _ points: AugmentedRows<Scalar>, from node: Int) -> Int {
+        var node = node
         while nodes[node].dimension >= 0 {
             let n = nodes[node]
             node = Int(n.child) + (points.coordinate(row, Int(n.dimension)) < n.value ? 0 : 1)
-            level += 1
         }
+        return node
+    }
+
+    /// Puts `row` into the bucket of leaf `node`, splitting it when full.
+    private mutating func insert(_ row: Int, _ points: AugmentedRows<Scalar>, leaf node: Int) -> Bool {
         let b = Int(nodes[node].child)
         if Int(counts[b]) < capacity {
             slots[b * capacity + Int(counts[b])] = Int32(row)
@@ -200,7 +229,6 @@ struct CompactKDTree<Scalar: ModelScalar> {
             counts[target] += 1
             leafOf[Int(r)] = Int32(target)
         }
-        depth = max(depth, level + 1)
         return true
     }
 
@@ -219,7 +247,8 @@ struct CompactKDTree<Scalar: ModelScalar> {
     /// Bytes held (capacities, including the spares and the build scratch of this tree).
     var byteSize: Int {
         nodes.capacity * MemoryLayout<Node>.stride
-            + (slots.capacity + counts.capacity + leafOf.capacity + splitRows.capacity) * MemoryLayout<Int32>.stride
+            + (slots.capacity + counts.capacity + leafOf.capacity + homeNode.capacity + splitRows.capacity)
+                * MemoryLayout<Int32>.stride
             + (mean.capacity + variance.capacity) * MemoryLayout<Scalar>.stride
     }
 }

@@ -51,6 +51,10 @@ public protocol NearestNeighbourIndex<Scalar>: AnyObject {
     func build(from memory: MemoryMatrix<Scalar>)
     /// Rows `rows` (distinct) of `memory` have new contents; `memory` already holds them.
     func update(rows: [Int], in memory: MemoryMatrix<Scalar>)
+    /// `update(rows:in:)` for rows put back (an episode's reset): each row holds the contents it had
+    /// at its last `restore` since the last `build(from:)`, or any contents the first time. Same
+    /// promise as `update`; an index may use it to find a row's place faster. Default: `update`.
+    func restore(rows: [Int], in memory: MemoryMatrix<Scalar>)
     /// The `k` rows most similar to the query `q` (W scalars), best first, written into `result`
     /// (its previous contents are discarded; its capacity is reused so a query allocates nothing).
     func query(_ q: UnsafePointer<Scalar>, k: Int, in memory: MemoryMatrix<Scalar>, into result: inout [Int])
@@ -64,6 +68,8 @@ public protocol NearestNeighbourIndex<Scalar>: AnyObject {
 
 extension NearestNeighbourIndex {
     public var memoryAccount: [MemoryAccountEntry] { [MemoryAccountEntry(part: "index (\(kind))", bytes: byteSize)] }
+
+    public func restore(rows: [Int], in memory: MemoryMatrix<Scalar>) { update(rows: rows, in: memory) }
 
     /// A batch of `count` queries stored contiguously (`count x W`), one result per query.
     public func query(batch queries: UnsafePointer<Scalar>, count: Int, k: Int,

@@ -201,8 +201,9 @@ struct LearningPlan {
     /// Wrong bits per sequence at the highest level that count as learnt, per task.
     var thresholds: [TaskKind: Double] = [.copy: 0.1, .recall: 0.5, .sort: 2]
     var seeds: [UInt64] = [1, 2, 3]
-    /// The claim's pair (`alternativeModels`) on copy, at both M_0: more seeds, because session 8's study found
-    /// each run either learns copy or stalls near h = 8, so three seeds' median turns on one seed.
+    /// The claim's pair (`alternativeModels`) on copy, at both M_0: more seeds, because the study in
+    /// reports/learning-s8 found each run either learns copy or stalls near h = 8, so three seeds'
+    /// median turns on one seed.
     var claimSeeds: [UInt64] = [1, 2, 3, 4, 5, 6]
     /// The seeds of `model` on `task`.
     func seeds(_ model: String, _ task: TaskKind) -> [UInt64] {

@@ -36,6 +36,12 @@ struct LearningReport {
         return "\(median) (\(reached.count)/\(n))"
     }
 
+    /// The final wrong bits per sequence of `model` on `task` (last window, mean over seeds) and the level h.
+    func finalCell(_ model: String, _ task: TaskKind, alternative: Bool = false) -> String {
+        meanCurve(model, task, alternative: alternative).last.map { String(format: "%.3f (h %d)", $0.bitErrors, $0.level) }
+            ?? "no run"
+    }
+
     /// The mean curve over seeds (points at the same iterations), written as CSV for the plot.
     func meanCurve(_ model: String, _ task: TaskKind, alternative: Bool = false) -> [TrainingPoint] {
         let curves = runs(model, task, alternative: alternative).map(\.points)
@@ -101,8 +107,7 @@ struct LearningReport {
             + "on copy depends on M_0 (reports/learning-s8).\n\n| model | iterations to threshold | final wrong bits (h) |\n|---|---|---|\n"
         for model in LearningPlan.alternativeModels {
             md += "| \(model) | \(thresholdCell(model, .copy, alternative: true)) | "
-                + (meanCurve(model, .copy, alternative: true).last.map { String(format: "%.3f (h %d)", $0.bitErrors, $0.level) } ?? "no run")
-                + " |\n"
+                + finalCell(model, .copy, alternative: true) + " |\n"
         }
         md += "\n- copy at M_0 " + Self.initialisation(plan.alternativeMemoryScale) + ": "
             + claim(LearningPlan.claimModel, .copy, alternative: true) + "\n"
@@ -110,9 +115,7 @@ struct LearningReport {
         md += "\n## Final wrong bits per sequence\n\nLast window, mean over seeds (h at the end in brackets, lowest over seeds).\n\n| model | "
             + TaskKind.allCases.map(\.rawValue).joined(separator: " | ") + " |\n|---|" + String(repeating: "---|", count: TaskKind.allCases.count) + "\n"
         for model in LearningPlan.models {
-            md += "| \(model) | " + TaskKind.allCases.map { task in
-                meanCurve(model, task).last.map { String(format: "%.3f (h %d)", $0.bitErrors, $0.level) } ?? "no run"
-            }.joined(separator: " | ") + " |\n"
+            md += "| \(model) | " + TaskKind.allCases.map { finalCell(model, $0) }.joined(separator: " | ") + " |\n"
         }
 
         md += "\n## Recall against learning\n\nThe index's recall@\(plan.neighbours) against the exact index on the model's memory at every "
