@@ -26,7 +26,8 @@ STAGES = [
     ("backward", [r"^specialized (SAM|BareController)\.backward\(outputGradient"], "inclusive"),
     ("reset (incl. re-indexing the restored rows)", [r"^specialized SAM\.reset\(\)"], "inclusive"),
     ("index: queries", [r"^specialized (KDForestIndex|CompactKDForestIndex)\.query\("], "inclusive"),
-    ("index: updates (incl. rebuilds)", [r"^specialized (KDForestIndex|CompactKDForestIndex)\.update\(rows"], "inclusive"),
+    # The compact forest's update and restore (an episode's reset) both run its `reindex`.
+    ("index: updates (incl. rebuilds)", [r"^specialized (KDForestIndex\.update\(rows|CompactKDForestIndex\.reindex\()"], "inclusive"),
     ("index: of which rebuilds", [r"^flann_build_index_float$", r"^specialized CompactKDForestIndex\.build\(from"], "inclusive"),
     ("FLANN search (flann_find_nearest_neighbors)", [r"^flann_find_nearest_neighbors_index_float$"], "inclusive"),
     ("FLANN add (flann_add_points)", [r"^flann_add_points_float$"], "inclusive"),
