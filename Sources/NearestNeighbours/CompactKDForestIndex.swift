@@ -171,12 +171,12 @@ public final class CompactKDForestIndex<Scalar: ModelScalar>: NearestNeighbourIn
 
     public var byteSize: Int { memoryAccount.reduce(0) { $0 + $1.bytes } }
 
-    /// `byteSize` by part: the trees (nodes, buckets with their spares, each row's bucket), the norms
+    /// `byteSize` by part: the trees (nodes, buckets with their spares, each row's bucket and home node), the norms
     /// and stamps (N each), and the build scratch, search heap and query buffers.
     public var memoryAccount: [MemoryAccountEntry] {
         let scalar = MemoryLayout<Scalar>.stride
         return [
-            MemoryAccountEntry(part: "compact k-d forest: \(trees.count) trees (nodes, buckets, row → bucket)",
+            MemoryAccountEntry(part: "compact k-d forest: \(trees.count) trees (nodes, buckets, row → bucket, row → home node)",
                                bytes: trees.reduce(0) { $0 + $1.byteSize }),
             MemoryAccountEntry(part: "compact k-d forest: row norms and query stamps (N each)",
                                bytes: rowNorms.capacity * scalar + search.stamps.capacity * MemoryLayout<UInt32>.stride),

@@ -19,7 +19,9 @@ struct AugmentedRows<Scalar: ModelScalar> {
 /// One randomised k-d tree of `CompactKDForestIndex` in flat arrays: nodes (split dimension, split
 /// value, first-child index; ~12 B for Float), leaf buckets of at most `capacity` row numbers, and the
 /// bucket of every row (`leafOf`), so a row is removed in O(capacity) and inserted in O(depth); and
-/// each restored row's home node (`homeNode`), so an episode's reset puts a row back in O(1) levels.
+/// each restored row's home node (`homeNode`), so an episode's reset puts a row back by walking only
+/// the levels that splits added below that node since its last restore (none while its leaf has not
+/// split; O(depth) for a row's first restore after a build, whose home node is the root).
 ///
 /// **Build** (FLANN's `KDTreeIndex::divideTree`, with buckets): a node of more than `leafSize` rows
 /// takes the mean and variance of each of the W + 1 coordinates over its first ≤ 100 rows, splits on

@@ -22,9 +22,10 @@ struct LearnCommand: ParsableCommand {
             each. Full: 10 copy patterns, 6 recall items, 10 sort vectors, 60000 iterations in windows of 500, 400 copy \
             episodes per timed run; --quick: 3 patterns, 3 items, 3 vectors, 300 iterations, 100 episodes \
             per timed run. DAM and SAM-kdtree also learn copy at a second M_0 (--alternative-memory-scale, \
-            default uniform in ±0.1, `train`'s default), so the report shows how the claim depends on M_0; the timed pair \
-            always fills M_0 uniformly in ±0.1, so that the forest holds all N rows. The runs are independent and untimed, so --jobs (default 2) run at once; the \
-            two timed runs (SAM-kdtree copy at N = 2^10 and 2^20) run alone, one after the other. \
+            default uniform in ±0.1, `train`'s default), so the report shows how the claim depends on M_0; the timed runs \
+            always fill M_0 uniformly in ±0.1, so that the forest holds all N rows. The runs are independent and untimed, so --jobs (default 2) run at once; the \
+            timed runs (copy at N = 2^10 and 2^20, SAM with each k-d forest) run alone, one after the other, in 3 rounds (2 with \
+            --quick) of both sizes, and each forest's 2^20 ÷ 2^10 ratio is judged round by round (`RoundVerdict`). \
             Writes OUT/learning.md, OUT/learning-*.png and the runs under OUT/learning-runs/. \
             \(ExitConvention.help)
             """)
@@ -41,7 +42,7 @@ struct LearnCommand: ParsableCommand {
     var batch = LearningPlan.full.batch
     @Option(help: "Curriculum: h doubles when the window's mean loss per answer bit (nats) is below this, in (0, 1].")
     var curriculumThreshold = LearningPlan.full.curriculumThreshold
-    @Option(help: "Neighbours K read per head by every SAM run (the timed pair too), 1...\(LearningPlan.full.memory) (N).",
+    @Option(help: "Neighbours K read per head by every SAM run (the timed runs too), 1...\(LearningPlan.full.memory) (N).",
             transform: size("--neighbours", 1...LearningPlan.full.memory))
     var neighbours = LearningPlan.full.neighbours
     @Option(help: "M_0 of every training run: each entry uniform in [-s, s] from the run's seed, or 0 for M_0 = 0 (SPEC's default); finite and >= 0.")
@@ -101,16 +102,15 @@ struct LearnCommand: ParsableCommand {
         progress.finish()
         var failures = tally.failures
 
-        // The timed pair, alone.
-        var timings: [Int: TrainRunSummary] = [:]
-        for n in plan.timedSizes {
-            let name = "timing-copy-sam-kdtree-N\(n)"
-            progress.show("samkit learn: timing SAM-kdtree copy at N = \(n)")
-            if let failure = Self.spawn(executable, plan.timingArguments(memory: n, out: runs.appendingPathComponent(name)),
-                                        log: runs.appendingPathComponent("\(name).log")) {
-                failures[name] = failure
+        // The timed pairs, alone: round by round, both sizes of a forest one after the other.
+        var timings: [TimedRun: TrainRunSummary] = [:]
+        for run in plan.timedRuns {
+            progress.show("samkit learn: timing \(run.model) copy at N = \(run.memory), round \(run.round)/\(plan.timedRounds)")
+            if let failure = Self.spawn(executable, plan.timingArguments(run, out: runs.appendingPathComponent(run.name)),
+                                        log: runs.appendingPathComponent("\(run.name).log")) {
+                failures[run.name] = failure
             } else {
-                timings[n] = try? Self.summary(runs.appendingPathComponent(name))
+                timings[run] = try? Self.summary(runs.appendingPathComponent(run.name))
             }
         }
         progress.finish()
@@ -211,6 +211,16 @@ struct LearningPlan {
     }
     var timedSizes = [1 << 10, 1 << 20]
     var timedEpisodes: Int
+    /// Rounds of the timed runs: each round times every forest at both sizes, so a ratio is formed within a round.
+    var timedRounds = 3
+    /// The models timed: SAM with each k-d forest (FLANN's, the claim's model, and the compact one).
+    static let timedModels = [claimModel, "sam-kdtree-compact"]
+    /// Every timed run, in the order they run.
+    var timedRuns: [TimedRun] {
+        (1...timedRounds).flatMap { round in
+            Self.timedModels.flatMap { model in timedSizes.map { TimedRun(model: model, memory: $0, round: round) } }
+        }
+    }
     let memory = 128, wordSize = 16, heads = 1, hidden = 64, bits = 6
     /// K, the rows each SAM head reads (`learn --neighbours`).
     var neighbours = 4
@@ -223,7 +233,7 @@ struct LearningPlan {
     static let claimReference = "dam"
     static let claimModel = "sam-kdtree"
     static var alternativeModels: [String] { [claimReference, claimModel] }
-    /// M_0 of the timed pair: filled, so that its forest at N = 2^20 holds every one of the 2^20 rows.
+    /// M_0 of the timed runs: filled, so that its forest at N = 2^20 holds every one of the 2^20 rows.
     let timedMemoryScale = 0.1
     var learningRate = 3e-3, curriculumThreshold = 0.05
     /// Episodes per iteration (the timed runs use 1, so that their time is per episode).
@@ -245,7 +255,7 @@ struct LearningPlan {
 
     static let full = LearningPlan(iterations: 60000, window: 500, levels: [.copy: 10, .recall: 6, .sort: 10], timedEpisodes: 400)
     static let quick = LearningPlan(iterations: 300, window: 25, levels: [.copy: 3, .recall: 3, .sort: 3], claimSeeds: [1, 2, 3],
-                                    timedEpisodes: 100)
+                                    timedEpisodes: 100, timedRounds: 2)
 
     var runs: [LearningRun] {
         TaskKind.allCases.flatMap { task in
@@ -270,10 +280,16 @@ struct LearningPlan {
                                     "--out", out.path]
     }
 
-    /// A timed run: SAM-kdtree on copy at 4 patterns, levels uniform, one window (recall measured once, excluded from the time).
-    func timingArguments(memory n: Int, out: URL) -> [String] {
-        common(model: Self.claimModel, batch: 1, memoryScale: timedMemoryScale) + ["--task", "copy", "--memory", "\(n)", "--length", "4", "--levels", "uniform",
+    /// A timed run: SAM on copy at 4 patterns, levels uniform, one window (recall measured once, excluded from the time).
+    func timingArguments(_ run: TimedRun, out: URL) -> [String] {
+        common(model: run.model, batch: 1, memoryScale: timedMemoryScale) + ["--task", "copy", "--memory", "\(run.memory)", "--length", "4", "--levels", "uniform",
                                        "--iterations", "\(timedEpisodes)", "--window", "\(timedEpisodes)", "--seed", "1",
                                        "--out", out.path]
     }
+}
+
+/// One timed run of `samkit learn`: a model at N = `memory` in one round.
+struct TimedRun: Hashable {
+    let model: String, memory: Int, round: Int
+    var name: String { "timing-copy-\(model)-N\(memory)-round\(round)" }
 }

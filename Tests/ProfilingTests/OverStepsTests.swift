@@ -77,7 +77,7 @@ import Testing
                                forwardSeconds: k.map { $0 * step * 0.6 }, backwardSeconds: k.map { $0 * step * 0.4 },
                                resetSeconds: k.map { $0 * reset }, cpuSeconds: k.map { $0 * step },
                                recordBytesPerStep: [7_400, 7_400, 7_400], peakResidentBytes: peak,
-                               setupPeakResidentBytes: peak, isolated: true)
+                               setupPeakResidentBytes: peak, isolated: true, processes: 3)
     }
 
     /// SAM (k-d forest) at 2^10 and 2^20 (step 0.2 ms: met; peak 500 MiB: not met), no DAM, and the
