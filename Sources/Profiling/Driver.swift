@@ -10,6 +10,12 @@ import SAMNumerics
 /// pass are timed separately with the monotonic clock and divided by T. The backward-record bytes
 /// are read from the model after each forward. VmHWM is reset when setup ends and read at the end,
 /// so it is the peak over the timed steps (the model's own memory included, since it is resident).
+///
+/// **The paired reference.** Right after each segment, one segment of the bare controller (`controller`,
+/// the same shape, no memory) runs on the same episode and its forward + backward is timed per step: the
+/// segment's reference. The two are taken a few milliseconds apart, so the model's time over its
+/// reference is free of the machine's speed states, which last seconds to minutes (`RoundVerdict`).
+/// Not under valgrind, whose counts must be the model's alone.
 public struct Driver: Sendable {
     /// The sweep to run.
     public let plan: SweepPlan
@@ -35,6 +41,8 @@ public struct Driver: Sendable {
         let setupStart = Clock.monotonic()
         let instance = try model.makeFloat(configuration)
         let setupSeconds = Clock.monotonic() - setupStart
+        let reference = valgrind_running() == 0 ? try ProfiledModel.controller.makeFloat(
+            plan.shape.configuration(for: .controller, memoryWords: size)) : nil
         let setupPeak = ResidentMemory.peakBytes()
         let canReset = ResidentMemory.resetPeak()
 
@@ -42,6 +50,8 @@ public struct Driver: Sendable {
         let (repeats, warmup) = plan.segments(model, size: size)
         struct Segment {
             let forward, backward, reset, cpu, bytes: Double
+            /// The reference's forward + backward per step, timed right after (nil under valgrind).
+            let reference: Double?
             /// Allocations per step of forward + backward, and of the whole reset (nil: not counted).
             let allocations, resetAllocations: Double?
             var busy: Double { cpu / (forward + backward) }
@@ -66,8 +76,17 @@ public struct Driver: Sendable {
             instance.reset()
             let t3 = Clock.monotonic()
             let resetAllocations = allocations?.stop()
+            var referenceSeconds: Double?
+            if let reference {
+                let r0 = Clock.monotonic()
+                _ = try reference.forward(episode, mode: .training)
+                _ = try reference.backward()
+                referenceSeconds = (Clock.monotonic() - r0) / t
+                reference.reset()
+            }
             return Segment(forward: (t1 - t0) / t, backward: (t2 - t1) / t, reset: t3 - t2, cpu: (cpu1 - cpu0) / t,
-                           bytes: Double(recordBytes) / t, allocations: stepAllocations.map { Double($0) / t },
+                           bytes: Double(recordBytes) / t, reference: referenceSeconds,
+                           allocations: stepAllocations.map { Double($0) / t },
                            resetAllocations: resetAllocations.map(Double.init))
         }
         let maxAttempts = repeats * Self.attemptFactor
@@ -109,6 +128,7 @@ public struct Driver: Sendable {
                                peakResidentBytes: canReset ? ResidentMemory.peakBytes() : nil,
                                setupPeakResidentBytes: setupPeak, isolated: false, preemptedSegments: rejected)
         measurement.memoryAccount = account
+        if reference != nil { measurement.referenceStepSeconds = kept.compactMap(\.reference) }
         if allocations != nil {
             measurement.allocationsPerStep = kept.compactMap(\.allocations)
             measurement.resetAllocations = kept.compactMap(\.resetAllocations)

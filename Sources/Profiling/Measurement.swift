@@ -52,6 +52,10 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
     public var allocationsPerStep: [Double]?
     /// Heap allocations of the reset that ends each kept timed segment (whole, not per step); nil as above.
     public var resetAllocations: [Double]?
+    /// The paired reference of each kept timed segment: the bare controller's forward + backward per step,
+    /// timed right after the segment in the same process (`Driver`); nil under valgrind and in files
+    /// written before it was measured.
+    public var referenceStepSeconds: [Double]?
 
     /// Allocations per steady-state step: the least over the timed segments (an occasional index
     /// rebuild or buffer growth is not per-step work; an allocation every step shows in every segment),
@@ -113,6 +117,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
         copy.roofline = roofline
         copy.allocationsPerStep = allocationsPerStep
         copy.resetAllocations = resetAllocations
+        copy.referenceStepSeconds = referenceStepSeconds
         return copy
     }
 
@@ -136,6 +141,7 @@ public struct SizeMeasurement: Codable, Sendable, Equatable {
             merged.allocationsPerStep = runs.flatMap { $0.allocationsPerStep! }
             merged.resetAllocations = runs.flatMap { $0.resetAllocations! }
         }
+        if runs.allSatisfy({ $0.referenceStepSeconds != nil }) { merged.referenceStepSeconds = runs.flatMap { $0.referenceStepSeconds! } }
         return merged
     }
 }

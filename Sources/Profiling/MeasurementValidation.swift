@@ -35,6 +35,7 @@ extension MeasurementSet {
             var perSegment = [("forwardSeconds", m.forwardSeconds), ("backwardSeconds", m.backwardSeconds),
                               ("cpuSeconds", m.cpuSeconds), ("recordBytesPerStep", m.recordBytesPerStep)]
             if let reset = m.resetSeconds { perSegment.append(("resetSeconds", reset)) }
+            if let reference = m.referenceStepSeconds { perSegment.append(("referenceStepSeconds", reference)) }
             for (name, values) in perSegment {
                 guard values.count == n, n >= m.processCount, n % m.processCount == 0 else {
                     throw bad("\(name) count (\(at))", "\(values.count)",

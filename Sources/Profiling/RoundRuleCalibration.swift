@@ -14,7 +14,22 @@ import SAMNumerics
 /// of simulated runs each rule calls met, not met or inconclusive. Draws are independent across rounds
 /// and come from the controller alone, whose time touches no large memory: an approximation, stated
 /// beside the figures.
+///
+/// **The paired null** (`measurePaired`). A ratio judged against the paired reference (`Driver`) is
+/// compared the same way, with a null of its own kind: for every (model, N) measured with references (but
+/// the controller, whose reference is its twin), the
+/// log of its referenced step (step over reference) in one round over that in another round. The truth
+/// cannot differ between rounds, so this is noise alone, and rounds lie further apart in time than two
+/// sizes of one round, so it errs towards more noise. The same null formed from the raw steps is shown
+/// beside it.
 public struct RoundRuleCalibration: Sendable, Equatable {
+    /// Where the null's log-ratios come from.
+    public enum Source: Sendable, Equatable {
+        /// The controller's raw step, two sizes of one round.
+        case controllerWithinRound
+        /// Every (model, N)'s referenced step, two rounds; with the median |ε| of the raw steps' same null, as a factor.
+        case pairedAcrossRounds(rawMedianAbsoluteFactor: Double)
+    }
     /// What each rule said in the simulated runs at one margin, as fractions of `draws`.
     public struct Rates: Sendable, Equatable {
         /// The truth's distance from the target, as a fraction of the target (0.1: 10%).
@@ -29,7 +44,9 @@ public struct RoundRuleCalibration: Sendable, Equatable {
         public let outsidePooledMet: Double
     }
 
-    /// How many within-round log-ratios the null holds, and from how many rounds.
+    /// Where the null comes from.
+    public let source: Source
+    /// How many log-ratios the null holds, and how many rounds a simulated run has.
     public let nullSamples: Int, rounds: Int
     /// The spread of the null: the median of |ε|, as a factor (1.05: 5%).
     public let medianAbsoluteFactor: Double
@@ -51,6 +68,28 @@ public struct RoundRuleCalibration: Sendable, Equatable {
         for r in 0..<count {
             for i in rounds.indices { for j in rounds.indices where j > i { null.append(log(rounds[j][r] / rounds[i][r])) } }
         }
+        return measure(null: null, rounds: count, source: .controllerWithinRound, draws: draws, seed: seed)
+    }
+
+    /// The calibration of the paired rule from every referenced (model, N) in `set` (the paired null above);
+    /// nil when no (model, N) has references in at least `RoundVerdict.minimumRounds` rounds.
+    public static func measurePaired(_ set: MeasurementSet, draws: Int = 20_000, seed: UInt64 = 1) -> RoundRuleCalibration? {
+        func acrossRounds(_ rounds: [Double]) -> [Double] {
+            rounds.indices.flatMap { a in rounds.indices.filter { $0 > a }.map { log(rounds[$0] / rounds[a]) } }
+        }
+        // Not the controller itself: its reference is its twin, so its referenced step is not a model's noise.
+        let referenced = set.measurements.filter {
+            $0.model != .controller && $0.roundReferencedStep.rounds.count >= RoundVerdict.minimumRounds
+        }
+        guard let count = referenced.first?.processCount else { return nil }
+        let null = referenced.flatMap { acrossRounds($0.roundReferencedStep.rounds) }
+        let raw = referenced.flatMap { acrossRounds($0.roundStepSeconds.rounds) }
+        return measure(null: null, rounds: count, source: .pairedAcrossRounds(rawMedianAbsoluteFactor: exp(Statistics.median(raw.map(\.magnitude)))),
+                       draws: draws, seed: seed)
+    }
+
+    /// Both rules on `draws` simulated runs of `rounds` rounds, each round's noise drawn from `null`.
+    static func measure(null: [Double], rounds count: Int, source: Source, draws: Int, seed: UInt64) -> RoundRuleCalibration {
         var generator = SeededGenerator(seed: seed)
         let rates = margins.map { margin in
             var within = [HeadlineStatus: Int](), outside = [HeadlineStatus: Int](), pooledNotMet = 0, pooledMet = 0
@@ -71,18 +110,28 @@ public struct RoundRuleCalibration: Sendable, Equatable {
                          outsidePooledMet: Double(pooledMet) / d)
         }
         let spread = exp(Statistics.median(null.map(\.magnitude)))
-        return RoundRuleCalibration(nullSamples: null.count, rounds: count, medianAbsoluteFactor: spread, draws: draws, rates: rates)
+        return RoundRuleCalibration(source: source, nullSamples: null.count, rounds: count, medianAbsoluteFactor: spread, draws: draws, rates: rates)
     }
 
     /// A paragraph and a table for the report.
     public func render() -> String {
         func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-        var md = "How often the rule errs, on this run's own noise (`RoundRuleCalibration`): within one round, the bare controller's "
-        md += "time at one N over its time at another is noise alone (its step does not depend on N). This run has \(nullSamples) such "
-        md += "log-ratios from \(rounds) rounds; their median size is \(String(format: "%.1f%%", 100 * (medianAbsoluteFactor - 1))). "
-        md += "In each of \(draws) simulated runs per line, every round's ratio is the truth times one drawn noise factor; the pooled "
-        md += "figure is the median over rounds, judged alone. The draws are independent across rounds and come from a model that "
-        md += "touches no large memory, so the real noise of SAM at 2^20 may be larger.\n\n"
+        func size(_ factor: Double) -> String { String(format: "%.1f%%", 100 * (factor - 1)) }
+        var md: String
+        switch source {
+        case .controllerWithinRound:
+            md = "How often the rule errs on raw times, on this run's own noise (`RoundRuleCalibration`): within one round, the bare controller's "
+            md += "time at one N over its time at another is noise alone (its step does not depend on N). This run has \(nullSamples) such "
+            md += "log-ratios from \(rounds) rounds; their median size is \(size(medianAbsoluteFactor)). "
+            md += "In each of \(draws) simulated runs per line, every round's ratio is the truth times one drawn noise factor; the pooled "
+            md += "figure is the median over rounds, judged alone. The draws are independent across rounds and come from a model that "
+            md += "touches no large memory, so the real noise of SAM at 2^20 may be larger.\n\n"
+        case let .pairedAcrossRounds(raw):
+            md = "How often the rule errs on times over the paired reference (`RoundRuleCalibration.measurePaired`): for every (model, N), its "
+            md += "referenced step in one round over that in another is noise alone. This run has \(nullSamples) such log-ratios; their median "
+            md += "size is \(size(medianAbsoluteFactor)), against \(size(raw)) for the same pairs of raw steps. Simulated as above, "
+            md += "\(draws) runs of \(rounds) rounds per line.\n\n"
+        }
         md += "| truth | round rule: met | inconclusive | not met | pooled figure: not met | truth | round rule: met | not met | pooled figure: met |\n"
         md += "|---|---|---|---|---|---|---|---|---|\n"
         for r in rates {

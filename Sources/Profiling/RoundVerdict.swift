@@ -51,6 +51,24 @@ extension SizeMeasurement {
         RoundVerdict(processCount > 1 ? replicates(stepSeconds) : [])
     }
 
+    /// Forward + backward per step in units of the paired reference (`Driver`), in each round: the
+    /// median over the round's segments of the segment's step over its reference. Empty with one
+    /// process or without references.
+    public var roundReferencedStep: RoundVerdict { referenced(stepSeconds) }
+
+    /// One episode (T steps forward and backward, then the reset) in units of the paired reference's
+    /// step, in each round (empty as `roundReferencedStep`, or when the reset was not measured).
+    public var roundReferencedEpisode: RoundVerdict {
+        guard let reset = resetSeconds, reset.count == stepSeconds.count else { return RoundVerdict([]) }
+        return referenced(zip(stepSeconds, reset).map { Double(steps) * $0 + $1 })
+    }
+
+    /// Each round's median of `values[i]` over segment i's reference.
+    func referenced(_ values: [Double]) -> RoundVerdict {
+        guard processCount > 1, let reference = referenceStepSeconds, reference.count == values.count else { return RoundVerdict([]) }
+        return RoundVerdict(replicates(zip(values, reference).map { $0 / $1 }))
+    }
+
     /// One episode, T steps forward and backward and then the reset, in seconds, in each round
     /// (empty as `roundStepSeconds`, or when the reset was not measured).
     public var roundEpisodeSeconds: RoundVerdict {

@@ -12,8 +12,9 @@ struct ProfileCommand: ParsableCommand {
         discussion: """
             Each (model, N) runs in --processes fresh child processes (this executable, re-invoked; the \
             rounds are interleaved over the sweep), single-threaded: warm-up segments, then timed segments \
-            of T steps, forward and backward timed separately; the fit's replicates are the per-process \
-            medians. A short quiet check (load average, calibration-kernel spread) runs first and is \
+            of T steps, forward and backward timed separately, each followed by one segment of the bare \
+            controller (the paired reference, for the Headline's ratios); the fit's replicates are the \
+            per-process medians. A short quiet check (load average, calibration-kernel spread) runs first and is \
             recorded. Writes OUT/measurements.json atomically. Progress goes to stderr when it is a terminal. \
             \(ExitConvention.help)
             """)

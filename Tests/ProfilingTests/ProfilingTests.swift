@@ -107,6 +107,8 @@ import OutputFiles
                 #expect(m.recordBytesPerStep.allSatisfy { $0 > 0 })
                 #expect(m.setupSeconds > 0)
                 #expect(m.resetSeconds?.count == 1 && m.resetSeconds!.allSatisfy { $0 > 0 }, "each segment's reset is timed")
+                #expect(m.referenceStepSeconds?.count == 1 && m.referenceStepSeconds!.allSatisfy { $0 > 0 },
+                        "each segment has its paired reference")
             }
             let bytes = ms.map { $0.recordBytesPerStep[0] }
             if model.isSparse || model == .controller || model.temporalLinks != nil {

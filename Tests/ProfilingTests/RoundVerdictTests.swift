@@ -19,6 +19,14 @@ import Testing
         #expect(RoundVerdict([1, 2]).text { "\($0)" } == "by round: 1.0, 2.0")
     }
 
+    /// A target over several (model, N): one part missed in every round fails it; all parts met meet it.
+    @Test func aTargetOfSeveralPartsNeedsEveryPart() {
+        #expect(HeadlineStatus.all([.met, .met]) == .met)
+        #expect(HeadlineStatus.all([.met, .inconclusive]) == .inconclusive)
+        #expect(HeadlineStatus.all([.inconclusive, .notMet, .met]) == .notMet)
+        #expect(HeadlineStatus.all([]) == .inconclusive)
+    }
+
     /// Two processes of two segments each: a round is the median of its process's segments, and an
     /// episode is T such steps plus the round's reset.
     @Test func roundsAreEachProcesssMedians() {
@@ -58,11 +66,69 @@ import Testing
         #expect(step.contains("| inconclusive |"), "\(step)")
     }
 
-    static func controllerSet(_ rounds: [[Double]]) throws -> MeasurementSet {
+    /// The same rounds as above, but each segment's paired reference (the controller, timed right after it)
+    /// was slowed by the same machine speed as the segment: the compact forest's episode is 1.3× in every
+    /// round against the reference, so the row is met, and 1.7× in every round is not met.
+    @Test func thePairedReferenceCancelsTheMachinesSpeed() throws {
+        // Machine speed per round at 2^10 and at 2^20 (the raw ratios 1.35×, 1.68×, 1.85× of the test above).
+        let speed10 = [1.0, 0.85, 1.28], speed20 = [1.0, 1.07, 1.77]
+        func measurement(_ n: Int, episodeInReferences: Double, speeds: [Double]) -> SizeMeasurement {
+            let reference = speeds.map { 90e-6 * $0 }
+            let steps = reference.map { ($0 * episodeInReferences * 8 - 1e-4) / 8 }
+            var m = SizeMeasurement(model: .samKDTreeCompact, size: n, steps: 8, warmupSegments: 1, setupSeconds: 1,
+                                    forwardSeconds: steps.map { $0 * 0.6 }, backwardSeconds: steps.map { $0 * 0.4 },
+                                    resetSeconds: steps.map { _ in 1e-4 }, cpuSeconds: steps, recordBytesPerStep: steps.map { _ in 1 },
+                                    peakResidentBytes: 1 << 20, setupPeakResidentBytes: 1 << 20, isolated: true, processes: 3)
+            m.referenceStepSeconds = reference
+            return m
+        }
+        let plan = try SweepPlan(models: [.samKDTreeCompact], sizes: [1 << 10, 1 << 20], steps: 8, repeats: 1, warmup: 1,
+                                 requireFitSizes: false)
+        for (ratio, status) in [(1.3, "| met |"), (1.7, "| **not met** |")] {
+            let set = MeasurementSet(plan: plan, machine: .current(), measurements: [
+                measurement(1 << 10, episodeInReferences: 2, speeds: speed10),
+                measurement(1 << 20, episodeInReferences: 2 * ratio, speeds: speed20),
+            ], failures: [], sweepSeconds: 1)
+            try set.validate()
+            let a = set.measurements[1], b = set.measurements[0]
+            let paired = try #require(a.roundReferencedEpisode.divided(by: b.roundReferencedEpisode))
+            #expect(paired.rounds.allSatisfy { abs($0 - ratio) < 1e-9 }, "\(paired)")
+            let row = try HeadlineTests.row(Headline.render(ScalingAnalyser().analyse(set)), "SAM (compact k-d forest): an episode")
+            #expect(row.contains("against the paired reference (judged): \(Headline.times(ratio)), \(Headline.times(ratio))"), "\(row)")
+            #expect(row.contains(status), "\(row)")
+        }
+    }
+
+    /// The paired null: referenced steps that move exactly with their references give no noise at all,
+    /// while the same raw steps carry the machine's speed.
+    @Test func pairedCalibrationUsesReferencedStepsAcrossRounds() throws {
+        func referenced(_ set: MeasurementSet) -> MeasurementSet {
+            MeasurementSet(plan: set.plan, machine: set.machine, measurements: set.measurements.map { m in
+                var m = m
+                m.referenceStepSeconds = m.stepSeconds.map { $0 / 1.2 }
+                return m
+            }, failures: [], sweepSeconds: 1)
+        }
+        let rounds = [[1e-4, 1.3e-4, 0.9e-4], [1e-4, 1e-4, 1.5e-4]]
+        var set = try Self.controllerSet(rounds, model: .samKDTree)
+        #expect(RoundRuleCalibration.measurePaired(set) == nil, "no references, no paired calibration")
+        #expect(RoundRuleCalibration.measurePaired(referenced(try Self.controllerSet(rounds))) == nil,
+                "the controller's reference is its twin: not a model's noise")
+        set = referenced(set)
+        let paired = try #require(RoundRuleCalibration.measurePaired(set, draws: 2_000))
+        #expect(paired.nullSamples == 6 && paired.rounds == 3 && abs(paired.medianAbsoluteFactor - 1) < 1e-12)
+        guard case let .pairedAcrossRounds(raw) = paired.source else { Issue.record("source \(paired.source)"); return }
+        #expect(raw > 1.2)
+        for r in paired.rates { #expect(r.withinMet == 1 && r.outsideNotMet == 1) }
+        #expect(paired.render().contains("paired reference"))
+    }
+
+    /// One model at sizes 2^10, 2^11, ..., `rounds[i]` the step in each round at the i-th size.
+    static func controllerSet(_ rounds: [[Double]], model: ProfiledModel = .controller) throws -> MeasurementSet {
         let sizes = rounds.indices.map { 1 << (10 + $0) }
-        let plan = try SweepPlan(models: [.controller], sizes: sizes, steps: 8, repeats: 1, warmup: 1, requireFitSizes: false)
+        let plan = try SweepPlan(models: [model], sizes: sizes, steps: 8, repeats: 1, warmup: 1, requireFitSizes: false)
         let measurements = zip(sizes, rounds).map { n, steps in
-            SizeMeasurement(model: .controller, size: n, steps: 8, warmupSegments: 1, setupSeconds: 1,
+            SizeMeasurement(model: model, size: n, steps: 8, warmupSegments: 1, setupSeconds: 1,
                             forwardSeconds: steps, backwardSeconds: steps.map { _ in 0 }, cpuSeconds: steps,
                             recordBytesPerStep: steps.map { _ in 0 }, peakResidentBytes: nil, setupPeakResidentBytes: nil,
                             isolated: true, processes: steps.count)
