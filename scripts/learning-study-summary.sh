@@ -12,7 +12,7 @@ echo
 echo "Made by \`$dir/commands.sh\` (which says what each configuration letter means); this file by \`scripts/learning-study-summary.sh $dir\`."
 for task in copy recall sort; do
   case $task in copy) threshold=0.1;; recall) threshold=0.5;; sort) threshold=2.0;; esac
-  runs=$(ls -d "$dir"/*_"$task"_*/ 2>/dev/null | sed 's:/$::' | sort -V)
+  runs=$(ls -d "$dir"/*_"$task"_*/ 2>/dev/null | sed 's:/$::' | sort -V || true)  # a study may leave a task out
   [ -n "$runs" ] || continue
   table=$("$here/learning-runs-summary.sh" --settings $threshold $runs)
   echo
