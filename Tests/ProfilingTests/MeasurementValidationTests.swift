@@ -49,6 +49,14 @@ import ComplexityFit
         try expectRejected(Self.variant { Self.with($0, size: 1 << 62) }, field: "size", value: "\(1 << 62)")
         try expectRejected(Self.variant { Self.with($0, size: 0) }, field: "size", value: "0")
         try expectRejected(Self.variant { Self.with($0, steps: 0) }, field: "steps", value: "0")
+        // The paired reference (`Driver`): one positive time per segment.
+        func referenced(_ values: [Double]) -> (SizeMeasurement) -> SizeMeasurement {
+            { m in var m = m; m.referenceStepSeconds = values; return m }
+        }
+        try expectRejected(Self.variant(referenced([1e-4, 0, 1e-4, 1e-4, 1e-4])), field: "referenceStepSeconds", value: "0.0")
+        try expectRejected(Self.variant(referenced([1e-4, .infinity, 1e-4, 1e-4, 1e-4])), field: "referenceStepSeconds", value: "inf")
+        try expectRejected(Self.variant(referenced([1e-4, 1e-4])), field: "referenceStepSeconds count", value: "2")
+        try Self.variant(referenced([1e-4, 1e-4, 1e-4, 1e-4, 1e-4])).validate()
         let set = try ProfilingTests.syntheticSet()
         try expectRejected(Self.variant(extra: [set.measurements[0]]), field: "(model, N)", value: "dam N=256")
         // The untouched set passes.
